@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs every build and test dependency of zbundle with apt.
+# Idempotent: when everything is present it prints nothing and exits 0.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config git file
+  libarchive-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libzstd-dev zstd
+  libboost-program-options-dev libboost-dev libgtest-dev googletest
+  clang-format python3 python3-jsonschema python3-yaml
+  openssl ca-certificates
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "bootstrap: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,33 @@
+#pragma once
+
+// What both CLIs share: option parsing that reports usage errors as zbundle::Error, the
+// error-to-exit-code mapping, and output to stdout or a file.
+
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zbundle::cli {
+
+// Runs `body` and returns its exit status; a zbundle::Error prints
+// "<program>: error: <message>" on stderr and returns 1 (check) or 2 (everything else).
+[[nodiscard]] int run_guarded(std::string_view program, const std::function<int()>& body);
+
+// Parses a subcommand's arguments. Throws Error{usage} for unknown or malformed options.
+[[nodiscard]] boost::program_options::variables_map parse_options(
+    const std::vector<std::string>& args,
+    const boost::program_options::options_description& options,
+    const boost::program_options::positional_options_description& positional);
+
+// Writes `text` to `path` atomically, or to stdout when `path` is empty or "-".
+void write_output(const std::string& path, std::string_view text);
+
+// "1.5 MiB" style size for people.
+[[nodiscard]] std::string human_bytes(std::uint64_t bytes);
+
+} // namespace zbundle::cli

@@ -1,0 +1,45 @@
+// zbundle-extract: the bastion-side CLI. Its commands (verify, list, expand, apply, push,
+// verify-ca) arrive with the bundle format; until then it only explains itself.
+
+#include "cli_support.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr std::string_view k_usage = R"(usage: zbundle-extract <command> [options]
+
+Runs on the s390x bastion: verifies a signed zbundle and expands, pushes or applies it.
+No command is available in this build yet.
+
+Exit status: 0 done, 1 a check failed, 2 usage error or unusable input.
+)";
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << k_usage;
+    return 2;
+  }
+  const std::string& command = args.front();
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << k_usage;
+    return 0;
+  }
+  if (command == "--version") {
+    std::cout << "zbundle-extract " << ZBUNDLE_VERSION << '\n';
+    return 0;
+  }
+  throw zbundle::Error(zbundle::ErrorKind::usage,
+                       zbundle::util::str_cat(command, ": unknown command (see zbundle-extract --help)"));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  return zbundle::cli::run_guarded("zbundle-extract", [&args] { return dispatch(args); });
+}

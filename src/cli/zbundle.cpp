@@ -1,0 +1,247 @@
+// zbundle: the connected-host CLI. Parses options, calls one core entry point per
+// subcommand, renders the result as text or --json, and maps errors to exit codes.
+
+#include "cli_support.hpp"
+#include "core/ics/render.hpp"
+#include "core/ocmirror/reader.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using zbundle::Error;
+using zbundle::ErrorKind;
+using zbundle::util::str_cat;
+using namespace zbundle;
+
+constexpr std::string_view k_usage = R"(usage: zbundle <command> [options]
+
+commands:
+  inspect SRC... [--json]          summarize oc-mirror output (v1/v2, directories or archives)
+  ics SRC... [--format F] [--mirror HOST[:PORT][/NS]] [-o FILE]
+                                   print the image content sources (hcp, icsp, idms, itms,
+                                   registries-conf, json)
+
+Run 'zbundle <command> --help' for a command's options.
+Exit status: 0 done, 1 a check failed, 2 usage error or unusable input.
+)";
+
+std::string_view format_name(ocmirror::SourceFormat format) {
+  switch (format) {
+  case ocmirror::SourceFormat::oc_mirror_v1:
+    return "oc-mirror v1";
+  case ocmirror::SourceFormat::oc_mirror_v2:
+    return "oc-mirror v2";
+  case ocmirror::SourceFormat::registry_storage:
+    return "registry storage";
+  case ocmirror::SourceFormat::mirror_set_file:
+    return "mirror-set file";
+  case ocmirror::SourceFormat::mapping_file:
+    return "mapping file";
+  }
+  return "unknown";
+}
+
+std::string_view layout_name(ocmirror::SourceLayout layout) {
+  switch (layout) {
+  case ocmirror::SourceLayout::directory:
+    return "directory";
+  case ocmirror::SourceLayout::archive_set:
+    return "archive set";
+  case ocmirror::SourceLayout::file:
+    return "file";
+  }
+  return "unknown";
+}
+
+// Options every command reading oc-mirror output takes.
+void add_source_options(po::options_description& options) {
+  options.add_options()("source", po::value<std::vector<std::string>>()->composing(), "oc-mirror output")(
+      "results", po::value<std::string>(), "v1 workspaces: the results-<epoch> directory to read (default: newest)");
+}
+
+ocmirror::MirrorContent read_sources(const po::variables_map& values) {
+  if (!values.count("source")) {
+    throw Error(ErrorKind::usage, "no input: name at least one oc-mirror output (directory or archive)");
+  }
+  std::vector<fs::path> paths;
+  for (const std::string& source : values["source"].as<std::vector<std::string>>()) {
+    paths.emplace_back(source);
+  }
+  ocmirror::ReadOptions options;
+  if (values.count("results")) {
+    options.v1_results = values["results"].as<std::string>();
+  }
+  return ocmirror::read_mirror(paths, options);
+}
+
+bool wants_help(const std::vector<std::string>& args) {
+  return std::find_if(args.begin(), args.end(), [](const std::string& arg) { return arg == "--help" || arg == "-h"; })
+         != args.end();
+}
+
+nlohmann::ordered_json inspect_json(const ocmirror::MirrorContent& content) {
+  nlohmann::ordered_json inputs = nlohmann::ordered_json::array();
+  for (const auto& input : content.inputs) {
+    nlohmann::ordered_json archives = nlohmann::ordered_json::array();
+    for (const auto& archive : input.archives) {
+      archives.push_back(archive.string());
+    }
+    inputs.push_back({{"path", input.path.string()},
+                      {"format", format_name(input.format)},
+                      {"layout", layout_name(input.layout)},
+                      {"archives", std::move(archives)}});
+  }
+  nlohmann::ordered_json releases = nlohmann::ordered_json::array();
+  for (const auto& release : content.releases) {
+    releases.push_back({{"name", release.name}, {"digest", release.digest}});
+  }
+  nlohmann::ordered_json catalogs = nlohmann::ordered_json::array();
+  for (const auto& catalog : content.catalogs) {
+    catalogs.push_back({{"name", catalog.name}, {"kind", catalog.kind}, {"image", catalog.image}});
+  }
+  nlohmann::ordered_json repositories = nlohmann::ordered_json::object();
+  for (const auto& [name, repository] : content.repositories) {
+    repositories[name] = {{"tags", repository.tags}, {"manifests", repository.manifests}};
+  }
+  nlohmann::ordered_json sources = nlohmann::ordered_json::array();
+  if (!content.image_content_sources.empty()) {
+    sources = nlohmann::ordered_json::parse(render_ics(content.image_content_sources, ics::IcsFormat::json))["sources"];
+  }
+  return {{"inputs", std::move(inputs)},
+          {"releases", std::move(releases)},
+          {"catalogs", std::move(catalogs)},
+          {"repositories", std::move(repositories)},
+          {"images", content.image_count()},
+          {"tags", content.tag_count()},
+          {"blobs", {{"count", content.blobs.size()}, {"bytes", content.blob_bytes()}}},
+          {"imageContentSources", std::move(sources)},
+          {"imageContentSourceFiles", content.ics_origins}};
+}
+
+// "2: a, b" or "0".
+std::string join_counted(const std::set<std::string>& items) {
+  std::string out = std::to_string(items.size());
+  for (const std::string& item : items) {
+    out += str_cat(item == *items.begin() ? ": " : ", ", item);
+  }
+  return out;
+}
+
+std::string inspect_text(const ocmirror::MirrorContent& content) {
+  std::string out;
+  for (const auto& input : content.inputs) {
+    out += str_cat("source:       ", format_name(input.format), ", ", layout_name(input.layout), ": ", input.path.string());
+    if (!input.archives.empty()) {
+      out += str_cat(" (", input.archives.size(), input.archives.size() == 1 ? " archive)" : " archives)");
+    }
+    out += "\n";
+  }
+  std::set<std::string> release_names;
+  for (const auto& release : content.releases) {
+    release_names.insert(release.name);
+  }
+  out += str_cat("releases:     ", join_counted(release_names));
+  out += str_cat("\ncatalogs:     ", join_counted(content.catalog_names()));
+  out += str_cat("\nrepositories: ", content.repositories.size());
+  out += str_cat("\nimages:       ", content.image_count(), " (", content.tag_count(), " tags)");
+  out += str_cat("\nblobs:        ", content.blobs.size(), ", ", cli::human_bytes(content.blob_bytes()),
+                 " (", content.blob_bytes(), " bytes)");
+  out += str_cat("\nimage content sources: ", content.image_content_sources.sources().size());
+  if (content.image_content_sources.empty()) {
+    out += " (none written by oc-mirror in this input)";
+  }
+  out += "\n";
+  return out;
+}
+
+int run_inspect(const std::vector<std::string>& args) {
+  po::options_description options("zbundle inspect SRC... [options]");
+  add_source_options(options);
+  options.add_options()("json", "print everything as JSON")("help,h", "show this help");
+  po::positional_options_description positional;
+  positional.add("source", -1);
+  if (wants_help(args)) {
+    std::cout << options;
+    return 0;
+  }
+  const po::variables_map values = cli::parse_options(args, options, positional);
+  const ocmirror::MirrorContent content = read_sources(values);
+  cli::write_output("", values.count("json") ? inspect_json(content).dump(2) + "\n" : inspect_text(content));
+  return 0;
+}
+
+int run_ics(const std::vector<std::string>& args) {
+  po::options_description options("zbundle ics SRC... [options]");
+  add_source_options(options);
+  options.add_options()("format", po::value<std::string>()->default_value("hcp"), "hcp, icsp, idms, itms, registries-conf or json")(
+      "mirror", po::value<std::string>(), "rewrite mirrors to HOST[:PORT][/NAMESPACE]")(
+      "output,o", po::value<std::string>()->default_value("-"), "write to FILE instead of stdout")("help,h", "show this help");
+  po::positional_options_description positional;
+  positional.add("source", -1);
+  if (wants_help(args)) {
+    std::cout << options;
+    return 0;
+  }
+  const po::variables_map values = cli::parse_options(args, options, positional);
+  const ics::IcsFormat format = ics::parse_ics_format(values["format"].as<std::string>());
+  std::optional<ics::MirrorName> mirror;
+  if (values.count("mirror")) {
+    mirror = ics::parse_mirror_name(values["mirror"].as<std::string>());
+  }
+  const ocmirror::MirrorContent content = read_sources(values);
+  if (content.image_content_sources.empty()) {
+    std::string inputs;
+    for (const auto& input : content.inputs) {
+      inputs += str_cat(inputs.empty() ? "" : ", ", input.path.string());
+    }
+    throw Error(ErrorKind::input,
+                str_cat(inputs,
+                        ": no image content source found: oc-mirror writes IDMS/ITMS/ICSP only after "
+                        "disk-to-mirror or mirror-to-mirror; give that working-dir, a mirror-set file or a mapping file"));
+  }
+  const ics::ImageContentSources sources =
+      mirror ? content.image_content_sources.with_mirror(*mirror) : content.image_content_sources;
+  cli::write_output(values["output"].as<std::string>(), render_ics(sources, format));
+  return 0;
+}
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << k_usage;
+    return 2;
+  }
+  const std::string& command = args.front();
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << k_usage;
+    return 0;
+  }
+  if (command == "--version") {
+    std::cout << "zbundle " << ZBUNDLE_VERSION << '\n';
+    return 0;
+  }
+  if (command == "inspect") {
+    return run_inspect(rest);
+  }
+  if (command == "ics") {
+    return run_ics(rest);
+  }
+  throw Error(ErrorKind::usage, str_cat(command, ": unknown command (see zbundle --help)"));
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  return cli::run_guarded("zbundle", [&args] { return dispatch(args); });
+}

@@ -1,0 +1,96 @@
+#include "core/ics/content_sources.hpp"
+
+#include <algorithm>
+
+namespace zbundle::ics {
+
+bool ContentSource::has_digest_mirror() const noexcept {
+  return std::any_of(mirrors.begin(), mirrors.end(), [](const Mirror& m) { return m.by_digest; });
+}
+
+bool ContentSource::has_tag_mirror() const noexcept {
+  return std::any_of(mirrors.begin(), mirrors.end(), [](const Mirror& m) { return m.by_tag; });
+}
+
+ContentSource& ImageContentSources::find_or_insert(std::string_view source) {
+  const auto position = std::lower_bound(
+      m_sources.begin(), m_sources.end(), source, [](const ContentSource& entry, std::string_view key) {
+        return entry.source < key;
+      });
+  if (position != m_sources.end() && position->source == source) {
+    return *position;
+  }
+  return *m_sources.insert(position, ContentSource{std::string(source), {}, SourcePolicy::unset});
+}
+
+void ImageContentSources::add(std::string_view source, std::string_view mirror, MirrorKind kind) {
+  ContentSource& entry = find_or_insert(source);
+  auto found = std::find_if(entry.mirrors.begin(), entry.mirrors.end(), [&](const Mirror& m) {
+    return m.location == mirror;
+  });
+  if (found == entry.mirrors.end()) {
+    entry.mirrors.push_back(Mirror{std::string(mirror), false, false});
+    found = std::prev(entry.mirrors.end());
+  }
+  (kind == MirrorKind::digest ? found->by_digest : found->by_tag) = true;
+}
+
+void ImageContentSources::set_policy(std::string_view source, SourcePolicy policy) {
+  ContentSource& entry = find_or_insert(source);
+  if (entry.policy != SourcePolicy::never_contact_source) {
+    entry.policy = policy;
+  }
+}
+
+void ImageContentSources::merge(const ImageContentSources& other) {
+  for (const ContentSource& entry : other.m_sources) {
+    for (const Mirror& mirror : entry.mirrors) {
+      if (mirror.by_digest) {
+        add(entry.source, mirror.location, MirrorKind::digest);
+      }
+      if (mirror.by_tag) {
+        add(entry.source, mirror.location, MirrorKind::tag);
+      }
+    }
+    if (entry.policy != SourcePolicy::unset) {
+      set_policy(entry.source, entry.policy);
+    }
+  }
+}
+
+ImageContentSources ImageContentSources::only(MirrorKind kind) const {
+  ImageContentSources subset;
+  for (const ContentSource& entry : m_sources) {
+    for (const Mirror& mirror : entry.mirrors) {
+      if (kind == MirrorKind::digest ? mirror.by_digest : mirror.by_tag) {
+        subset.add(entry.source, mirror.location, kind);
+      }
+    }
+    if (entry.policy != SourcePolicy::unset && !subset.empty()
+        && subset.m_sources.back().source == entry.source) {
+      subset.set_policy(entry.source, entry.policy);
+    }
+  }
+  return subset;
+}
+
+ImageContentSources ImageContentSources::with_mirror(const MirrorName& mirror) const {
+  ImageContentSources moved;
+  for (const ContentSource& entry : m_sources) {
+    for (const Mirror& old : entry.mirrors) {
+      const std::string location = rewrite_mirror_location(old.location, mirror);
+      if (old.by_digest) {
+        moved.add(entry.source, location, MirrorKind::digest);
+      }
+      if (old.by_tag) {
+        moved.add(entry.source, location, MirrorKind::tag);
+      }
+    }
+    if (entry.policy != SourcePolicy::unset) {
+      moved.set_policy(entry.source, entry.policy);
+    }
+  }
+  return moved;
+}
+
+} // namespace zbundle::ics

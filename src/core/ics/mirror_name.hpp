@@ -1,0 +1,42 @@
+#pragma once
+
+// The mirror registry's name, one grammar everywhere: HOST[:PORT][/NAMESPACE...]
+// (DESIGN.md, "Names of the mirror registry"). HOST is a DNS name, an IPv4 address or a
+// bracketed IPv6 address. Each encoding of the host has its own function, because each
+// consumer spells it differently.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace zbundle::ics {
+
+struct MirrorName {
+  std::string host;                   // "mirror.example", "10.0.0.1" or "[fd00::1]"
+  std::optional<std::uint16_t> port;  // absent when the name has none
+  std::string name_space;             // "" or "a/b", below the registry
+
+  // "host[:port]": the registry part of image references.
+  [[nodiscard]] std::string registry() const;
+  // "host[:port][/namespace]": where mirrored repositories live.
+  [[nodiscard]] std::string location() const;
+  // Key in the additionalTrustedCA ConfigMap: "host..port" (':' is not allowed in keys).
+  // Throws Error{input} for an IPv6 host, which no ConfigMap key can spell.
+  [[nodiscard]] std::string configmap_key() const;
+  // Directory name below /etc/containers/certs.d/: "host:port" with the literal colon.
+  [[nodiscard]] std::string certs_d_directory() const;
+  // Key in a containers auth file, `auths."host:port"`.
+  [[nodiscard]] std::string auth_file_key() const;
+};
+
+// Parses and validates HOST[:PORT][/NAMESPACE...]. Throws Error{usage} naming `text` and the
+// part that is wrong (such names come from the command line).
+[[nodiscard]] MirrorName parse_mirror_name(std::string_view text);
+
+// Replaces the registry of `location` ("host[:port]/path") by `mirror`, keeping the path:
+// "old.example:5000/openshift/release" -> "new.example:8443/ns/openshift/release".
+[[nodiscard]] std::string rewrite_mirror_location(std::string_view location,
+                                                  const MirrorName& mirror);
+
+} // namespace zbundle::ics

@@ -1,0 +1,185 @@
+#include "core/ocmirror/tree_walker.hpp"
+
+#include "core/util/error.hpp"
+#include "core/util/handles.hpp"
+#include "core/util/str_cat.hpp"
+#include "core/util/text_file.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <system_error>
+
+namespace zbundle::ocmirror {
+namespace {
+
+namespace fs = std::filesystem;
+using util::str_cat;
+
+constexpr std::size_t k_tar_block_size = 1 << 20;
+
+// Strips "./" prefixes and trailing slashes; refuses absolute paths and `..` components.
+std::string normalize_entry_path(std::string_view archive_name, std::string_view raw) {
+  std::string_view path = raw;
+  while (path.substr(0, 2) == "./") {
+    path.remove_prefix(2);
+  }
+  while (!path.empty() && path.back() == '/') {
+    path.remove_suffix(1);
+  }
+  if (path == ".") {
+    return {};
+  }
+  const bool is_absolute = !path.empty() && path.front() == '/';
+  const bool has_parent = path == ".." || path.substr(0, 3) == "../"
+                          || path.find("/../") != std::string_view::npos
+                          || (path.size() >= 3 && path.substr(path.size() - 3) == "/..");
+  if (is_absolute || has_parent) {
+    throw Error(ErrorKind::input,
+                str_cat(archive_name, ": entry ", raw, ": unsafe path: absolute or containing '..'"));
+  }
+  return std::string(path);
+}
+
+class FileContent final : public EntryContent {
+public:
+  explicit FileContent(fs::path path) : m_path(std::move(path)) {}
+  std::string read_text(std::size_t max_bytes) override { return util::read_text_file(m_path, max_bytes); }
+
+private:
+  fs::path m_path;
+};
+
+class TarEntryContent final : public EntryContent {
+public:
+  TarEntryContent(archive* reader, std::string subject, std::uint64_t size)
+      : m_reader(reader), m_subject(std::move(subject)), m_size(size) {}
+
+  std::string read_text(std::size_t max_bytes) override {
+    if (m_size > max_bytes) {
+      throw Error(ErrorKind::input,
+                  str_cat(m_subject, ": too large: ", m_size, " bytes, the limit is ", static_cast<std::uint64_t>(max_bytes)));
+    }
+    std::string text(static_cast<std::size_t>(m_size), '\0');
+    std::size_t done = 0;
+    while (done < text.size()) {
+      const la_ssize_t got = archive_read_data(m_reader, text.data() + done, text.size() - done);
+      if (got < 0) {
+        throw Error(ErrorKind::input, str_cat(m_subject, ": cannot read: ", archive_error_string(m_reader)));
+      }
+      if (got == 0) {
+        throw Error(ErrorKind::input, str_cat(m_subject, ": cannot read: truncated tar archive"));
+      }
+      done += static_cast<std::size_t>(got);
+    }
+    return text;
+  }
+
+private:
+  archive* m_reader;
+  std::string m_subject;
+  std::uint64_t m_size;
+};
+
+EntryType entry_type_of(archive_entry* entry) {
+  if (archive_entry_hardlink(entry) != nullptr) {
+    return EntryType::hardlink;
+  }
+  switch (archive_entry_filetype(entry)) {
+  case AE_IFREG:
+    return EntryType::regular;
+  case AE_IFDIR:
+    return EntryType::directory;
+  case AE_IFLNK:
+    return EntryType::symlink;
+  default:
+    return EntryType::other;
+  }
+}
+
+EntryType entry_type_of(const fs::file_status& status) {
+  switch (status.type()) {
+  case fs::file_type::regular:
+    return EntryType::regular;
+  case fs::file_type::directory:
+    return EntryType::directory;
+  case fs::file_type::symlink:
+    return EntryType::symlink;
+  default:
+    return EntryType::other;
+  }
+}
+
+} // namespace
+
+void walk_directory(const fs::path& root, std::string_view prefix, const EntryVisitor& visit) {
+  std::error_code error;
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, error);
+  if (error) {
+    throw Error(ErrorKind::input, str_cat(root.string(), ": cannot read: ", error.message()));
+  }
+  for (const fs::recursive_directory_iterator end; it != end; it.increment(error)) {
+    if (error) {
+      throw Error(ErrorKind::input, str_cat(root.string(), ": cannot read: ", error.message()));
+    }
+    const fs::directory_entry& item = *it;
+    const fs::file_status status = item.symlink_status(error);
+    if (error) {
+      throw Error(ErrorKind::input, str_cat(item.path().string(), ": cannot stat: ", error.message()));
+    }
+    TreeEntry entry;
+    entry.path = str_cat(prefix, item.path().lexically_relative(root).generic_string());
+    entry.type = entry_type_of(status);
+    if (entry.type == EntryType::regular) {
+      entry.size = item.file_size(error);
+    } else if (entry.type == EntryType::symlink) {
+      entry.link_target = fs::read_symlink(item.path(), error).generic_string();
+    }
+    if (error) {
+      throw Error(ErrorKind::input, str_cat(item.path().string(), ": cannot read: ", error.message()));
+    }
+    FileContent content(item.path());
+    visit(entry, content);
+  }
+}
+
+void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
+  const std::string archive_name = tar_path.string();
+  const util::ArchiveReader reader(archive_read_new());
+  if (!reader) {
+    throw Error(ErrorKind::io, str_cat(archive_name, ": cannot read: out of memory"));
+  }
+  archive_read_support_format_tar(reader.get());
+  archive_read_support_filter_none(reader.get());
+  if (archive_read_open_filename(reader.get(), tar_path.c_str(), k_tar_block_size) != ARCHIVE_OK) {
+    throw Error(ErrorKind::input, str_cat(archive_name, ": cannot open: ", archive_error_string(reader.get())));
+  }
+  archive_entry* header = nullptr;
+  while (true) {
+    const int status = archive_read_next_header(reader.get(), &header);
+    if (status == ARCHIVE_EOF) {
+      break;
+    }
+    // ARCHIVE_WARN is a failure too: it reports damage libarchive worked around.
+    if (status != ARCHIVE_OK) {
+      throw Error(ErrorKind::input,
+                  str_cat(archive_name, ": corrupt or truncated tar: ", archive_error_string(reader.get())));
+    }
+    const char* raw_name = archive_entry_pathname(header);
+    TreeEntry entry;
+    entry.path = normalize_entry_path(archive_name, raw_name == nullptr ? "" : raw_name);
+    if (entry.path.empty()) {
+      continue;
+    }
+    entry.type = entry_type_of(header);
+    entry.size = archive_entry_size_is_set(header) != 0 ? static_cast<std::uint64_t>(archive_entry_size(header)) : 0;
+    if (const char* target = entry.type == EntryType::hardlink ? archive_entry_hardlink(header)
+                                                                : archive_entry_symlink(header)) {
+      entry.link_target = target;
+    }
+    TarEntryContent content(reader.get(), str_cat(archive_name, ": ", entry.path), entry.size);
+    visit(entry, content);
+  }
+}
+
+} // namespace zbundle::ocmirror

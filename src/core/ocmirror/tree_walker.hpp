@@ -1,0 +1,48 @@
+#pragma once
+
+// One way to visit the files of an oc-mirror output, whether it is a directory or a tar
+// archive read in place with libarchive (streaming: an entry's bytes can only be read while
+// it is being visited, and only small files are ever read whole).
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace zbundle::ocmirror {
+
+enum class EntryType { regular, directory, symlink, hardlink, other };
+
+struct TreeEntry {
+  std::string path;        // relative, without "./" or a trailing '/'
+  EntryType type = EntryType::other;
+  std::uint64_t size = 0;  // bytes, for regular files
+  std::string link_target; // for symlinks and hardlinks
+};
+
+// Gives access to the bytes of the entry being visited.
+class EntryContent {
+public:
+  EntryContent() = default;
+  EntryContent(const EntryContent&) = delete;
+  EntryContent& operator=(const EntryContent&) = delete;
+  virtual ~EntryContent() = default;
+  // The whole entry as text. Throws Error{input} when it is larger than max_bytes or cannot be
+  // read (the message names the archive or file and the entry).
+  [[nodiscard]] virtual std::string read_text(std::size_t max_bytes) = 0;
+};
+
+using EntryVisitor = std::function<void(const TreeEntry&, EntryContent&)>;
+
+// Visits every file below `root`, recursively, without following symlinks; entry paths are
+// `prefix` + the path relative to `root`. Throws Error{input} when `root` cannot be read.
+void walk_directory(const std::filesystem::path& root, std::string_view prefix, const EntryVisitor& visit);
+
+// Visits every entry of the (uncompressed, ustar/pax/gnu) tar archive `tar_path` in order.
+// Throws Error{input} naming the archive (and entry) when it is truncated, corrupt, or holds an
+// absolute or `..` path.
+void walk_tar(const std::filesystem::path& tar_path, const EntryVisitor& visit);
+
+} // namespace zbundle::ocmirror
