@@ -19,10 +19,10 @@ namespace zbundle::cli {
 [[nodiscard]] int run_guarded(std::string_view program, const std::function<int()>& body);
 
 // Parses a subcommand's arguments. Throws Error{usage} for unknown or malformed options.
-[[nodiscard]] boost::program_options::variables_map parse_options(
-    const std::vector<std::string>& args,
-    const boost::program_options::options_description& options,
-    const boost::program_options::positional_options_description& positional);
+[[nodiscard]] boost::program_options::variables_map
+parse_options(const std::vector<std::string>& args,
+              const boost::program_options::options_description& options,
+              const boost::program_options::positional_options_description& positional);
 
 // Writes `text` to `path` atomically, or to stdout when `path` is empty or "-".
 void write_output(const std::string& path, std::string_view text);

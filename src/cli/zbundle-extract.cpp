@@ -33,8 +33,9 @@ int dispatch(const std::vector<std::string>& args) {
     std::cout << "zbundle-extract " << ZBUNDLE_VERSION << '\n';
     return 0;
   }
-  throw zbundle::Error(zbundle::ErrorKind::usage,
-                       zbundle::util::str_cat(command, ": unknown command (see zbundle-extract --help)"));
+  throw zbundle::Error(
+      zbundle::ErrorKind::usage,
+      zbundle::util::str_cat(command, ": unknown command (see zbundle-extract --help)"));
 }
 
 } // namespace

@@ -65,13 +65,17 @@ std::string_view layout_name(ocmirror::SourceLayout layout) {
 
 // Options every command reading oc-mirror output takes.
 void add_source_options(po::options_description& options) {
-  options.add_options()("source", po::value<std::vector<std::string>>()->composing(), "oc-mirror output")(
-      "results", po::value<std::string>(), "v1 workspaces: the results-<epoch> directory to read (default: newest)");
+  options.add_options()(
+      "source", po::value<std::vector<std::string>>()->composing(), "oc-mirror output")(
+      "results",
+      po::value<std::string>(),
+      "v1 workspaces: the results-<epoch> directory to read (default: newest)");
 }
 
 ocmirror::MirrorContent read_sources(const po::variables_map& values) {
   if (!values.count("source")) {
-    throw Error(ErrorKind::usage, "no input: name at least one oc-mirror output (directory or archive)");
+    throw Error(ErrorKind::usage,
+                "no input: name at least one oc-mirror output (directory or archive)");
   }
   std::vector<fs::path> paths;
   for (const std::string& source : values["source"].as<std::vector<std::string>>()) {
@@ -85,7 +89,9 @@ ocmirror::MirrorContent read_sources(const po::variables_map& values) {
 }
 
 bool wants_help(const std::vector<std::string>& args) {
-  return std::find_if(args.begin(), args.end(), [](const std::string& arg) { return arg == "--help" || arg == "-h"; })
+  return std::find_if(args.begin(),
+                      args.end(),
+                      [](const std::string& arg) { return arg == "--help" || arg == "-h"; })
          != args.end();
 }
 
@@ -115,7 +121,8 @@ nlohmann::ordered_json inspect_json(const ocmirror::MirrorContent& content) {
   }
   nlohmann::ordered_json sources = nlohmann::ordered_json::array();
   if (!content.image_content_sources.empty()) {
-    sources = nlohmann::ordered_json::parse(render_ics(content.image_content_sources, ics::IcsFormat::json))["sources"];
+    sources = nlohmann::ordered_json::parse(
+        render_ics(content.image_content_sources, ics::IcsFormat::json))["sources"];
   }
   return {{"inputs", std::move(inputs)},
           {"releases", std::move(releases)},
@@ -140,9 +147,15 @@ std::string join_counted(const std::set<std::string>& items) {
 std::string inspect_text(const ocmirror::MirrorContent& content) {
   std::string out;
   for (const auto& input : content.inputs) {
-    out += str_cat("source:       ", format_name(input.format), ", ", layout_name(input.layout), ": ", input.path.string());
+    out += str_cat("source:       ",
+                   format_name(input.format),
+                   ", ",
+                   layout_name(input.layout),
+                   ": ",
+                   input.path.string());
     if (!input.archives.empty()) {
-      out += str_cat(" (", input.archives.size(), input.archives.size() == 1 ? " archive)" : " archives)");
+      out += str_cat(
+          " (", input.archives.size(), input.archives.size() == 1 ? " archive)" : " archives)");
     }
     out += "\n";
   }
@@ -154,8 +167,13 @@ std::string inspect_text(const ocmirror::MirrorContent& content) {
   out += str_cat("\ncatalogs:     ", join_counted(content.catalog_names()));
   out += str_cat("\nrepositories: ", content.repositories.size());
   out += str_cat("\nimages:       ", content.image_count(), " (", content.tag_count(), " tags)");
-  out += str_cat("\nblobs:        ", content.blobs.size(), ", ", cli::human_bytes(content.blob_bytes()),
-                 " (", content.blob_bytes(), " bytes)");
+  out += str_cat("\nblobs:        ",
+                 content.blobs.size(),
+                 ", ",
+                 cli::human_bytes(content.blob_bytes()),
+                 " (",
+                 content.blob_bytes(),
+                 " bytes)");
   out += str_cat("\nimage content sources: ", content.image_content_sources.sources().size());
   if (content.image_content_sources.empty()) {
     out += " (none written by oc-mirror in this input)";
@@ -176,16 +194,20 @@ int run_inspect(const std::vector<std::string>& args) {
   }
   const po::variables_map values = cli::parse_options(args, options, positional);
   const ocmirror::MirrorContent content = read_sources(values);
-  cli::write_output("", values.count("json") ? inspect_json(content).dump(2) + "\n" : inspect_text(content));
+  cli::write_output(
+      "", values.count("json") ? inspect_json(content).dump(2) + "\n" : inspect_text(content));
   return 0;
 }
 
 int run_ics(const std::vector<std::string>& args) {
   po::options_description options("zbundle ics SRC... [options]");
   add_source_options(options);
-  options.add_options()("format", po::value<std::string>()->default_value("hcp"), "hcp, icsp, idms, itms, registries-conf or json")(
+  options.add_options()("format",
+                        po::value<std::string>()->default_value("hcp"),
+                        "hcp, icsp, idms, itms, registries-conf or json")(
       "mirror", po::value<std::string>(), "rewrite mirrors to HOST[:PORT][/NAMESPACE]")(
-      "output,o", po::value<std::string>()->default_value("-"), "write to FILE instead of stdout")("help,h", "show this help");
+      "output,o", po::value<std::string>()->default_value("-"), "write to FILE instead of stdout")(
+      "help,h", "show this help");
   po::positional_options_description positional;
   positional.add("source", -1);
   if (wants_help(args)) {
@@ -204,10 +226,12 @@ int run_ics(const std::vector<std::string>& args) {
     for (const auto& input : content.inputs) {
       inputs += str_cat(inputs.empty() ? "" : ", ", input.path.string());
     }
-    throw Error(ErrorKind::input,
-                str_cat(inputs,
-                        ": no image content source found: oc-mirror writes IDMS/ITMS/ICSP only after "
-                        "disk-to-mirror or mirror-to-mirror; give that working-dir, a mirror-set file or a mapping file"));
+    throw Error(
+        ErrorKind::input,
+        str_cat(inputs,
+                ": no image content source found: oc-mirror writes IDMS/ITMS/ICSP only after "
+                "disk-to-mirror or mirror-to-mirror; give that working-dir, a mirror-set file or a "
+                "mapping file"));
   }
   const ics::ImageContentSources sources =
       mirror ? content.image_content_sources.with_mirror(*mirror) : content.image_content_sources;

@@ -14,9 +14,10 @@ bool ContentSource::has_tag_mirror() const noexcept {
 
 ContentSource& ImageContentSources::find_or_insert(std::string_view source) {
   const auto position = std::lower_bound(
-      m_sources.begin(), m_sources.end(), source, [](const ContentSource& entry, std::string_view key) {
-        return entry.source < key;
-      });
+      m_sources.begin(),
+      m_sources.end(),
+      source,
+      [](const ContentSource& entry, std::string_view key) { return entry.source < key; });
   if (position != m_sources.end() && position->source == source) {
     return *position;
   }

@@ -111,7 +111,8 @@ ImageRef parse_image_ref(std::string_view text) {
   }
   const std::size_t last_slash = rest.rfind('/');
   if (const std::size_t colon = rest.rfind(':');
-      colon != std::string_view::npos && (last_slash == std::string_view::npos || colon > last_slash)) {
+      colon != std::string_view::npos
+      && (last_slash == std::string_view::npos || colon > last_slash)) {
     ref.tag = rest.substr(colon + 1);
     rest = rest.substr(0, colon);
     if (!is_tag(ref.tag)) {
@@ -129,7 +130,8 @@ ImageRef parse_image_ref(std::string_view text) {
     ref.repository = rest.substr(slash + 1);
   } else {
     ref.registry = "docker.io";
-    ref.repository = slash == std::string_view::npos ? str_cat("library/", rest) : std::string(rest);
+    ref.repository =
+        slash == std::string_view::npos ? str_cat("library/", rest) : std::string(rest);
   }
   if (ref.registry.empty()) {
     fail(text, "no registry");

@@ -31,7 +31,8 @@ bool is_dns_name(std::string_view name) noexcept {
     const std::size_t dot = std::min(name.find('.', start), name.size());
     const std::string_view label = name.substr(start, dot - start);
     if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-'
-        || !std::all_of(label.begin(), label.end(), [](char c) { return is_alnum(c) || c == '-'; })) {
+        || !std::all_of(
+            label.begin(), label.end(), [](char c) { return is_alnum(c) || c == '-'; })) {
       return false;
     }
     start = dot + 1;
@@ -59,7 +60,8 @@ bool is_namespace_component(std::string_view component) noexcept {
   });
 }
 
-std::string_view split_host_port(std::string_view text, std::string_view authority, MirrorName& out) {
+std::string_view
+split_host_port(std::string_view text, std::string_view authority, MirrorName& out) {
   std::string_view port_text;
   if (authority.front() == '[') {
     const std::size_t close = authority.find(']');
@@ -107,15 +109,20 @@ std::string MirrorName::location() const {
 std::string MirrorName::configmap_key() const {
   if (host.front() == '[') {
     throw Error(ErrorKind::input,
-                str_cat(host, ": cannot be a ConfigMap key: IPv6 addresses have no key form, "
-                              "use a DNS name for the mirror registry"));
+                str_cat(host,
+                        ": cannot be a ConfigMap key: IPv6 addresses have no key form, "
+                        "use a DNS name for the mirror registry"));
   }
   return port ? str_cat(host, "..", static_cast<unsigned>(*port)) : host;
 }
 
-std::string MirrorName::certs_d_directory() const { return registry(); }
+std::string MirrorName::certs_d_directory() const {
+  return registry();
+}
 
-std::string MirrorName::auth_file_key() const { return registry(); }
+std::string MirrorName::auth_file_key() const {
+  return registry();
+}
 
 MirrorName parse_mirror_name(std::string_view text) {
   std::string_view rest = text;
@@ -134,7 +141,8 @@ MirrorName parse_mirror_name(std::string_view text) {
   const std::string_view port_text = split_host_port(text, authority, name);
   if (!port_text.empty()) {
     unsigned value = 0;
-    const auto [end, error] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+    const auto [end, error] =
+        std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
     if (error != std::errc{} || end != port_text.data() + port_text.size() || value == 0
         || value > 65535) {
       fail(text, str_cat("bad port '", port_text, "'"));

@@ -13,9 +13,9 @@
 namespace zbundle::ics {
 
 struct MirrorName {
-  std::string host;                   // "mirror.example", "10.0.0.1" or "[fd00::1]"
-  std::optional<std::uint16_t> port;  // absent when the name has none
-  std::string name_space;             // "" or "a/b", below the registry
+  std::string host;                  // "mirror.example", "10.0.0.1" or "[fd00::1]"
+  std::optional<std::uint16_t> port; // absent when the name has none
+  std::string name_space;            // "" or "a/b", below the registry
 
   // "host[:port]": the registry part of image references.
   [[nodiscard]] std::string registry() const;

@@ -25,7 +25,8 @@ bool ends_with_path(std::string_view path, std::string_view suffix) noexcept {
 }
 
 // The (source, mirror) pair a mapping line stands for, per oc-mirror v2's scope rule.
-std::pair<std::string, std::string> scoped_pair(const ImageRef& source, const ImageRef& destination) {
+std::pair<std::string, std::string> scoped_pair(const ImageRef& source,
+                                                const ImageRef& destination) {
   if (ends_with_path(destination.repository, source.repository)) {
     const std::string_view source_parent = parent_path(source.repository);
     const std::string_view destination_parent = parent_path(destination.repository);
@@ -57,8 +58,9 @@ ImageContentSources parse_mapping(std::string_view text,
     }
     const std::size_t equals = line.find('=');
     if (equals == std::string_view::npos || line.find('=', equals + 1) != std::string_view::npos) {
-      throw Error(ErrorKind::input,
-                  str_cat(subject, ":", line_number, ": not a mapping line: expected SOURCE=DESTINATION"));
+      throw Error(
+          ErrorKind::input,
+          str_cat(subject, ":", line_number, ": not a mapping line: expected SOURCE=DESTINATION"));
     }
     ImageRef source;
     ImageRef destination;
@@ -69,8 +71,9 @@ ImageContentSources parse_mapping(std::string_view text,
       throw Error(ErrorKind::input, str_cat(subject, ":", line_number, ": ", error.what()));
     }
     if (destination.registry.empty() || source.registry.empty()) {
-      throw Error(ErrorKind::input,
-                  str_cat(subject, ":", line_number, ": ", line, ": both sides must name a registry"));
+      throw Error(
+          ErrorKind::input,
+          str_cat(subject, ":", line_number, ": ", line, ": both sides must name a registry"));
     }
     if (excluded.contains(source.location()) || excluded.contains(destination.location())) {
       continue;

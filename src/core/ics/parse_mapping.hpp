@@ -31,6 +31,7 @@ enum class MappingRules {
                                                 const std::set<std::string>& excluded);
 
 // Source repository of OpenShift release images; mirrored by digest and by tag.
-inline constexpr std::string_view k_release_image_repository = "quay.io/openshift-release-dev/ocp-release";
+inline constexpr std::string_view k_release_image_repository =
+    "quay.io/openshift-release-dev/ocp-release";
 
 } // namespace zbundle::ics

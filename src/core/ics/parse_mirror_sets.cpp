@@ -53,13 +53,17 @@ void add_entries(std::string_view subject,
     }
     const std::string source = scalar_at(subject, entry["source"], "source");
     const YAML::Node mirrors = entry["mirrors"];
-    if (mirrors && !mirrors.IsNull()) {
-      if (!mirrors.IsSequence()) {
-        fail_at(subject, mirrors, "mirrors is not a list");
-      }
-      for (const YAML::Node& mirror : mirrors) {
-        out.add(source, scalar_at(subject, mirror, "mirror"), kind);
-      }
+    if (!mirrors || mirrors.IsNull()) {
+      continue; // a source without mirrors redirects nothing
+    }
+    if (!mirrors.IsSequence()) {
+      fail_at(subject, mirrors, "mirrors is not a list");
+    }
+    if (mirrors.size() == 0) {
+      continue;
+    }
+    for (const YAML::Node& mirror : mirrors) {
+      out.add(source, scalar_at(subject, mirror, "mirror"), kind);
     }
     if (const YAML::Node policy = entry["mirrorSourcePolicy"]; policy && !policy.IsNull()) {
       out.set_policy(source, parse_policy(subject, policy));
@@ -79,7 +83,9 @@ bool flag_at(std::string_view subject, const YAML::Node& node, std::string_view 
 }
 
 // zbundle's own JSON rendering: sources[] of {source, mirrors: [{location, digest, tag}]}.
-void add_zbundle_sources(std::string_view subject, const YAML::Node& list, ImageContentSources& out) {
+void add_zbundle_sources(std::string_view subject,
+                         const YAML::Node& list,
+                         ImageContentSources& out) {
   if (!list.IsSequence()) {
     fail_at(subject, list, "sources is not a list");
   }
@@ -114,7 +120,11 @@ void add_document(std::string_view subject, const YAML::Node& document, ImageCon
   const std::string kind = scalar_at(subject, document["kind"], "kind");
   const YAML::Node spec = document["spec"];
   if (kind == "ImageContentSourcePolicy") {
-    add_entries(subject, spec["repositoryDigestMirrors"], "repositoryDigestMirrors", MirrorKind::digest, out);
+    add_entries(subject,
+                spec["repositoryDigestMirrors"],
+                "repositoryDigestMirrors",
+                MirrorKind::digest,
+                out);
   } else if (kind == "ImageDigestMirrorSet") {
     add_entries(subject, spec["imageDigestMirrors"], "imageDigestMirrors", MirrorKind::digest, out);
   } else if (kind == "ImageTagMirrorSet") {

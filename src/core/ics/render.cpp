@@ -44,7 +44,8 @@ void emit_entries(YAML::Emitter& out, const ImageContentSources& sources, bool w
   for (const ContentSource& entry : sources.sources()) {
     out << YAML::BeginMap;
     if (with_policy && entry.policy != SourcePolicy::unset) {
-      out << YAML::Key << "mirrorSourcePolicy" << YAML::Value << std::string(policy_name(entry.policy));
+      out << YAML::Key << "mirrorSourcePolicy" << YAML::Value
+          << std::string(policy_name(entry.policy));
     }
     out << YAML::Key << "mirrors" << YAML::Value << YAML::BeginSeq;
     for (const Mirror& mirror : entry.mirrors) {
@@ -82,8 +83,8 @@ std::string render_mirror_set(const ImageContentSources& sources,
   out << YAML::Key << "kind" << YAML::Value << std::string(kind);
   out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
       << YAML::Value << std::string(name) << YAML::EndMap;
-  out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap << YAML::Key << std::string(list_field)
-      << YAML::Value;
+  out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap << YAML::Key
+      << std::string(list_field) << YAML::Value;
   emit_entries(out, sources, with_policy);
   out << YAML::EndMap << YAML::EndMap;
   return str_cat("---\n", out.c_str(), "\n");
@@ -94,7 +95,8 @@ std::string render_json(const ImageContentSources& sources) {
   for (const ContentSource& entry : sources.sources()) {
     nlohmann::ordered_json mirrors = nlohmann::ordered_json::array();
     for (const Mirror& mirror : entry.mirrors) {
-      mirrors.push_back({{"location", mirror.location}, {"digest", mirror.by_digest}, {"tag", mirror.by_tag}});
+      mirrors.push_back(
+          {{"location", mirror.location}, {"digest", mirror.by_digest}, {"tag", mirror.by_tag}});
     }
     nlohmann::ordered_json item = {{"source", entry.source}, {"mirrors", std::move(mirrors)}};
     if (entry.policy != SourcePolicy::unset) {
@@ -102,7 +104,8 @@ std::string render_json(const ImageContentSources& sources) {
     }
     list.push_back(std::move(item));
   }
-  const nlohmann::ordered_json document = {{"kind", "ImageContentSources"}, {"sources", std::move(list)}};
+  const nlohmann::ordered_json document = {{"kind", "ImageContentSources"},
+                                           {"sources", std::move(list)}};
   return str_cat(document.dump(2), "\n");
 }
 
@@ -125,7 +128,9 @@ IcsFormat parse_ics_format(std::string_view name) {
     }
   }
   throw Error(ErrorKind::usage,
-              str_cat("--format ", name, ": unknown format: use hcp, icsp, idms, itms, registries-conf or json"));
+              str_cat("--format ",
+                      name,
+                      ": unknown format: use hcp, icsp, idms, itms, registries-conf or json"));
 }
 
 std::string_view ics_format_name(IcsFormat format) noexcept {
@@ -147,20 +152,29 @@ std::string render_ics(const ImageContentSources& sources, IcsFormat format) {
   case IcsFormat::icsp: {
     const ImageContentSources digest = sources.only(MirrorKind::digest);
     require_some(digest, format, "digest");
-    return render_mirror_set(
-        digest, "operator.openshift.io/v1alpha1", "ImageContentSourcePolicy", "zbundle", "repositoryDigestMirrors");
+    return render_mirror_set(digest,
+                             "operator.openshift.io/v1alpha1",
+                             "ImageContentSourcePolicy",
+                             "zbundle",
+                             "repositoryDigestMirrors");
   }
   case IcsFormat::idms: {
     const ImageContentSources digest = sources.only(MirrorKind::digest);
     require_some(digest, format, "digest");
-    return render_mirror_set(
-        digest, "config.openshift.io/v1", "ImageDigestMirrorSet", "zbundle-digest-mirrors", "imageDigestMirrors");
+    return render_mirror_set(digest,
+                             "config.openshift.io/v1",
+                             "ImageDigestMirrorSet",
+                             "zbundle-digest-mirrors",
+                             "imageDigestMirrors");
   }
   case IcsFormat::itms: {
     const ImageContentSources tag = sources.only(MirrorKind::tag);
     require_some(tag, format, "tag");
-    return render_mirror_set(
-        tag, "config.openshift.io/v1", "ImageTagMirrorSet", "zbundle-tag-mirrors", "imageTagMirrors");
+    return render_mirror_set(tag,
+                             "config.openshift.io/v1",
+                             "ImageTagMirrorSet",
+                             "zbundle-tag-mirrors",
+                             "imageTagMirrors");
   }
   case IcsFormat::registries_conf:
     require_some(sources, format, "digest or tag");

@@ -8,10 +8,10 @@
 namespace zbundle::ics {
 
 enum class IcsFormat {
-  hcp,             // the `[{source, mirrors}]` list `hcp create cluster --image-content-sources` reads
-  icsp,            // ImageContentSourcePolicy (operator.openshift.io/v1alpha1)
-  idms,            // ImageDigestMirrorSet (config.openshift.io/v1)
-  itms,            // ImageTagMirrorSet (config.openshift.io/v1)
+  hcp,  // the `[{source, mirrors}]` list `hcp create cluster --image-content-sources` reads
+  icsp, // ImageContentSourcePolicy (operator.openshift.io/v1alpha1)
+  idms, // ImageDigestMirrorSet (config.openshift.io/v1)
+  itms, // ImageTagMirrorSet (config.openshift.io/v1)
   registries_conf, // containers-registries.conf(5) version 2
   json,            // the whole model, digest and tag kinds included
 };

@@ -19,7 +19,9 @@ bool is_existing_directory(const fs::path& path) {
 }
 
 // Archive chunks of one run, sorted by name (FORMATS.md 1.7, 2.9; anchored, unlike oc-mirror).
-void find_archive_sets(const fs::path& directory, std::vector<fs::path>& v1, std::vector<fs::path>& v2) {
+void find_archive_sets(const fs::path& directory,
+                       std::vector<fs::path>& v1,
+                       std::vector<fs::path>& v2) {
   static const std::regex v1_name(R"(^mirror_seq[0-9]+_[0-9]{6}\.tar$)");
   static const std::regex v2_name(R"(^mirror_[0-9]{6}\.tar$)");
   std::error_code error;
@@ -42,7 +44,8 @@ fs::path choose_results(const fs::path& workspace, const ReadOptions& options) {
   if (options.v1_results) {
     const fs::path chosen = workspace / *options.v1_results;
     if (!is_existing_directory(chosen)) {
-      throw Error(ErrorKind::input, str_cat(chosen.string(), ": --results: no such results directory"));
+      throw Error(ErrorKind::input,
+                  str_cat(chosen.string(), ": --results: no such results directory"));
     }
     return chosen;
   }
@@ -64,7 +67,8 @@ fs::path choose_results(const fs::path& workspace, const ReadOptions& options) {
   return newest;
 }
 
-InputPlan plan_v1_workspace(const fs::path& path, const fs::path& workspace, const ReadOptions& options) {
+InputPlan
+plan_v1_workspace(const fs::path& path, const fs::path& workspace, const ReadOptions& options) {
   InputPlan plan{{path, SourceFormat::oc_mirror_v1, SourceLayout::directory, {}}, {}};
   if (is_existing_directory(workspace / "src")) {
     plan.directories.push_back({workspace / "src", ""});
@@ -73,7 +77,9 @@ InputPlan plan_v1_workspace(const fs::path& path, const fs::path& workspace, con
     plan.directories.push_back({results, "results/"});
   }
   if (plan.directories.empty()) {
-    throw Error(ErrorKind::input, str_cat(path.string(), ": oc-mirror v1 workspace holds neither src/ nor results-*/"));
+    throw Error(
+        ErrorKind::input,
+        str_cat(path.string(), ": oc-mirror v1 workspace holds neither src/ nor results-*/"));
   }
   return plan;
 }
@@ -83,8 +89,11 @@ InputPlan plan_directory(const fs::path& path, const ReadOptions& options) {
   std::vector<fs::path> v2_archives;
   find_archive_sets(path, v1_archives, v2_archives);
   if (!v1_archives.empty() && !v2_archives.empty()) {
-    throw Error(ErrorKind::input,
-                str_cat(path.string(), ": holds both oc-mirror v1 (mirror_seq*) and v2 (mirror_*) archives: name one set"));
+    throw Error(
+        ErrorKind::input,
+        str_cat(
+            path.string(),
+            ": holds both oc-mirror v1 (mirror_seq*) and v2 (mirror_*) archives: name one set"));
   }
   if (!v2_archives.empty()) {
     return {{path, SourceFormat::oc_mirror_v2, SourceLayout::archive_set, v2_archives}, {}};
@@ -93,10 +102,12 @@ InputPlan plan_directory(const fs::path& path, const ReadOptions& options) {
     return {{path, SourceFormat::oc_mirror_v1, SourceLayout::archive_set, v1_archives}, {}};
   }
   if (path.filename() == "working-dir") {
-    return {{path, SourceFormat::oc_mirror_v2, SourceLayout::directory, {}}, {{path, "working-dir/"}}};
+    return {{path, SourceFormat::oc_mirror_v2, SourceLayout::directory, {}},
+            {{path, "working-dir/"}}};
   }
   if (is_existing_directory(path / "working-dir")) {
-    InputPlan plan{{path, SourceFormat::oc_mirror_v2, SourceLayout::directory, {}}, {{path / "working-dir", "working-dir/"}}};
+    InputPlan plan{{path, SourceFormat::oc_mirror_v2, SourceLayout::directory, {}},
+                   {{path / "working-dir", "working-dir/"}}};
     if (is_existing_directory(path / "docker/registry/v2")) {
       plan.directories.push_back({path / "docker", "docker/"});
     }
@@ -109,18 +120,21 @@ InputPlan plan_directory(const fs::path& path, const ReadOptions& options) {
     return plan_v1_workspace(path, path / "oc-mirror-workspace", options);
   }
   if (is_existing_directory(path / "docker/registry/v2")) {
-    return {{path, SourceFormat::registry_storage, SourceLayout::directory, {}}, {{path / "docker", "docker/"}}};
+    return {{path, SourceFormat::registry_storage, SourceLayout::directory, {}},
+            {{path / "docker", "docker/"}}};
   }
   throw Error(ErrorKind::input,
               str_cat(path.string(),
-                      ": not oc-mirror output: no working-dir, oc-mirror-workspace, mirror_*.tar or docker/registry/v2 in it"));
+                      ": not oc-mirror output: no working-dir, oc-mirror-workspace, mirror_*.tar "
+                      "or docker/registry/v2 in it"));
 }
 
 InputPlan plan_file(const fs::path& path) {
   const std::string name = path.filename().string();
   const fs::path extension = path.extension();
   if (extension == ".tar") {
-    const SourceFormat format = name.starts_with("mirror_seq") ? SourceFormat::oc_mirror_v1 : SourceFormat::oc_mirror_v2;
+    const SourceFormat format =
+        name.starts_with("mirror_seq") ? SourceFormat::oc_mirror_v1 : SourceFormat::oc_mirror_v2;
     return {{path, format, SourceLayout::archive_set, {path}}, {}};
   }
   if (extension == ".yaml" || extension == ".yml" || extension == ".json") {
@@ -130,7 +144,9 @@ InputPlan plan_file(const fs::path& path) {
     return {{path, SourceFormat::mapping_file, SourceLayout::file, {}}, {}};
   }
   throw Error(ErrorKind::input,
-              str_cat(path.string(), ": not oc-mirror output: expected a directory, a .tar archive, a mirror-set .yaml or a mapping .txt"));
+              str_cat(path.string(),
+                      ": not oc-mirror output: expected a directory, a .tar archive, a mirror-set "
+                      ".yaml or a mapping .txt"));
 }
 
 } // namespace
@@ -140,7 +156,9 @@ InputPlan plan_input(const fs::path& path, const ReadOptions& options) {
   const fs::file_status status = fs::status(path, error);
   if (error || !fs::exists(status)) {
     throw Error(ErrorKind::input,
-                str_cat(path.string(), ": cannot read: ", error ? error.message() : std::string("No such file or directory")));
+                str_cat(path.string(),
+                        ": cannot read: ",
+                        error ? error.message() : std::string("No such file or directory")));
   }
   if (fs::is_directory(status)) {
     return plan_directory(path, options);
@@ -148,7 +166,8 @@ InputPlan plan_input(const fs::path& path, const ReadOptions& options) {
   if (fs::is_regular_file(status)) {
     return plan_file(path);
   }
-  throw Error(ErrorKind::input, str_cat(path.string(), ": cannot read: not a regular file or directory"));
+  throw Error(ErrorKind::input,
+              str_cat(path.string(), ": cannot read: not a regular file or directory"));
 }
 
 } // namespace zbundle::ocmirror

@@ -49,7 +49,8 @@ std::string read_digest_link(const std::string& subject, EntryContent& content) 
     text.pop_back();
   }
   if (!ics::is_sha256_digest(text)) {
-    throw Error(ErrorKind::input, str_cat(subject, ": not a digest link: expected sha256:<64 hex>"));
+    throw Error(ErrorKind::input,
+                str_cat(subject, ": not a digest link: expected sha256:<64 hex>"));
   }
   return text;
 }
@@ -69,7 +70,8 @@ void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
     if (const std::string_view name = after(entry.path, k_cluster_resources);
         !name.empty() && entry.type == EntryType::regular) {
       visit_resource(entry, name, content);
-    } else if (entry.path == "working-dir/dry-run/mapping.txt" && entry.type == EntryType::regular) {
+    } else if (entry.path == "working-dir/dry-run/mapping.txt"
+               && entry.type == EntryType::regular) {
       m_v2_mappings.push_back({subject(entry), content.read_text(k_resource_limit)});
     }
   } else if (entry.path.starts_with("isc_") && entry.path.find('/') == std::string::npos) {
@@ -94,17 +96,22 @@ void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
   }
 }
 
-void EntryClassifier::visit_v2_storage(const TreeEntry& entry, std::string_view rest, EntryContent& content) {
+void EntryClassifier::visit_v2_storage(const TreeEntry& entry,
+                                       std::string_view rest,
+                                       EntryContent& content) {
   const bool is_regular = entry.type == EntryType::regular;
   if (const std::string_view blob = after(rest, "blobs/sha256/"); !blob.empty()) {
     // <hh>/<hex>/data
     if (!blob.ends_with("/data")) {
       return;
     }
-    const std::string_view hex = blob.size() > 3 ? blob.substr(3, blob.size() - 3 - 5) : std::string_view{};
+    const std::string_view hex =
+        blob.size() > 3 ? blob.substr(3, blob.size() - 3 - 5) : std::string_view{};
     if (!is_regular || !ics::is_sha256_hex(hex) || blob.substr(0, 2) != hex.substr(0, 2)) {
-      throw Error(ErrorKind::input,
-                  str_cat(subject(entry), ": not a blob: expected a regular file at blobs/sha256/<hh>/<64 hex>/data"));
+      throw Error(
+          ErrorKind::input,
+          str_cat(subject(entry),
+                  ": not a blob: expected a regular file at blobs/sha256/<hh>/<64 hex>/data"));
     }
     m_content.blobs[str_cat("sha256:", hex)] = entry.size;
     return;
@@ -124,11 +131,14 @@ void EntryClassifier::visit_v2_storage(const TreeEntry& entry, std::string_view 
   if (const std::string_view revision = after(manifests, "revisions/sha256/"); !revision.empty()) {
     const std::string_view hex = revision.substr(0, revision.size() - 5);
     if (!ics::is_sha256_hex(hex)) {
-      throw Error(ErrorKind::input, str_cat(subject(entry), ": not a revision link: bad digest in path"));
+      throw Error(ErrorKind::input,
+                  str_cat(subject(entry), ": not a revision link: bad digest in path"));
     }
     repo.manifests.insert(str_cat("sha256:", hex));
-  } else if (const std::string_view tag = after(manifests, "tags/"); tag.ends_with("/current/link")) {
-    repo.tags[std::string(tag.substr(0, tag.size() - 13))] = read_digest_link(subject(entry), content);
+  } else if (const std::string_view tag = after(manifests, "tags/");
+             tag.ends_with("/current/link")) {
+    repo.tags[std::string(tag.substr(0, tag.size() - 13))] =
+        read_digest_link(subject(entry), content);
   }
 }
 
@@ -138,14 +148,17 @@ void EntryClassifier::visit_v1_storage(const TreeEntry& entry, std::string_view 
   if (blob_at != std::string_view::npos && (blob_at == 0 || rest[blob_at - 1] == '/')) {
     const std::string_view hex = rest.substr(blob_at + 13);
     if (!ics::is_sha256_hex(hex) || entry.type != EntryType::regular) {
-      throw Error(ErrorKind::input, str_cat(subject(entry), ": not a blob: expected a regular file blobs/sha256:<64 hex>"));
+      throw Error(
+          ErrorKind::input,
+          str_cat(subject(entry), ": not a blob: expected a regular file blobs/sha256:<64 hex>"));
     }
     m_content.blobs[str_cat("sha256:", hex)] = entry.size;
     return;
   }
   std::string_view repository;
   std::string_view name;
-  if (!split_repository(rest, "manifests", repository, name) || name.find('/') != std::string_view::npos) {
+  if (!split_repository(rest, "manifests", repository, name)
+      || name.find('/') != std::string_view::npos) {
     return;
   }
   Repository& repo = m_content.repositories[std::string(repository)];
@@ -159,20 +172,25 @@ void EntryClassifier::visit_v1_storage(const TreeEntry& entry, std::string_view 
       target.remove_prefix(2);
     }
     if (!ics::is_sha256_digest(target)) {
-      throw Error(ErrorKind::input,
-                  str_cat(subject(entry), ": tag symlink points outside its manifests: ", entry.link_target));
+      throw Error(
+          ErrorKind::input,
+          str_cat(
+              subject(entry), ": tag symlink points outside its manifests: ", entry.link_target));
     }
     repo.tags[std::string(name)] = std::string(target);
   }
 }
 
-void EntryClassifier::visit_resource(const TreeEntry& entry, std::string_view name, EntryContent& content) {
+void EntryClassifier::visit_resource(const TreeEntry& entry,
+                                     std::string_view name,
+                                     EntryContent& content) {
   if (!has_yaml_extension(name)) {
     return;
   }
   const bool is_mirror_set = name.starts_with("idms-") || name.starts_with("itms-")
                              || name == "imageContentSourcePolicy.yaml";
-  const bool is_catalog = name.starts_with("cs-") || name.starts_with("cc-") || name.starts_with("catalogSource-");
+  const bool is_catalog =
+      name.starts_with("cs-") || name.starts_with("cc-") || name.starts_with("catalogSource-");
   if (is_mirror_set) {
     m_mirror_sets.push_back({subject(entry), content.read_text(k_resource_limit)});
   } else if (is_catalog) {
@@ -191,14 +209,16 @@ void EntryClassifier::add_catalog_resource(const TreeEntry& entry, const std::st
     } else if (kind == "ClusterCatalog") {
       catalog.image = document["spec"]["source"]["image"]["ref"].as<std::string>("");
     } else {
-      throw Error(ErrorKind::input, str_cat(where, ": not a CatalogSource or ClusterCatalog (kind ", kind, ")"));
+      throw Error(ErrorKind::input,
+                  str_cat(where, ": not a CatalogSource or ClusterCatalog (kind ", kind, ")"));
     }
     if (catalog.image.empty()) {
       throw Error(ErrorKind::input, str_cat(where, ": ", kind, " names no image"));
     }
     m_content.catalogs.insert(std::move(catalog));
   } catch (const YAML::Exception& error) {
-    throw Error(ErrorKind::input, str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
+    throw Error(ErrorKind::input,
+                str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
   }
 }
 
@@ -213,7 +233,8 @@ void EntryClassifier::add_image_set_config(const TreeEntry& entry, std::string t
       }
     }
   } catch (const YAML::Exception& error) {
-    throw Error(ErrorKind::input, str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
+    throw Error(ErrorKind::input,
+                str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
   }
   m_content.image_set_configs.push_back(std::move(text));
 }
@@ -236,7 +257,8 @@ void EntryClassifier::add_v1_metadata(const TreeEntry& entry, std::string text) 
       if (type == "ocpRelease") {
         // Named by tag, as the v2 storage names releases, so both spellings meet.
         const ics::ImageRef ref = ics::parse_image_ref(name);
-        m_content.releases.insert(ReleaseImage{ref.tag.empty() ? name : ref.tag, association.value("id", "")});
+        m_content.releases.insert(
+            ReleaseImage{ref.tag.empty() ? name : ref.tag, association.value("id", "")});
       } else if (type == "operatorCatalog") {
         m_content.catalogs.insert(CatalogSource{name, "Metadata", name});
       }
@@ -265,16 +287,19 @@ void EntryClassifier::finish(MirrorContent& out) {
     m_content.ics_origins.push_back(file.subject);
   }
   if (m_mirror_sets.empty()) {
-    for (const auto& [files, rules] : {std::pair{&m_v2_mappings, ics::MappingRules::oc_mirror_v2},
-                                       std::pair{&m_v1_mappings, ics::MappingRules::oc_mirror_v1}}) {
+    for (const auto& [files, rules] :
+         {std::pair{&m_v2_mappings, ics::MappingRules::oc_mirror_v2},
+          std::pair{&m_v1_mappings, ics::MappingRules::oc_mirror_v1}}) {
       for (const TextFile& file : *files) {
-        m_content.image_content_sources.merge(ics::parse_mapping(file.text, file.subject, rules, catalog_locations));
+        m_content.image_content_sources.merge(
+            ics::parse_mapping(file.text, file.subject, rules, catalog_locations));
         m_content.ics_origins.push_back(file.subject);
       }
     }
   }
   out.image_content_sources.merge(m_content.image_content_sources);
-  out.ics_origins.insert(out.ics_origins.end(), m_content.ics_origins.begin(), m_content.ics_origins.end());
+  out.ics_origins.insert(
+      out.ics_origins.end(), m_content.ics_origins.begin(), m_content.ics_origins.end());
   out.catalogs.merge(m_content.catalogs);
   out.releases.merge(m_content.releases);
   for (auto& [name, repository] : m_content.repositories) {

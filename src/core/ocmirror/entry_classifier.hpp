@@ -4,8 +4,8 @@
 // into a MirrorContent. Paths, as the tree walker gives them:
 //   v2 (FORMATS.md 2, 3): docker/registry/v2/blobs/sha256/<hh>/<hex>/data,
 //     docker/registry/v2/repositories/<repo>/_manifests/{tags/<tag>/current,revisions/sha256/<hex>}/link,
-//     working-dir/cluster-resources/{idms-*,itms-*,cs-*,cc-*}.yaml, working-dir/dry-run/mapping.txt,
-//     isc_<RFC3339>;
+//     working-dir/cluster-resources/{idms-*,itms-*,cs-*,cc-*}.yaml,
+//     working-dir/dry-run/mapping.txt, isc_<RFC3339>;
 //   v1 (FORMATS.md 1): v2/<repo>/manifests/{sha256:<hex>,<tag> symlink}, blobs/sha256:<hex>,
 //     v2/<repo>/blobs/sha256:<hex>, publish/.metadata.json, and a results directory walked as
 //     results/{imageContentSourcePolicy.yaml,catalogSource-*.yaml,mapping.txt}.

@@ -9,9 +9,10 @@
 namespace zbundle::ocmirror {
 
 std::uint64_t MirrorContent::blob_bytes() const noexcept {
-  return std::accumulate(blobs.begin(), blobs.end(), std::uint64_t{0}, [](std::uint64_t sum, const auto& blob) {
-    return sum + blob.second;
-  });
+  return std::accumulate(blobs.begin(),
+                         blobs.end(),
+                         std::uint64_t{0},
+                         [](std::uint64_t sum, const auto& blob) { return sum + blob.second; });
 }
 
 std::size_t MirrorContent::image_count() const noexcept {
@@ -26,9 +27,11 @@ std::size_t MirrorContent::image_count() const noexcept {
 }
 
 std::size_t MirrorContent::tag_count() const noexcept {
-  return std::accumulate(repositories.begin(), repositories.end(), std::size_t{0}, [](std::size_t sum, const auto& repo) {
-    return sum + repo.second.tags.size();
-  });
+  return std::accumulate(
+      repositories.begin(),
+      repositories.end(),
+      std::size_t{0},
+      [](std::size_t sum, const auto& repo) { return sum + repo.second.tags.size(); });
 }
 
 std::set<std::string> MirrorContent::catalog_names() const {
@@ -36,7 +39,8 @@ std::set<std::string> MirrorContent::catalog_names() const {
   for (const CatalogSource& catalog : catalogs) {
     const ics::ImageRef ref = ics::parse_image_ref(catalog.image);
     const std::size_t slash = ref.repository.rfind('/');
-    const std::string name = slash == std::string::npos ? ref.repository : ref.repository.substr(slash + 1);
+    const std::string name =
+        slash == std::string::npos ? ref.repository : ref.repository.substr(slash + 1);
     names.insert(ref.tag.empty() ? name : util::str_cat(name, ":", ref.tag));
   }
   return names;

@@ -14,11 +14,17 @@
 
 namespace zbundle::ocmirror {
 
-enum class SourceFormat { oc_mirror_v1, oc_mirror_v2, registry_storage, mirror_set_file, mapping_file };
+enum class SourceFormat {
+  oc_mirror_v1,
+  oc_mirror_v2,
+  registry_storage,
+  mirror_set_file,
+  mapping_file
+};
 enum class SourceLayout { directory, archive_set, file };
 
 struct InputSource {
-  std::filesystem::path path;                  // as given
+  std::filesystem::path path; // as given
   SourceFormat format = SourceFormat::oc_mirror_v2;
   SourceLayout layout = SourceLayout::directory;
   std::vector<std::filesystem::path> archives; // the tar files read, for archive sets

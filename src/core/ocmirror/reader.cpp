@@ -8,7 +8,6 @@
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
 
-
 namespace zbundle::ocmirror {
 namespace {
 
@@ -24,8 +23,9 @@ void read_single_file(const InputPlan& plan, MirrorContent& out) {
     out.image_content_sources.merge(ics::parse_mirror_sets(text, name));
   } else {
     // v2 writes transport prefixes on both sides; v1 writes bare registry references.
-    const ics::MappingRules rules = text.find("docker://") != std::string::npos ? ics::MappingRules::oc_mirror_v2
-                                                                                 : ics::MappingRules::oc_mirror_v1;
+    const ics::MappingRules rules = text.find("docker://") != std::string::npos
+                                        ? ics::MappingRules::oc_mirror_v2
+                                        : ics::MappingRules::oc_mirror_v1;
     out.image_content_sources.merge(ics::parse_mapping(text, name, rules, {}));
   }
   out.ics_origins.push_back(name);
@@ -33,7 +33,9 @@ void read_single_file(const InputPlan& plan, MirrorContent& out) {
 
 void read_planned(InputPlan plan, MirrorContent& out) {
   EntryClassifier classifier;
-  const auto visit = [&classifier](const TreeEntry& entry, EntryContent& content) { classifier.visit(entry, content); };
+  const auto visit = [&classifier](const TreeEntry& entry, EntryContent& content) {
+    classifier.visit(entry, content);
+  };
   for (const fs::path& archive : plan.source.archives) {
     classifier.set_container(archive.string());
     walk_tar(archive, visit);
@@ -46,10 +48,13 @@ void read_planned(InputPlan plan, MirrorContent& out) {
     if (classifier.saw_v1_layout() == classifier.saw_v2_layout()) {
       throw Error(ErrorKind::input,
                   str_cat(plan.source.path.string(),
-                          classifier.saw_v1_layout() ? ": mixes oc-mirror v1 and v2 content"
-                                                     : ": not oc-mirror output: no docker/registry/v2, working-dir, v2/ or publish/ entries"));
+                          classifier.saw_v1_layout()
+                              ? ": mixes oc-mirror v1 and v2 content"
+                              : ": not oc-mirror output: no docker/registry/v2, working-dir, v2/ "
+                                "or publish/ entries"));
     }
-    plan.source.format = classifier.saw_v1_layout() ? SourceFormat::oc_mirror_v1 : SourceFormat::oc_mirror_v2;
+    plan.source.format =
+        classifier.saw_v1_layout() ? SourceFormat::oc_mirror_v1 : SourceFormat::oc_mirror_v2;
   }
   classifier.finish(out);
   out.inputs.push_back(std::move(plan.source));
@@ -59,7 +64,8 @@ void read_planned(InputPlan plan, MirrorContent& out) {
 
 MirrorContent read_mirror(const std::vector<fs::path>& inputs, const ReadOptions& options) {
   if (inputs.empty()) {
-    throw Error(ErrorKind::usage, "no input: name at least one oc-mirror output (directory or archive)");
+    throw Error(ErrorKind::usage,
+                "no input: name at least one oc-mirror output (directory or archive)");
   }
   MirrorContent content;
   for (const fs::path& input : inputs) {

@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 using util::str_cat;
 
 constexpr std::size_t k_tar_block_size = 1 << 20;
+constexpr la_int64_t k_end_of_archive_size = 2 * 512;
 
 // Strips "./" prefixes and trailing slashes; refuses absolute paths and `..` components.
 std::string normalize_entry_path(std::string_view archive_name, std::string_view raw) {
@@ -35,8 +36,9 @@ std::string normalize_entry_path(std::string_view archive_name, std::string_view
                           || path.find("/../") != std::string_view::npos
                           || (path.size() >= 3 && path.substr(path.size() - 3) == "/..");
   if (is_absolute || has_parent) {
-    throw Error(ErrorKind::input,
-                str_cat(archive_name, ": entry ", raw, ": unsafe path: absolute or containing '..'"));
+    throw Error(
+        ErrorKind::input,
+        str_cat(archive_name, ": entry ", raw, ": unsafe path: absolute or containing '..'"));
   }
   return std::string(path);
 }
@@ -44,7 +46,9 @@ std::string normalize_entry_path(std::string_view archive_name, std::string_view
 class FileContent final : public EntryContent {
 public:
   explicit FileContent(fs::path path) : m_path(std::move(path)) {}
-  std::string read_text(std::size_t max_bytes) override { return util::read_text_file(m_path, max_bytes); }
+  std::string read_text(std::size_t max_bytes) override {
+    return util::read_text_file(m_path, max_bytes);
+  }
 
 private:
   fs::path m_path;
@@ -58,14 +62,19 @@ public:
   std::string read_text(std::size_t max_bytes) override {
     if (m_size > max_bytes) {
       throw Error(ErrorKind::input,
-                  str_cat(m_subject, ": too large: ", m_size, " bytes, the limit is ", static_cast<std::uint64_t>(max_bytes)));
+                  str_cat(m_subject,
+                          ": too large: ",
+                          m_size,
+                          " bytes, the limit is ",
+                          static_cast<std::uint64_t>(max_bytes)));
     }
     std::string text(static_cast<std::size_t>(m_size), '\0');
     std::size_t done = 0;
     while (done < text.size()) {
       const la_ssize_t got = archive_read_data(m_reader, text.data() + done, text.size() - done);
       if (got < 0) {
-        throw Error(ErrorKind::input, str_cat(m_subject, ": cannot read: ", archive_error_string(m_reader)));
+        throw Error(ErrorKind::input,
+                    str_cat(m_subject, ": cannot read: ", archive_error_string(m_reader)));
       }
       if (got == 0) {
         throw Error(ErrorKind::input, str_cat(m_subject, ": cannot read: truncated tar archive"));
@@ -125,7 +134,8 @@ void walk_directory(const fs::path& root, std::string_view prefix, const EntryVi
     const fs::directory_entry& item = *it;
     const fs::file_status status = item.symlink_status(error);
     if (error) {
-      throw Error(ErrorKind::input, str_cat(item.path().string(), ": cannot stat: ", error.message()));
+      throw Error(ErrorKind::input,
+                  str_cat(item.path().string(), ": cannot stat: ", error.message()));
     }
     TreeEntry entry;
     entry.path = str_cat(prefix, item.path().lexically_relative(root).generic_string());
@@ -136,7 +146,8 @@ void walk_directory(const fs::path& root, std::string_view prefix, const EntryVi
       entry.link_target = fs::read_symlink(item.path(), error).generic_string();
     }
     if (error) {
-      throw Error(ErrorKind::input, str_cat(item.path().string(), ": cannot read: ", error.message()));
+      throw Error(ErrorKind::input,
+                  str_cat(item.path().string(), ": cannot read: ", error.message()));
     }
     FileContent content(item.path());
     visit(entry, content);
@@ -152,7 +163,8 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
   archive_read_support_format_tar(reader.get());
   archive_read_support_filter_none(reader.get());
   if (archive_read_open_filename(reader.get(), tar_path.c_str(), k_tar_block_size) != ARCHIVE_OK) {
-    throw Error(ErrorKind::input, str_cat(archive_name, ": cannot open: ", archive_error_string(reader.get())));
+    throw Error(ErrorKind::input,
+                str_cat(archive_name, ": cannot open: ", archive_error_string(reader.get())));
   }
   archive_entry* header = nullptr;
   while (true) {
@@ -162,8 +174,10 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
     }
     // ARCHIVE_WARN is a failure too: it reports damage libarchive worked around.
     if (status != ARCHIVE_OK) {
-      throw Error(ErrorKind::input,
-                  str_cat(archive_name, ": corrupt or truncated tar: ", archive_error_string(reader.get())));
+      throw Error(
+          ErrorKind::input,
+          str_cat(
+              archive_name, ": corrupt or truncated tar: ", archive_error_string(reader.get())));
     }
     const char* raw_name = archive_entry_pathname(header);
     TreeEntry entry;
@@ -172,13 +186,23 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
       continue;
     }
     entry.type = entry_type_of(header);
-    entry.size = archive_entry_size_is_set(header) != 0 ? static_cast<std::uint64_t>(archive_entry_size(header)) : 0;
+    entry.size = archive_entry_size_is_set(header) != 0
+                     ? static_cast<std::uint64_t>(archive_entry_size(header))
+                     : 0;
     if (const char* target = entry.type == EntryType::hardlink ? archive_entry_hardlink(header)
-                                                                : archive_entry_symlink(header)) {
+                                                               : archive_entry_symlink(header)) {
       entry.link_target = target;
     }
     TarEntryContent content(reader.get(), str_cat(archive_name, ": ", entry.path), entry.size);
     visit(entry, content);
+  }
+  // libarchive also reports a clean end for a file cut between two entries. A complete tar
+  // ends with two zero blocks, which libarchive consumes when it sees them; if they were not
+  // there, the archive was cut short.
+  if (archive_filter_bytes(reader.get(), 0)
+      < archive_read_header_position(reader.get()) + k_end_of_archive_size) {
+    throw Error(ErrorKind::input,
+                str_cat(archive_name, ": truncated tar: no end-of-archive marker"));
   }
 }
 

@@ -16,7 +16,7 @@ namespace zbundle::ocmirror {
 enum class EntryType { regular, directory, symlink, hardlink, other };
 
 struct TreeEntry {
-  std::string path;        // relative, without "./" or a trailing '/'
+  std::string path; // relative, without "./" or a trailing '/'
   EntryType type = EntryType::other;
   std::uint64_t size = 0;  // bytes, for regular files
   std::string link_target; // for symlinks and hardlinks
@@ -38,7 +38,9 @@ using EntryVisitor = std::function<void(const TreeEntry&, EntryContent&)>;
 
 // Visits every file below `root`, recursively, without following symlinks; entry paths are
 // `prefix` + the path relative to `root`. Throws Error{input} when `root` cannot be read.
-void walk_directory(const std::filesystem::path& root, std::string_view prefix, const EntryVisitor& visit);
+void walk_directory(const std::filesystem::path& root,
+                    std::string_view prefix,
+                    const EntryVisitor& visit);
 
 // Visits every entry of the (uncompressed, ustar/pax/gnu) tar archive `tar_path` in order.
 // Throws Error{input} naming the archive (and entry) when it is truncated, corrupt, or holds an

@@ -16,16 +16,19 @@ namespace zbundle::util {
 
 AtomicFile::AtomicFile(std::filesystem::path target, unsigned mode) : m_target(std::move(target)) {
   const std::filesystem::path directory = m_target.has_parent_path() ? m_target.parent_path() : ".";
-  std::string pattern = (directory / str_cat(".", m_target.filename().string(), ".XXXXXX")).string();
+  std::string pattern =
+      (directory / str_cat(".", m_target.filename().string(), ".XXXXXX")).string();
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   m_fd = Fd(::mkostemp(name.data(), O_CLOEXEC));
   if (!m_fd.is_open()) {
-    throw Error(ErrorKind::io, str_cat(m_target.string(), ": cannot create: ", errno_message(errno)));
+    throw Error(ErrorKind::io,
+                str_cat(m_target.string(), ": cannot create: ", errno_message(errno)));
   }
   m_temporary = name.data();
   if (::fchmod(m_fd.get(), static_cast<mode_t>(mode)) != 0) {
-    throw Error(ErrorKind::io, str_cat(m_target.string(), ": cannot set mode: ", errno_message(errno)));
+    throw Error(ErrorKind::io,
+                str_cat(m_target.string(), ": cannot set mode: ", errno_message(errno)));
   }
 }
 
@@ -42,20 +45,24 @@ void AtomicFile::write(std::span<const std::byte> bytes) {
       continue;
     }
     if (written < 0) {
-      throw Error(ErrorKind::io, str_cat(m_target.string(), ": cannot write: ", errno_message(errno)));
+      throw Error(ErrorKind::io,
+                  str_cat(m_target.string(), ": cannot write: ", errno_message(errno)));
     }
     bytes = bytes.subspan(static_cast<std::size_t>(written));
   }
 }
 
-void AtomicFile::write(std::string_view text) { write(std::as_bytes(std::span(text.data(), text.size()))); }
+void AtomicFile::write(std::string_view text) {
+  write(std::as_bytes(std::span(text.data(), text.size())));
+}
 
 void AtomicFile::commit() {
   if (::fsync(m_fd.get()) != 0) {
     throw Error(ErrorKind::io, str_cat(m_target.string(), ": cannot sync: ", errno_message(errno)));
   }
   if (::rename(m_temporary.c_str(), m_target.c_str()) != 0) {
-    throw Error(ErrorKind::io, str_cat(m_target.string(), ": cannot rename into place: ", errno_message(errno)));
+    throw Error(ErrorKind::io,
+                str_cat(m_target.string(), ": cannot rename into place: ", errno_message(errno)));
   }
   m_is_committed = true;
 }

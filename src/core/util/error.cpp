@@ -4,7 +4,9 @@
 
 namespace zbundle {
 
-int exit_code_for(ErrorKind kind) noexcept { return kind == ErrorKind::check ? 1 : 2; }
+int exit_code_for(ErrorKind kind) noexcept {
+  return kind == ErrorKind::check ? 1 : 2;
+}
 
 std::string errno_message(int error_number) {
   // strerror_r (GNU) may return a static string instead of filling the buffer.

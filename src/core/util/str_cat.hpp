@@ -9,11 +9,15 @@
 namespace zbundle::util {
 
 namespace detail {
-inline void append_part(std::string& out, std::string_view part) { out.append(part); }
-inline void append_part(std::string& out, char part) { out.push_back(part); }
+inline void append_part(std::string& out, std::string_view part) {
+  out.append(part);
+}
+inline void append_part(std::string& out, char part) {
+  out.push_back(part);
+}
 template <std::integral T>
-  requires(!std::same_as<T, char> && !std::same_as<T, bool>)
-void append_part(std::string& out, T part) {
+requires(!std::same_as<T, char> && !std::same_as<T, bool>) void append_part(std::string& out,
+                                                                            T part) {
   out.append(std::to_string(part));
 }
 } // namespace detail

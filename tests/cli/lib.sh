@@ -1,0 +1,33 @@
+# Shared by the CLI tests. The binaries run through $ZB_EXEC_PREFIX (empty, or
+# qemu-s390x-static for the cross build). Each helper fails the test with a message.
+set -euo pipefail
+
+: "${ZBUNDLE:?set ZBUNDLE to the zbundle binary}"
+: "${SAMPLE:?set SAMPLE to the make-sample.sh output}"
+PYTHON=/usr/bin/python3
+[ -x "$PYTHON" ] || PYTHON=python3
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+zb() { ${ZB_EXEC_PREFIX:-} "$ZBUNDLE" "$@"; }
+zbx() { ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" "$@"; }
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# expect EXIT PATTERN -- COMMAND...: runs COMMAND, checks its exit status and that stderr
+# matches the grep -E PATTERN (empty pattern: stderr must be empty). stdout lands in $work/out.
+expect() {
+  local want=$1 pattern=$2 got=0
+  shift 3
+  "$@" >"$work/out" 2>"$work/err" || got=$?
+  [ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want; stderr: $(cat "$work/err")"
+  if [ -z "$pattern" ]; then
+    [ ! -s "$work/err" ] || fail "'$*' wrote to stderr: $(cat "$work/err")"
+  else
+    grep -Eq -- "$pattern" "$work/err" || fail "'$*' stderr does not match '$pattern': $(cat "$work/err")"
+  fi
+}
+
+# contains PATTERN FILE
+contains() { grep -Eq -- "$1" "$2" || fail "$2 does not contain '$1': $(head -c 2000 "$2")"; }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Usage errors exit 2 with one line naming the problem; help exits 0.
+source "$(dirname "$0")/lib.sh"
+
+expect 2 'usage: zbundle' -- zb
+expect 0 '' -- zb --help
+contains '^  inspect' "$work/out"
+expect 0 '' -- zb --version
+contains '^zbundle [0-9]' "$work/out"
+expect 2 '^zbundle: error: frobnicate: unknown command' -- zb frobnicate
+expect 2 '^zbundle: error: .*unrecognised option|^zbundle: error: .*unknown option' -- zb inspect --no-such-flag "$SAMPLE/v2"
+expect 2 '^zbundle: error: no input' -- zb inspect
+expect 2 '^zbundle: error: --format yaml: unknown format' -- zb ics --format yaml "$SAMPLE/v2-m2m"
+expect 2 '^zbundle: error: https://m.example: not a mirror registry name' -- zb ics --mirror https://m.example "$SAMPLE/v2-m2m"
+expect 0 '' -- zb ics --help
+contains 'format arg' "$work/out"
+
+expect 2 'usage: zbundle-extract' -- zbx
+expect 0 '' -- zbx --help
+expect 2 '^zbundle-extract: error: verify: unknown command' -- zbx verify x
+echo "usage: ok"

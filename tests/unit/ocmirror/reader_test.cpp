@@ -1,0 +1,261 @@
+#include "core/ocmirror/reader.hpp"
+#include "test_support.hpp"
+
+namespace zbundle::ocmirror {
+namespace {
+
+using test::TarBuilder;
+using test::TempDir;
+
+std::string hex(char c) {
+  return std::string(64, c);
+}
+std::string digest(char c) {
+  return "sha256:" + hex(c);
+}
+
+const std::string k_storage = "docker/registry/v2/";
+
+// A v2 registry tree with a release image and one additional image, as m2d archives it.
+void add_v2_storage(TarBuilder& tar) {
+  const std::string release = k_storage + "repositories/openshift/release-images/_manifests/";
+  tar.file(release + "tags/4.16.5-s390x/current/link", digest('a'))
+      .file(release + "tags/4.16.5-s390x/index/sha256/" + hex('a') + "/link", digest('a'))
+      .file(release + "revisions/sha256/" + hex('a') + "/link", digest('a'))
+      .file(k_storage + "repositories/openshift/release-images/_layers/sha256/" + hex('b')
+                + "/link",
+            digest('b'))
+      .file(k_storage + "repositories/rhel9/postgresql-15/_manifests/tags/latest/current/link",
+            digest('c'))
+      .file(k_storage + "repositories/rhel9/postgresql-15/_manifests/revisions/sha256/" + hex('c')
+                + "/link",
+            digest('c'))
+      .file(k_storage + "repositories/rhel9/postgresql-15/_manifests/revisions/sha256/" + hex('d')
+                + "/link",
+            digest('d'))
+      .file(k_storage + "blobs/sha256/aa/" + hex('a') + "/data", "manifest-a")
+      .file(k_storage + "blobs/sha256/bb/" + hex('b') + "/data", std::string(1000, 'b'))
+      .file(k_storage + "blobs/sha256/cc/" + hex('c') + "/data", "index-c");
+}
+
+MirrorContent read_one(const std::filesystem::path& path, ReadOptions options = {}) {
+  return read_mirror({path}, options);
+}
+
+TEST(ReadMirror, V2MirrorToDiskArchive) {
+  const TempDir dir;
+  TarBuilder tar(dir / "mirror_000001.tar");
+  add_v2_storage(tar);
+  tar.file("working-dir/.history/.history-2025-01-01T00:00:00Z", digest('a') + "\n")
+      .file("isc_2025-01-01T00:00:00Z", test::test_data("ocmirror/v2/imageset-config.yaml"))
+      .close();
+  const MirrorContent content = read_one(dir / "mirror_000001.tar");
+  ASSERT_EQ(content.inputs.size(), 1U);
+  EXPECT_EQ(content.inputs[0].format, SourceFormat::oc_mirror_v2);
+  EXPECT_EQ(content.inputs[0].layout, SourceLayout::archive_set);
+  EXPECT_EQ(content.repositories.size(), 2U);
+  EXPECT_EQ(content.repositories.at("openshift/release-images").tags.at("4.16.5-s390x"),
+            digest('a'));
+  EXPECT_EQ(content.repositories.at("rhel9/postgresql-15").manifests,
+            (std::set{digest('c'), digest('d')}));
+  EXPECT_EQ(content.image_count(), 3U);
+  EXPECT_EQ(content.tag_count(), 2U);
+  EXPECT_EQ(content.blobs.size(), 3U);
+  EXPECT_EQ(content.blob_bytes(), 10U + 1000U + 7U);
+  EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", digest('a')}}));
+  EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
+  EXPECT_EQ(content.image_set_configs.size(), 1U);
+  // A mirror-to-disk run carries no mirror sets (FORMATS.md 0).
+  EXPECT_TRUE(content.image_content_sources.empty());
+}
+
+TEST(ReadMirror, ArchiveSetsInADirectoryAreReadTogether) {
+  const TempDir dir;
+  std::filesystem::create_directory(dir / "run");
+  TarBuilder first(dir / "run/mirror_000001.tar");
+  add_v2_storage(first);
+  first.close();
+  TarBuilder(dir / "run/mirror_000002.tar")
+      .file("working-dir/cluster-resources/idms-oc-mirror.yaml",
+            test::test_data("ocmirror/v2/idms-oc-mirror.yaml"))
+      .close();
+  test::write_file(dir / "run/xmirror_000003.tar.bak", "not part of the set");
+  const MirrorContent content = read_one(dir / "run");
+  ASSERT_EQ(content.inputs[0].archives.size(), 2U);
+  EXPECT_EQ(content.blobs.size(), 3U);
+  EXPECT_EQ(content.image_content_sources.sources().size(), 5U);
+  ASSERT_EQ(content.ics_origins.size(), 1U);
+  EXPECT_NE(content.ics_origins[0].find(
+                "mirror_000002.tar: working-dir/cluster-resources/idms-oc-mirror.yaml"),
+            std::string::npos);
+}
+
+TEST(ReadMirror, V2WorkingDirMirrorSetsWinOverMapping) {
+  const TempDir dir;
+  const auto resources = dir / "ws/working-dir/cluster-resources";
+  test::write_file(resources / "idms-oc-mirror.yaml",
+                   test::test_data("ocmirror/v2/idms-oc-mirror.yaml"));
+  test::write_file(resources / "itms-oc-mirror.yaml",
+                   test::test_data("ocmirror/v2/itms-oc-mirror.yaml"));
+  test::write_file(resources / "cs-redhat-operator-index-v4-16.yaml",
+                   test::test_data("ocmirror/v2/cs-redhat-operator-index-v4-16.yaml"));
+  test::write_file(resources / "cc-redhat-operator-index-v4-16.yaml",
+                   test::test_data("ocmirror/v2/cc-redhat-operator-index-v4-16.yaml"));
+  test::write_file(dir / "ws/working-dir/dry-run/mapping.txt",
+                   "docker://quay.io/x/y:1=docker://other.example/x/y:1\n");
+  for (const auto& path : {dir / "ws", dir / "ws/working-dir"}) {
+    const MirrorContent content = read_one(path);
+    EXPECT_EQ(content.inputs[0].format, SourceFormat::oc_mirror_v2);
+    EXPECT_EQ(content.image_content_sources.sources().size(), 6U);
+    EXPECT_EQ(content.ics_origins.size(), 2U);
+    EXPECT_EQ(content.catalogs.size(), 2U);
+    EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
+  }
+}
+
+TEST(ReadMirror, V2DryRunMappingWhenNoMirrorSetsExcludesCatalogs) {
+  const TempDir dir;
+  test::write_file(dir / "working-dir/dry-run/mapping.txt",
+                   test::test_data("ocmirror/v2/mapping.txt"));
+  test::write_file(dir / "working-dir/cluster-resources/cs-redhat-operator-index-v4-16.yaml",
+                   test::test_data("ocmirror/v2/cs-redhat-operator-index-v4-16.yaml"));
+  const MirrorContent content = read_one(dir / "working-dir");
+  EXPECT_EQ(content.image_content_sources.sources().size(), 4U);
+  for (const auto& source : content.image_content_sources.sources()) {
+    EXPECT_EQ(source.source.find("redhat-operator-index"), std::string::npos);
+  }
+}
+
+TEST(ReadMirror, V1ArchiveWithSymlinkTagsAndFlatBlobs) {
+  const TempDir dir;
+  const std::string metadata =
+      R"({"kind":"Metadata","pastMirror":{"associations":[{"name":"quay.io/openshift-release-dev/ocp-release:4.16.5-s390x","id":")"
+      + digest('a')
+      + R"(","type":"ocpRelease"},{"name":"registry.redhat.io/redhat/redhat-operator-index:v4.16","type":"operatorCatalog"}]}})";
+  TarBuilder(dir / "mirror_seq1_000000.tar")
+      .directory("./")
+      .directory("./publish/")
+      .file("./publish/.metadata.json", metadata)
+      .file("./v2/openshift/release-images/manifests/" + digest('a'), "manifest")
+      .symlink("./v2/openshift/release-images/manifests/4.16.5-s390x", digest('a'))
+      .file("./blobs/" + digest('b'), "layer")
+      .close();
+  const MirrorContent content = read_one(dir / "mirror_seq1_000000.tar");
+  EXPECT_EQ(content.inputs[0].format, SourceFormat::oc_mirror_v1);
+  EXPECT_EQ(content.repositories.at("openshift/release-images").tags.at("4.16.5-s390x"),
+            digest('a'));
+  EXPECT_EQ(content.blobs,
+            (std::map<std::string, std::uint64_t>{{digest('a'), 8}, {digest('b'), 5}}));
+  EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", digest('a')}}));
+  EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
+}
+
+TEST(ReadMirror, V1WorkspaceReadsNewestResultsUnlessNamed) {
+  const TempDir dir;
+  const auto workspace = dir / "oc-mirror-workspace";
+  test::write_file(workspace / "results-1700000000/imageContentSourcePolicy.yaml",
+                   "---\nkind: ImageContentSourcePolicy\nspec:\n  repositoryDigestMirrors:\n  - "
+                   "{source: old.io/a, mirrors: [m/a]}\n");
+  test::write_file(workspace / "results-1735689600/imageContentSourcePolicy.yaml",
+                   test::test_data("ocmirror/v1/imageContentSourcePolicy.yaml"));
+  test::write_file(workspace / "results-1735689600/catalogSource-cs-redhat-operator-index.yaml",
+                   test::test_data("ocmirror/v1/catalogSource-cs-redhat-operator-index.yaml"));
+  const MirrorContent newest = read_one(dir.path());
+  EXPECT_EQ(newest.inputs[0].format, SourceFormat::oc_mirror_v1);
+  EXPECT_EQ(newest.image_content_sources.sources().size(), 5U);
+  EXPECT_EQ(newest.catalogs.size(), 1U);
+  const MirrorContent named = read_one(workspace, ReadOptions{"results-1700000000"});
+  ASSERT_EQ(named.image_content_sources.sources().size(), 1U);
+  EXPECT_EQ(named.image_content_sources.sources()[0].source, "old.io/a");
+  EXPECT_ZB_ERROR(read_one(workspace, ReadOptions{"results-1"}),
+                  ErrorKind::input,
+                  "results-1: --results: no such results directory");
+}
+
+TEST(ReadMirror, V1ResultsMappingUsedWithoutIcsp) {
+  const TempDir dir;
+  test::write_file(dir / "oc-mirror-workspace/results-1/mapping.txt",
+                   test::test_data("ocmirror/v1/mapping.txt"));
+  EXPECT_EQ(read_one(dir.path()).image_content_sources.sources().size(), 3U);
+}
+
+TEST(ReadMirror, SeveralInputsMerge) {
+  const TempDir dir;
+  test::write_file(dir / "idms.yaml", test::test_data("ocmirror/v2/idms-oc-mirror.yaml"));
+  test::write_file(dir / "itms.yaml", test::test_data("ocmirror/v2/itms-oc-mirror.yaml"));
+  const MirrorContent content = read_mirror({dir / "idms.yaml", dir / "itms.yaml"}, {});
+  EXPECT_EQ(content.inputs.size(), 2U);
+  EXPECT_EQ(content.image_content_sources.sources().size(), 6U);
+}
+
+TEST(ReadMirror, RegistryStorageTree) {
+  const TempDir dir;
+  test::write_file(
+      dir / ("storage/docker/registry/v2/blobs/sha256/ab/ab" + std::string(62, '0') + "/data"),
+      "x");
+  const MirrorContent content = read_one(dir / "storage");
+  EXPECT_EQ(content.inputs[0].format, SourceFormat::registry_storage);
+  EXPECT_EQ(content.blobs.size(), 1U);
+}
+
+TEST(ReadMirror, BadInputNamesTheFileAndReason) {
+  const TempDir dir;
+  EXPECT_ZB_ERROR(
+      read_one(dir / "absent"), ErrorKind::input, "absent: cannot read: No such file or directory");
+  test::write_file(dir / "empty/readme.txt.orig", "x");
+  EXPECT_ZB_ERROR(read_one(dir / "empty"), ErrorKind::input, "empty: not oc-mirror output");
+  test::write_file(dir / "notes.md", "x");
+  EXPECT_ZB_ERROR(read_one(dir / "notes.md"), ErrorKind::input, "notes.md: not oc-mirror output");
+  TarBuilder(dir / "other.tar").file("hello.txt", "hi").close();
+  EXPECT_ZB_ERROR(read_one(dir / "other.tar"), ErrorKind::input, "other.tar: not oc-mirror output");
+}
+
+TEST(ReadMirror, MalformedEntriesInsideArchivesNameArchiveAndEntry) {
+  const TempDir dir;
+  TarBuilder(dir / "bad-link.tar")
+      .file(k_storage + "repositories/a/_manifests/tags/x/current/link", "sha256:zz")
+      .close();
+  EXPECT_ZB_ERROR(read_one(dir / "bad-link.tar"),
+                  ErrorKind::input,
+                  "bad-link.tar: docker/registry/v2/repositories/a/_manifests/tags/x/current/link: "
+                  "not a digest link");
+  TarBuilder(dir / "bad-yaml.tar")
+      .file("working-dir/cluster-resources/idms-oc-mirror.yaml",
+            "kind: ImageDigestMirrorSet\nspec: [\n")
+      .close();
+  EXPECT_ZB_ERROR(read_one(dir / "bad-yaml.tar"),
+                  ErrorKind::input,
+                  "bad-yaml.tar: working-dir/cluster-resources/idms-oc-mirror.yaml:");
+  TarBuilder(dir / "bad-blob.tar").file(k_storage + "blobs/sha256/ab/not-hex/data", "x").close();
+  EXPECT_ZB_ERROR(read_one(dir / "bad-blob.tar"),
+                  ErrorKind::input,
+                  "bad-blob.tar: docker/registry/v2/blobs/sha256/ab/not-hex/data: not a blob");
+  TarBuilder(dir / "bad-meta.tar").file("publish/.metadata.json", "{not json").close();
+  EXPECT_ZB_ERROR(read_one(dir / "bad-meta.tar"),
+                  ErrorKind::input,
+                  "bad-meta.tar: publish/.metadata.json: malformed JSON");
+  TarBuilder(dir / "bad-tag.tar").symlink("v2/r/manifests/latest", "../../../etc/passwd").close();
+  EXPECT_ZB_ERROR(read_one(dir / "bad-tag.tar"),
+                  ErrorKind::input,
+                  "bad-tag.tar: v2/r/manifests/latest: tag symlink points outside");
+}
+
+TEST(ReadMirror, TruncatedArchiveIsInputError) {
+  const TempDir dir;
+  TarBuilder tar(dir / "mirror_000001.tar");
+  add_v2_storage(tar);
+  tar.close();
+  std::filesystem::resize_file(dir / "mirror_000001.tar",
+                               std::filesystem::file_size(dir / "mirror_000001.tar") / 2);
+  EXPECT_ZB_ERROR(read_one(dir / "mirror_000001.tar"), ErrorKind::input, "mirror_000001.tar: ");
+}
+
+TEST(ReadMirror, BothArchiveVersionsInOneDirectoryIsAmbiguous) {
+  const TempDir dir;
+  TarBuilder(dir / "mirror_000001.tar").file("working-dir/x", "1").close();
+  TarBuilder(dir / "mirror_seq1_000000.tar").file("publish/.metadata.json", "{}").close();
+  EXPECT_ZB_ERROR(read_one(dir.path()), ErrorKind::input, "holds both oc-mirror v1");
+}
+
+} // namespace
+} // namespace zbundle::ocmirror

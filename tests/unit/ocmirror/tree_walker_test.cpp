@@ -1,0 +1,130 @@
+#include "core/ocmirror/tree_walker.hpp"
+#include "test_support.hpp"
+
+#include <vector>
+
+namespace zbundle::ocmirror {
+namespace {
+
+using test::TarBuilder;
+using test::TempDir;
+
+struct Seen {
+  std::string path;
+  EntryType type;
+  std::uint64_t size;
+  std::string target;
+  friend bool operator==(const Seen&, const Seen&) = default;
+};
+
+std::vector<Seen> walk_tar_entries(const std::filesystem::path& tar) {
+  std::vector<Seen> seen;
+  walk_tar(tar, [&seen](const TreeEntry& entry, EntryContent&) {
+    seen.push_back({entry.path, entry.type, entry.size, entry.link_target});
+  });
+  return seen;
+}
+
+TEST(WalkTar, NormalizesNamesAndKeepsTypes) {
+  const TempDir dir;
+  TarBuilder(dir / "a.tar")
+      .directory("./")
+      .directory("./v2/")
+      .file("./v2/r/manifests/x", "abc")
+      .symlink("./v2/r/manifests/latest", "x")
+      .close();
+  const std::vector<Seen> expected{{"v2", EntryType::directory, 0, ""},
+                                   {"v2/r/manifests/x", EntryType::regular, 3, ""},
+                                   {"v2/r/manifests/latest", EntryType::symlink, 0, "x"}};
+  EXPECT_EQ(walk_tar_entries(dir / "a.tar"), expected);
+}
+
+TEST(WalkTar, ReadsSmallEntriesAndRefusesLargeOnes) {
+  const TempDir dir;
+  TarBuilder(dir / "a.tar").file("link", "sha256:1").file("big", std::string(100, 'x')).close();
+  std::vector<std::string> texts;
+  walk_tar(dir / "a.tar", [&texts](const TreeEntry& entry, EntryContent& content) {
+    if (entry.path == "link") {
+      texts.push_back(content.read_text(64));
+    } else {
+      EXPECT_ZB_ERROR(static_cast<void>(content.read_text(64)),
+                      ErrorKind::input,
+                      "a.tar: big: too large: 100 bytes");
+    }
+  });
+  EXPECT_EQ(texts, std::vector<std::string>{"sha256:1"});
+}
+
+TEST(WalkTar, RefusesParentAndAbsolutePaths) {
+  const TempDir dir;
+  TarBuilder(dir / "up.tar").file("ok", "1").file("docker/../../etc/passwd", "x").close();
+  EXPECT_ZB_ERROR(walk_tar_entries(dir / "up.tar"),
+                  ErrorKind::input,
+                  "up.tar: entry docker/../../etc/passwd: unsafe path");
+  TarBuilder(dir / "abs.tar").file("/etc/passwd", "x").close();
+  EXPECT_ZB_ERROR(walk_tar_entries(dir / "abs.tar"),
+                  ErrorKind::input,
+                  "abs.tar: entry /etc/passwd: unsafe path");
+}
+
+TEST(WalkTar, TruncatedArchiveIsAnInputErrorNamingIt) {
+  const TempDir dir;
+  TarBuilder(dir / "t.tar")
+      .file("first", std::string(5000, 'a'))
+      .file("second", std::string(5000, 'b'))
+      .close();
+  std::filesystem::resize_file(dir / "t.tar", 6000);
+  EXPECT_ZB_ERROR(walk_tar_entries(dir / "t.tar"), ErrorKind::input, "t.tar: ");
+  std::filesystem::resize_file(dir / "t.tar", 700);
+  EXPECT_ZB_ERROR(walk_tar_entries(dir / "t.tar"), ErrorKind::input, "t.tar: ");
+}
+
+TEST(WalkTar, ArchiveCutBetweenEntriesIsTruncated) {
+  const TempDir dir;
+  TarBuilder(dir / "c.tar")
+      .file("first", std::string(512, 'a'))
+      .file("second", std::string(512, 'b'))
+      .close();
+  // header + one data block of the first entry: a clean cut, before the second header
+  std::filesystem::resize_file(dir / "c.tar", 1024);
+  EXPECT_ZB_ERROR(walk_tar_entries(dir / "c.tar"),
+                  ErrorKind::input,
+                  "c.tar: truncated tar: no end-of-archive marker");
+}
+
+TEST(WalkTar, GarbageIsNotATar) {
+  const TempDir dir;
+  test::write_file(dir / "g.tar", std::string(4096, 'g'));
+  EXPECT_ZB_ERROR(walk_tar_entries(dir / "g.tar"), ErrorKind::input, "g.tar: ");
+}
+
+TEST(WalkDirectory, PrefixesPathsAndDoesNotFollowSymlinks) {
+  const TempDir dir;
+  test::write_file(dir / "tree/a/file", "hello");
+  test::write_file(dir / "outside/secret", "s");
+  std::filesystem::create_directory_symlink(dir / "outside", dir / "tree/a/escape");
+  std::vector<Seen> seen;
+  walk_directory(
+      dir / "tree", "working-dir/", [&seen](const TreeEntry& entry, EntryContent& content) {
+        seen.push_back({entry.path, entry.type, entry.size, entry.link_target});
+        if (entry.type == EntryType::regular) {
+          EXPECT_EQ(content.read_text(16), "hello");
+        }
+      });
+  std::sort(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) { return a.path < b.path; });
+  const std::vector<Seen> expected{
+      {"working-dir/a", EntryType::directory, 0, ""},
+      {"working-dir/a/escape", EntryType::symlink, 0, (dir / "outside").string()},
+      {"working-dir/a/file", EntryType::regular, 5, ""}};
+  EXPECT_EQ(seen, expected);
+}
+
+TEST(WalkDirectory, MissingRootIsInputError) {
+  const TempDir dir;
+  EXPECT_ZB_ERROR(walk_directory(dir / "absent", "", [](const TreeEntry&, EntryContent&) {}),
+                  ErrorKind::input,
+                  "absent: cannot read");
+}
+
+} // namespace
+} // namespace zbundle::ocmirror

@@ -1,0 +1,70 @@
+#pragma once
+
+// What every unit test shares: a private temporary directory, file helpers, a tar builder
+// (libarchive, so archives are made by the tests, never checked in), and an assertion on
+// zbundle::Error's kind and subject.
+
+#include "core/util/error.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace zbundle::test {
+
+// A fresh directory for one test, removed with everything in it afterwards.
+class TempDir {
+public:
+  TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir();
+  [[nodiscard]] const std::filesystem::path& path() const noexcept { return m_path; }
+  [[nodiscard]] std::filesystem::path operator/(std::string_view name) const {
+    return m_path / name;
+  }
+
+private:
+  std::filesystem::path m_path;
+};
+
+// Writes `text` to `path`, creating parent directories.
+void write_file(const std::filesystem::path& path, std::string_view text);
+[[nodiscard]] std::string read_file(const std::filesystem::path& path);
+// Contents of a file below tests/data.
+[[nodiscard]] std::string test_data(std::string_view relative);
+
+// Builds a pax tar archive entry by entry with libarchive.
+class TarBuilder {
+public:
+  explicit TarBuilder(const std::filesystem::path& path);
+  TarBuilder(const TarBuilder&) = delete;
+  TarBuilder& operator=(const TarBuilder&) = delete;
+  ~TarBuilder();
+  TarBuilder& file(std::string_view name, std::string_view content);
+  TarBuilder& directory(std::string_view name);
+  TarBuilder& symlink(std::string_view name, std::string_view target);
+  void close();
+
+private:
+  struct Impl; // keeps libarchive out of this header
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace zbundle::test
+
+// Asserts that `statement` throws zbundle::Error of `kind` whose message contains `subject`.
+#define EXPECT_ZB_ERROR(statement, expected_kind, subject)                                         \
+  do {                                                                                             \
+    try {                                                                                          \
+      statement;                                                                                   \
+      ADD_FAILURE() << "expected zbundle::Error from " #statement;                                 \
+    } catch (const ::zbundle::Error& zb_error) {                                                   \
+      EXPECT_EQ(zb_error.kind(), (expected_kind)) << zb_error.what();                              \
+      EXPECT_NE(std::string(zb_error.what()).find(subject), std::string::npos)                     \
+          << "message: " << zb_error.what() << "\nexpected to contain: " << (subject);             \
+    }                                                                                              \
+  } while (false)
