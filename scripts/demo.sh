@@ -17,8 +17,10 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
 echo "Sample oc-mirror output (real blobs, sha256-named) in $sample"
 step "$zbundle" inspect "$sample/v2/mirror_000001.tar"
 step "$zbundle" inspect "$sample/v1/oc-mirror-workspace"
-step "$zbundle" ics "$sample/v2-m2m"
+printf '\nA mirror-to-disk run carries no mirror sets; zbundle derives them with oc-mirror'"'"'s rules:\n'
+step "$zbundle" ics "$sample/v2/mirror_000001.tar" --format hcp --mirror mirror.example:8443
+step "$zbundle" ics "$sample/v2/mirror_000001.tar" --format registries-conf --mirror mirror.example:8443
+printf '\nThe same rules checked against what oc-mirror wrote after mirror-to-mirror:\n'
+step "$zbundle" ics --check "$sample/v2/mirror_000001.tar" "$sample/v2-m2m"
+step "$zbundle" ics --format idms "$sample/v2-m2m"
 step "$zbundle" ics --format hcp --mirror bastion.example:5000/ocp "$sample/v1/oc-mirror-workspace"
-step "$zbundle" ics --format registries-conf "$sample/v2-m2m"
-printf '\nThe m2d archive alone carries no mirror sets (oc-mirror writes them only after disk-to-mirror):\n'
-step "$zbundle" ics "$sample/v2/mirror_000001.tar" || echo "(exit $? as expected)"

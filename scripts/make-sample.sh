@@ -103,6 +103,7 @@ postgresql=$(make_index postgresql-15)
 ubi=$(make_image ubi s390x)
 catalog=$(make_image redhat-operator-index s390x)
 compliance=$(make_image compliance-operator s390x)
+bundle=$(make_image compliance-operator-bundle s390x)
 
 register openshift/release-images "$release" "$release_image"
 register openshift/release "$release-etcd" "$etcd"
@@ -110,6 +111,7 @@ register rhel9/postgresql-15 latest "$postgresql"
 register ubi9/ubi "sha256-${ubi#sha256:}" "$ubi"
 register redhat/redhat-operator-index v4.16 "$catalog"
 register compliance/openshift-compliance-rhel8-operator "sha256-${compliance#sha256:}" "$compliance"
+register compliance/openshift-compliance-operator-bundle "sha256-${bundle#sha256:}" "$bundle"
 
 isc() {
   cat <<EOF
@@ -142,6 +144,38 @@ find "$store/blobs" -name data | sed 's|.*/\([0-9a-f]\{64\}\)/data|sha256:\1|' |
 printf '%s level=info msg="mirror-to-disk run of the zbundle sample"\n' "$stamp" \
   >"$v2/working-dir/logs/oc-mirror-20250101_000000.log"
 isc v2alpha1 >"$v2/isc_$stamp"
+# What oc-mirror keeps to know what it mirrored (run records): the release payload's
+# image-references and the filtered file-based catalog (a stream of JSON objects).
+payload=$v2/working-dir/hold-release/ocp-release/$release/release-manifests
+mkdir -p "$payload"
+printf '{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"name":"%s"},"spec":{"tags":[{"name":"etcd","from":{"kind":"DockerImage","name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@%s"}}]}}\n' \
+  "${release%-s390x}" "$etcd" >"$payload/image-references"
+fbc=$v2/working-dir/operator-catalogs/redhat-operator-index/${catalog#sha256:}/filtered-catalogs/0123456789abcdef/catalog-config/compliance-operator
+mkdir -p "$fbc"
+cat >"$fbc/catalog.json" <<EOF
+{
+    "schema": "olm.package",
+    "name": "compliance-operator",
+    "defaultChannel": "stable"
+}
+{
+    "schema": "olm.channel",
+    "name": "stable",
+    "package": "compliance-operator",
+    "entries": [{"name": "compliance-operator.v1.5.0"}]
+}
+{
+    "schema": "olm.bundle",
+    "name": "compliance-operator.v1.5.0",
+    "package": "compliance-operator",
+    "image": "registry.redhat.io/compliance/openshift-compliance-operator-bundle@$bundle",
+    "properties": [{"type": "olm.package", "value": {"packageName": "compliance-operator", "version": "1.5.0"}}],
+    "relatedImages": [
+        {"name": "operator", "image": "registry.redhat.io/compliance/openshift-compliance-rhel8-operator@$compliance"},
+        {"name": "bundle", "image": "registry.redhat.io/compliance/openshift-compliance-operator-bundle@$bundle"}
+    ]
+}
+EOF
 cp -r "$work/cache/docker" "$v2/docker"
 (
   cd "$v2"
@@ -272,6 +306,7 @@ v1_repo rhel9/postgresql-15 latest "$postgresql"
 v1_repo ubi9/ubi "${ubi:7:6}" "$ubi"
 v1_repo redhat/redhat-operator-index v4.16 "$catalog"
 v1_repo compliance/openshift-compliance-rhel8-operator "${compliance:7:6}" "$compliance"
+v1_repo compliance/openshift-compliance-operator-bundle "${bundle:7:6}" "$bundle"
 
 association() { # NAME PATH DIGEST TAG TYPE
   printf '{"name":"%s","path":"%s","id":"%s","tagSymlink":"%s","type":"%s","layerDigests":[]}' "$@"
@@ -282,6 +317,7 @@ association() { # NAME PATH DIGEST TAG TYPE
   association "quay.io/openshift-release-dev/ocp-v4.0-art-dev@$etcd" openshift/release "$etcd" "$release-etcd" ocpReleaseContent; printf ,
   association "registry.redhat.io/redhat/redhat-operator-index:v4.16" redhat/redhat-operator-index "$catalog" v4.16 operatorCatalog; printf ,
   association "registry.redhat.io/compliance/openshift-compliance-rhel8-operator@$compliance" compliance/openshift-compliance-rhel8-operator "$compliance" "${compliance:7:6}" operatorRelatedImage; printf ,
+  association "registry.redhat.io/compliance/openshift-compliance-operator-bundle@$bundle" compliance/openshift-compliance-operator-bundle "$bundle" "${bundle:7:6}" operatorBundle; printf ,
   association "registry.redhat.io/rhel9/postgresql-15:latest" rhel9/postgresql-15 "$postgresql" latest generic; printf ,
   association "registry.redhat.io/ubi9/ubi@$ubi" ubi9/ubi "$ubi" "${ubi:7:6}" generic
   printf ']}}\n'
@@ -345,6 +381,7 @@ quay.io/openshift-release-dev/ocp-release@$release_image=$mirror/openshift/relea
 quay.io/openshift-release-dev/ocp-v4.0-art-dev@$etcd=$mirror/openshift/release:$release-etcd
 registry.redhat.io/redhat/redhat-operator-index:v4.16=$mirror/redhat/redhat-operator-index:v4.16
 registry.redhat.io/compliance/openshift-compliance-rhel8-operator@$compliance=$mirror/compliance/openshift-compliance-rhel8-operator:${compliance:7:6}
+registry.redhat.io/compliance/openshift-compliance-operator-bundle@$bundle=$mirror/compliance/openshift-compliance-operator-bundle:${bundle:7:6}
 registry.redhat.io/rhel9/postgresql-15@$postgresql=$mirror/rhel9/postgresql-15:latest
 registry.redhat.io/ubi9/ubi@$ubi=$mirror/ubi9/ubi:${ubi:7:6}
 EOF

@@ -3,6 +3,7 @@
 
 #include "cli_support.hpp"
 #include "core/ics/render.hpp"
+#include "core/ocmirror/derive_sources.hpp"
 #include "core/ocmirror/reader.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -174,11 +175,26 @@ std::string inspect_text(const ocmirror::MirrorContent& content) {
                  " (",
                  content.blob_bytes(),
                  " bytes)");
-  out += str_cat("\nimage content sources: ", content.image_content_sources.sources().size());
-  if (content.image_content_sources.empty()) {
-    out += " (none written by oc-mirror in this input)";
+  if (!content.image_content_sources.empty()) {
+    out += str_cat("\nimage content sources: ",
+                   content.image_content_sources.sources().size(),
+                   " (written by oc-mirror)\n");
+  } else if (!content.collected_images.empty()) {
+    // Derived for counting only: the number of sources does not depend on the mirror's name.
+    const ocmirror::DerivedSources derived =
+        ocmirror::derive_content_sources(content,
+                                         ics::MirrorName{"mirror.invalid", {}, {}},
+                                         ics::ScopeRule::namespace_when_paths_match);
+    out += str_cat("\nimage content sources: ",
+                   derived.sources.sources().size(),
+                   " (derived from the run; `zbundle ics --mirror` prints them)");
+    if (!derived.unmapped.empty()) {
+      out += str_cat(", ", derived.unmapped.size(), " images cannot be mapped");
+    }
+    out += "\n";
+  } else {
+    out += "\nimage content sources: 0\n";
   }
-  out += "\n";
   return out;
 }
 
@@ -205,7 +221,16 @@ int run_ics(const std::vector<std::string>& args) {
   options.add_options()("format",
                         po::value<std::string>()->default_value("hcp"),
                         "hcp, icsp, idms, itms, registries-conf or json")(
-      "mirror", po::value<std::string>(), "rewrite mirrors to HOST[:PORT][/NAMESPACE]")(
+      "mirror",
+      po::value<std::string>(),
+      "the mirror registry HOST[:PORT][/NAMESPACE]: moves oc-mirror's mirrors there, and is "
+      "required to derive sources from a mirror-to-disk run")(
+      "max-nested-paths",
+      po::value<unsigned>()->default_value(0),
+      "as oc-mirror's flag: >0 forces repository scope")(
+      "check",
+      "compare oc-mirror's mirror sets in the input with the derived ones; exit 1 on a difference")(
+      "strict", "exit 1 when some mirrored images cannot be mapped")(
       "output,o", po::value<std::string>()->default_value("-"), "write to FILE instead of stdout")(
       "help,h", "show this help");
   po::positional_options_description positional;
@@ -220,22 +245,37 @@ int run_ics(const std::vector<std::string>& args) {
   if (values.count("mirror")) {
     mirror = ics::parse_mirror_name(values["mirror"].as<std::string>());
   }
+  const ics::ScopeRule scope = values["max-nested-paths"].as<unsigned>() > 0
+                                   ? ics::ScopeRule::repository
+                                   : ics::ScopeRule::namespace_when_paths_match;
   const ocmirror::MirrorContent content = read_sources(values);
-  if (content.image_content_sources.empty()) {
-    std::string inputs;
-    for (const auto& input : content.inputs) {
-      inputs += str_cat(inputs.empty() ? "" : ", ", input.path.string());
+  if (values.count("check")) {
+    const std::vector<std::string> differences = ocmirror::check_derivation(content, mirror, scope);
+    for (const std::string& difference : differences) {
+      std::cout << difference << '\n';
     }
-    throw Error(
-        ErrorKind::input,
-        str_cat(inputs,
-                ": no image content source found: oc-mirror writes IDMS/ITMS/ICSP only after "
-                "disk-to-mirror or mirror-to-mirror; give that working-dir, a mirror-set file or a "
-                "mapping file"));
+    if (!differences.empty()) {
+      throw Error(ErrorKind::check,
+                  str_cat("image content sources: ",
+                          differences.size(),
+                          " differences between oc-mirror's mirror sets and the derived ones"));
+    }
+    std::cerr << "zbundle: oc-mirror's mirror sets and the derived ones agree\n";
+    return 0;
   }
-  const ics::ImageContentSources sources =
-      mirror ? content.image_content_sources.with_mirror(*mirror) : content.image_content_sources;
-  cli::write_output(values["output"].as<std::string>(), render_ics(sources, format));
+  const ocmirror::ResolvedSources resolved =
+      ocmirror::resolve_content_sources(content, mirror, scope);
+  for (const std::string& note : resolved.result.unmapped) {
+    std::cerr << "zbundle: warning: " << note << '\n';
+  }
+  if (values.count("strict") && !resolved.result.unmapped.empty()) {
+    throw Error(ErrorKind::check,
+                str_cat("image content sources: ",
+                        resolved.result.unmapped.size(),
+                        " mirrored images cannot be mapped (--strict)"));
+  }
+  cli::write_output(values["output"].as<std::string>(),
+                    render_ics(resolved.result.sources, format));
   return 0;
 }
 

@@ -12,9 +12,15 @@ expect 2 "imageset-config.yaml:1: not an ImageContentSourcePolicy, ImageDigestMi
 printf 'kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors: [\n    {source: a\n' >"$work/broken.yaml"
 expect 2 "broken.yaml:[0-9]+: malformed YAML" -- zb ics "$work/broken.yaml"
 
-# A mirror-to-disk run carries no mirror sets: an error, not an empty file.
-expect 2 "mirror_000001.tar: no image content source found" -- zb ics -o "$work/none.yaml" "$SAMPLE/v2/mirror_000001.tar"
+# Nothing to take or derive image content sources from: an error, not an empty file.
+mkdir -p "$work/bare/docker/registry/v2/blobs"
+expect 2 "bare: no image content source found" -- zb ics -o "$work/none.yaml" "$work/bare"
 [ ! -e "$work/none.yaml" ] || fail "an empty output file was written"
+
+# Deriving from a mirror-to-disk run needs the mirror registry's name.
+expect 2 "mirror_000001.tar: image content sources derived from a mirror-to-disk run need --mirror" \
+  -- zb ics -o "$work/none.yaml" "$SAMPLE/v2/mirror_000001.tar"
+[ ! -e "$work/none.yaml" ] || fail "an output file was written"
 
 # Truncated and corrupt archives.
 cp "$SAMPLE/v2/mirror_000001.tar" "$work/mirror_000001.tar"
@@ -31,7 +37,7 @@ expect 2 "empty: not oc-mirror output" -- zb inspect "$work/empty"
 
 # A failed -o leaves the existing file untouched.
 echo keep >"$work/keep.yaml"
-expect 2 "no image content source found" -- zb ics -o "$work/keep.yaml" "$SAMPLE/v2"
+expect 2 "need --mirror" -- zb ics -o "$work/keep.yaml" "$SAMPLE/v2"
 [ "$(cat "$work/keep.yaml")" = keep ] || fail "existing output was replaced"
 expect 2 "no-dir/out.yaml: cannot create" -- zb ics -o "$work/no-dir/out.yaml" "$SAMPLE/v2-m2m"
 echo "ics_bad_input: ok"

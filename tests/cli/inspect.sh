@@ -15,7 +15,7 @@ for input in "$SAMPLE/v2/mirror_000001.tar" "$SAMPLE/v2"; do
   contains '^catalogs: +1: redhat-operator-index:v4\.16$' "$work/out"
   contains "^repositories: +$repos\$" "$work/out"
   contains "^blobs: +$blob_files, .* \\($blob_bytes bytes\\)\$" "$work/out"
-  contains '^image content sources: 0 ' "$work/out"
+  contains '^image content sources: 5 \(derived from the run' "$work/out"
 done
 
 for input in "$SAMPLE/v1/mirror_seq1_000000.tar" "$SAMPLE/v1/oc-mirror-workspace" "$SAMPLE/v1"; do

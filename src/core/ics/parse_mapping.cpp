@@ -18,28 +18,6 @@ std::string_view trim(std::string_view text) noexcept {
   return text.substr(first, last - first + 1);
 }
 
-bool ends_with_path(std::string_view path, std::string_view suffix) noexcept {
-  return path == suffix
-         || (path.size() > suffix.size() && path.ends_with(suffix)
-             && path[path.size() - suffix.size() - 1] == '/');
-}
-
-// The (source, mirror) pair a mapping line stands for, per oc-mirror v2's scope rule.
-std::pair<std::string, std::string> scoped_pair(const ImageRef& source,
-                                                const ImageRef& destination) {
-  if (ends_with_path(destination.repository, source.repository)) {
-    const std::string_view source_parent = parent_path(source.repository);
-    const std::string_view destination_parent = parent_path(destination.repository);
-    std::string scoped_source =
-        source_parent.empty() ? source.registry : str_cat(source.registry, "/", source_parent);
-    std::string scoped_mirror = destination_parent.empty()
-                                    ? destination.registry
-                                    : str_cat(destination.registry, "/", destination_parent);
-    return {std::move(scoped_source), std::move(scoped_mirror)};
-  }
-  return {source.location(), destination.location()};
-}
-
 } // namespace
 
 ImageContentSources parse_mapping(std::string_view text,
@@ -78,20 +56,7 @@ ImageContentSources parse_mapping(std::string_view text,
     if (excluded.contains(source.location()) || excluded.contains(destination.location())) {
       continue;
     }
-    const auto [scoped_source, scoped_mirror] = scoped_pair(source, destination);
-    const bool is_release_image = source.location() == k_release_image_repository;
-    if (rules == MappingRules::oc_mirror_v1) {
-      if (source.has_digest()) {
-        sources.add(scoped_source, scoped_mirror, MirrorKind::digest);
-      }
-      continue;
-    }
-    if (source.has_digest() || is_release_image) {
-      sources.add(scoped_source, scoped_mirror, MirrorKind::digest);
-    }
-    if (!source.tag.empty() || !source.has_digest() || is_release_image) {
-      sources.add(scoped_source, scoped_mirror, MirrorKind::tag);
-    }
+    add_mirrored_image(sources, source, destination, rules, ScopeRule::namespace_when_paths_match);
   }
   return sources;
 }

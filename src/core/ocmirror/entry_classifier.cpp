@@ -67,6 +67,9 @@ void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
     visit_v2_storage(entry, rest, content);
   } else if (entry.path.starts_with("working-dir/")) {
     m_saw_v2 = true;
+    if (m_run.visit(entry, subject(entry), content)) {
+      return;
+    }
     if (const std::string_view name = after(entry.path, k_cluster_resources);
         !name.empty() && entry.type == EntryType::regular) {
       visit_resource(entry, name, content);
@@ -223,19 +226,11 @@ void EntryClassifier::add_catalog_resource(const TreeEntry& entry, const std::st
 }
 
 void EntryClassifier::add_image_set_config(const TreeEntry& entry, std::string text) {
-  const std::string where = subject(entry);
-  try {
-    const YAML::Node document = YAML::Load(text);
-    for (const YAML::Node& operator_entry : document["mirror"]["operators"]) {
-      const std::string catalog = operator_entry["catalog"].as<std::string>("");
-      if (!catalog.empty()) {
-        m_content.catalogs.insert(CatalogSource{catalog, "ImageSetConfiguration", catalog});
-      }
-    }
-  } catch (const YAML::Exception& error) {
-    throw Error(ErrorKind::input,
-                str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
+  const ImageSetConfig config = parse_image_set_config(text, subject(entry));
+  for (const std::string& catalog : config.catalogs) {
+    m_content.catalogs.insert(CatalogSource{catalog, "ImageSetConfiguration", catalog});
   }
+  m_run.add_image_set_config(config);
   m_content.image_set_configs.push_back(std::move(text));
 }
 
@@ -254,6 +249,7 @@ void EntryClassifier::add_v1_metadata(const TreeEntry& entry, std::string text) 
       }
       const std::string type = association.value("type", "");
       const std::string name = association.value("name", "");
+      m_run.add_v1_association(type, name, association.value("id", ""));
       if (type == "ocpRelease") {
         // Named by tag, as the v2 storage names releases, so both spellings meet.
         const ics::ImageRef ref = ics::parse_image_ref(name);
@@ -272,6 +268,7 @@ void EntryClassifier::add_v1_metadata(const TreeEntry& entry, std::string text) 
 }
 
 void EntryClassifier::finish(MirrorContent& out) {
+  m_run.finish(m_content.repositories, m_saw_v2, m_content);
   if (const auto found = m_content.repositories.find(std::string(k_release_repository));
       found != m_content.repositories.end()) {
     for (const auto& [tag, digest] : found->second.tags) {
@@ -308,6 +305,8 @@ void EntryClassifier::finish(MirrorContent& out) {
     target.manifests.merge(repository.manifests);
   }
   out.blobs.merge(m_content.blobs);
+  out.collected_images.merge(m_content.collected_images);
+  out.unmapped.merge(m_content.unmapped);
   for (std::string& text : m_content.image_set_configs) {
     out.image_set_configs.push_back(std::move(text));
   }

@@ -12,6 +12,7 @@
 // Everything else is ignored.
 
 #include "core/ocmirror/mirror_content.hpp"
+#include "core/ocmirror/run_collector.hpp"
 #include "core/ocmirror/tree_walker.hpp"
 
 #include <string>
@@ -48,6 +49,7 @@ private:
 
   std::string m_container;
   MirrorContent m_content;
+  RunCollector m_run;
   std::vector<TextFile> m_mirror_sets;
   std::vector<TextFile> m_v2_mappings;
   std::vector<TextFile> m_v1_mappings;

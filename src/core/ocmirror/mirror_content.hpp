@@ -4,6 +4,7 @@
 // directories and tar archive sets, several inputs merged.
 
 #include "core/ics/content_sources.hpp"
+#include "core/ics/mirror_scope.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -43,6 +44,24 @@ struct ReleaseImage {
   friend auto operator<=>(const ReleaseImage&, const ReleaseImage&) = default;
 };
 
+// oc-mirror's image types, grouped as its mirror-set rules treat them (FORMATS.md 2.3).
+enum class ImageCategory {
+  release,         // the release image (ocpRelease)
+  release_content, // a release payload component (ocpReleaseContent)
+  operator_image,  // operator bundles and their related images
+  generic,         // additional images, helm images
+  catalog,         // operator catalogs: never in mirror sets
+  graph,           // the cincinnati graph image: never in mirror sets
+};
+
+// An image a run mirrored, as oc-mirror collected it: what derivation starts from.
+struct CollectedImage {
+  std::string source; // the source reference, e.g. "registry.redhat.io/ubi9/ubi@sha256:..."
+  ImageCategory category = ImageCategory::generic;
+  ics::MappingRules rules = ics::MappingRules::oc_mirror_v2;
+  friend auto operator<=>(const CollectedImage&, const CollectedImage&) = default;
+};
+
 struct Repository {
   std::map<std::string, std::string> tags; // tag -> manifest digest
   std::set<std::string> manifests;         // manifest digests (revisions)
@@ -60,6 +79,10 @@ struct MirrorContent {
   // deriving image content sources from a mirror-to-disk run, which carries no mirror sets.
   std::vector<std::string> image_set_configs;
   std::vector<std::string> v1_metadata;
+  // What the run mirrored (v2: ISC, release image-references, file-based catalogs; v1:
+  // .metadata.json associations), and why some of it cannot be mapped.
+  std::set<CollectedImage> collected_images;
+  std::set<std::string> unmapped;
 
   [[nodiscard]] std::uint64_t blob_bytes() const noexcept;
   [[nodiscard]] std::size_t image_count() const noexcept; // distinct manifest digests

@@ -1,6 +1,7 @@
 #include "core/ocmirror/tree_walker.hpp"
 
 #include "core/util/error.hpp"
+#include "core/util/fd.hpp"
 #include "core/util/handles.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
@@ -8,6 +9,10 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <system_error>
 
 namespace zbundle::ocmirror {
@@ -50,8 +55,29 @@ public:
     return util::read_text_file(m_path, max_bytes);
   }
 
+  std::size_t read_some(std::span<char> buffer) override {
+    if (!m_fd.is_open()) {
+      m_fd = util::Fd(::open(m_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+      if (!m_fd.is_open()) {
+        throw Error(ErrorKind::input,
+                    str_cat(m_path.string(), ": cannot open: ", errno_message(errno)));
+      }
+    }
+    while (true) {
+      const ssize_t got = ::read(m_fd.get(), buffer.data(), buffer.size());
+      if (got >= 0) {
+        return static_cast<std::size_t>(got);
+      }
+      if (errno != EINTR) {
+        throw Error(ErrorKind::input,
+                    str_cat(m_path.string(), ": cannot read: ", errno_message(errno)));
+      }
+    }
+  }
+
 private:
   fs::path m_path;
+  util::Fd m_fd;
 };
 
 class TarEntryContent final : public EntryContent {
@@ -82,6 +108,15 @@ public:
       done += static_cast<std::size_t>(got);
     }
     return text;
+  }
+
+  std::size_t read_some(std::span<char> buffer) override {
+    const la_ssize_t got = archive_read_data(m_reader, buffer.data(), buffer.size());
+    if (got < 0) {
+      throw Error(ErrorKind::input,
+                  str_cat(m_subject, ": cannot read: ", archive_error_string(m_reader)));
+    }
+    return static_cast<std::size_t>(got);
   }
 
 private:

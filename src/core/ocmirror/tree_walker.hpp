@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,9 @@ public:
   // The whole entry as text. Throws Error{input} when it is larger than max_bytes or cannot be
   // read (the message names the archive or file and the entry).
   [[nodiscard]] virtual std::string read_text(std::size_t max_bytes) = 0;
+  // The next bytes of the entry, for streaming large files; 0 at the end. Use either this or
+  // read_text for one entry. Throws Error{input} when reading fails.
+  [[nodiscard]] virtual std::size_t read_some(std::span<char> buffer) = 0;
 };
 
 using EntryVisitor = std::function<void(const TreeEntry&, EntryContent&)>;

@@ -1,0 +1,66 @@
+#pragma once
+
+// Image content sources before the air gap: a mirror-to-disk run carries no mirror sets
+// (FORMATS.md 0), so they are derived from what the run mirrored, with oc-mirror's
+// disk-to-mirror rules (FORMATS.md 1.3, 2.3): release images go to the fixed repositories
+// openshift/release-images and openshift/release, everything else to the mirror plus its
+// source path; catalog and graph images are left out; scope and digest/tag kinds as
+// ics::add_mirrored_image decides.
+
+#include "core/ics/content_sources.hpp"
+#include "core/ics/mirror_name.hpp"
+#include "core/ics/mirror_scope.hpp"
+#include "core/ocmirror/mirror_content.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zbundle::ocmirror {
+
+struct DerivedSources {
+  ics::ImageContentSources sources;
+  std::vector<std::string> unmapped; // images that could not be mapped, and why
+};
+
+// Derives the image content sources of `content.collected_images` for the registry `mirror`.
+// Throws Error{input} for a collected reference that does not parse.
+[[nodiscard]] DerivedSources derive_content_sources(const MirrorContent& content,
+                                                    const ics::MirrorName& mirror,
+                                                    ics::ScopeRule scope);
+
+enum class SourcesOrigin {
+  mirror_sets, // oc-mirror's own IDMS/ITMS/ICSP or mapping files, which win
+  derived,     // derived from the run
+};
+
+struct ResolvedSources {
+  SourcesOrigin origin = SourcesOrigin::mirror_sets;
+  DerivedSources result;
+};
+
+// The image content sources for `content`: oc-mirror's own when the input has them (moved to
+// `mirror` when given), derived otherwise.
+// Throws Error{usage} when they must be derived and `mirror` is absent (on the connected host
+// only the user knows the bastion's registry); Error{input} when there is nothing to derive
+// from, naming the inputs.
+[[nodiscard]] ResolvedSources resolve_content_sources(const MirrorContent& content,
+                                                      const std::optional<ics::MirrorName>& mirror,
+                                                      ics::ScopeRule scope);
+
+// Every difference between oc-mirror's mirror sets and the derived ones, one line each:
+// a (source, mirror) only on one side, or mirrored by other kinds. Empty when they agree.
+[[nodiscard]] std::vector<std::string>
+compare_content_sources(const ics::ImageContentSources& oc_mirror,
+                        const ics::ImageContentSources& derived);
+
+// Derives the sources of `content` and compares them with the mirror sets oc-mirror wrote in
+// the same input (compare_content_sources). The mirror is `mirror`, or else the one registry
+// oc-mirror's mirror sets name. Throws Error{usage} when the input lacks either side or the
+// mirror cannot be told.
+[[nodiscard]] std::vector<std::string>
+check_derivation(const MirrorContent& content,
+                 const std::optional<ics::MirrorName>& mirror,
+                 ics::ScopeRule scope);
+
+} // namespace zbundle::ocmirror

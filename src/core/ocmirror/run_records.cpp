@@ -1,0 +1,190 @@
+#include "core/ocmirror/run_records.hpp"
+
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <array>
+#include <istream>
+#include <streambuf>
+
+namespace zbundle::ocmirror {
+namespace {
+
+using util::str_cat;
+
+constexpr std::size_t k_stream_buffer_size = 64 * 1024;
+
+// Presents an entry's bytes as a std::istream for nlohmann's SAX parser.
+class EntryStreamBuffer final : public std::streambuf {
+public:
+  explicit EntryStreamBuffer(EntryContent& content) : m_content(content) {}
+
+protected:
+  int_type underflow() override {
+    const std::size_t got = m_content.read_some(m_buffer);
+    if (got == 0) {
+      return traits_type::eof();
+    }
+    setg(m_buffer.data(), m_buffer.data(), m_buffer.data() + got);
+    return traits_type::to_int_type(m_buffer.front());
+  }
+
+private:
+  EntryContent& m_content;
+  std::array<char, k_stream_buffer_size> m_buffer{};
+};
+
+// Keeps, per top-level object, its schema, its image and the images of relatedImages[];
+// an olm.bundle hands them over when it closes. Other schemas (packages, channels) are
+// skipped without keeping anything.
+class BundleImageCollector final : public nlohmann::json_sax<nlohmann::json> {
+public:
+  explicit BundleImageCollector(std::vector<std::string>& images) : m_images(images) {}
+
+  bool null() override { return true; }
+  bool boolean(bool /*value*/) override { return true; }
+  bool number_integer(number_integer_t /*value*/) override { return true; }
+  bool number_unsigned(number_unsigned_t /*value*/) override { return true; }
+  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override { return true; }
+  bool binary(binary_t& /*value*/) override { return true; }
+
+  bool string(string_t& value) override {
+    if (m_depth == 1 && m_top_key == "schema") {
+      m_schema = value;
+    } else if (m_depth == 1 && m_top_key == "image") {
+      m_pending.push_back(value);
+    } else if (m_depth == 3 && m_top_key == "relatedImages" && m_inner_key == "image") {
+      m_pending.push_back(value);
+    }
+    return true;
+  }
+  bool key(string_t& value) override {
+    if (m_depth == 1) {
+      m_top_key = value;
+    } else if (m_depth == 3) {
+      m_inner_key = value;
+    }
+    return true;
+  }
+  bool start_object(std::size_t /*size*/) override {
+    ++m_depth;
+    return true;
+  }
+  bool end_object() override {
+    if (--m_depth == 0) {
+      if (m_schema == "olm.bundle") {
+        m_images.insert(m_images.end(), m_pending.begin(), m_pending.end());
+      }
+      m_pending.clear();
+      m_schema.clear();
+      m_top_key.clear();
+    }
+    return true;
+  }
+  bool start_array(std::size_t /*size*/) override {
+    ++m_depth;
+    return true;
+  }
+  bool end_array() override {
+    --m_depth;
+    return true;
+  }
+  bool parse_error(std::size_t position,
+                   const std::string& /*token*/,
+                   const nlohmann::detail::exception& error) override {
+    m_error = str_cat(
+        "malformed JSON at byte ", static_cast<std::uint64_t>(position), ": ", error.what());
+    return false;
+  }
+
+  [[nodiscard]] const std::string& error() const noexcept { return m_error; }
+
+private:
+  std::vector<std::string>& m_images;
+  std::vector<std::string> m_pending;
+  std::string m_schema;
+  std::string m_top_key;
+  std::string m_inner_key;
+  std::string m_error;
+  int m_depth = 0;
+};
+
+std::vector<std::string> scalars_at(const YAML::Node& list, std::string_view field) {
+  std::vector<std::string> values;
+  if (!list || !list.IsSequence()) {
+    return values;
+  }
+  for (const YAML::Node& entry : list) {
+    const std::string value = entry[std::string(field)].as<std::string>("");
+    if (!value.empty()) {
+      values.push_back(value);
+    }
+  }
+  return values;
+}
+
+} // namespace
+
+ImageSetConfig parse_image_set_config(const std::string& yaml_text, std::string_view subject) {
+  try {
+    const YAML::Node document = YAML::Load(yaml_text);
+    const YAML::Node mirror = document["mirror"];
+    ImageSetConfig config;
+    config.additional_images = scalars_at(mirror["additionalImages"], "name");
+    config.catalogs = scalars_at(mirror["operators"], "catalog");
+    const YAML::Node platform = mirror["platform"];
+    config.channels = scalars_at(platform["channels"], "name");
+    config.release = platform["release"].as<std::string>("");
+    for (const YAML::Node& channel : platform["channels"]) {
+      config.is_okd = config.is_okd || channel["type"].as<std::string>("") == "okd";
+    }
+    return config;
+  } catch (const YAML::Exception& error) {
+    throw Error(ErrorKind::input,
+                str_cat(subject, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
+  }
+}
+
+std::vector<std::string> parse_release_references(const std::string& json_text,
+                                                  std::string_view subject) {
+  const nlohmann::json stream = nlohmann::json::parse(json_text, nullptr, false);
+  if (stream.is_discarded() || !stream.is_object()) {
+    throw Error(ErrorKind::input,
+                str_cat(subject, ": malformed JSON: expected a release ImageStream"));
+  }
+  std::vector<std::string> images;
+  const nlohmann::json& tags = stream.value("/spec/tags"_json_pointer, nlohmann::json::array());
+  if (!tags.is_array()) {
+    throw Error(ErrorKind::input, str_cat(subject, ": spec.tags is not a list"));
+  }
+  for (const nlohmann::json& tag : tags) {
+    const std::string name =
+        tag.is_object() ? tag.value("/from/name"_json_pointer, std::string()) : std::string();
+    if (name.empty()) {
+      throw Error(ErrorKind::input, str_cat(subject, ": a spec.tags entry has no from.name"));
+    }
+    images.push_back(name);
+  }
+  return images;
+}
+
+std::vector<std::string> read_catalog_images(EntryContent& content, std::string_view subject) {
+  std::vector<std::string> images;
+  EntryStreamBuffer buffer(content);
+  std::istream input(&buffer);
+  input.exceptions(std::ios::badbit); // let read errors from the entry reach the caller
+  BundleImageCollector collector(images);
+  // A catalog file is a stream of JSON objects, one after another.
+  while (!(input >> std::ws).eof()) {
+    if (!nlohmann::json::sax_parse(
+            input, &collector, nlohmann::json::input_format_t::json, false)) {
+      throw Error(ErrorKind::input, str_cat(subject, ": ", collector.error()));
+    }
+  }
+  return images;
+}
+
+} // namespace zbundle::ocmirror

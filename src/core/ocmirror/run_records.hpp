@@ -1,0 +1,46 @@
+#pragma once
+
+// Readers for the records a mirror-to-disk run keeps about what it mirrored, the inputs of
+// deriving image content sources (FORMATS.md 2.2, 2.11; oc-mirror internal/pkg/release and
+// internal/pkg/operator):
+//   isc_<time>                        the ImageSetConfiguration (YAML)
+//   working-dir/hold-release/<name>/<tag>/release-manifests/image-references
+//                                     the release payload's ImageStream (JSON,
+//                                     spec.tags[].from.name)
+//   working-dir/operator-catalogs/<catalog>/<digest>/[filtered-catalogs/<filter>/]catalog-config/**.json
+//                                     file-based catalogs: a stream of JSON objects, where each
+//                                     olm.bundle names its image and relatedImages[].image
+
+#include "core/ocmirror/tree_walker.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zbundle::ocmirror {
+
+struct ImageSetConfig {
+  std::vector<std::string> additional_images; // mirror.additionalImages[].name
+  std::vector<std::string> catalogs;          // mirror.operators[].catalog
+  std::vector<std::string> channels;          // mirror.platform.channels[].name
+  std::string release;                        // mirror.platform.release, when given
+  bool is_okd = false;                        // a channel of type okd
+};
+
+// Parses an ImageSetConfiguration (v1alpha2 or v2alpha1). Throws Error{input} naming
+// `subject` and the line for malformed YAML.
+[[nodiscard]] ImageSetConfig parse_image_set_config(const std::string& yaml_text,
+                                                    std::string_view subject);
+
+// The component images of a release payload's image-references file.
+// Throws Error{input} naming `subject` for malformed JSON or an entry without from.name.
+[[nodiscard]] std::vector<std::string> parse_release_references(const std::string& json_text,
+                                                                std::string_view subject);
+
+// Every olm.bundle image and related image in a file-based catalog JSON stream, read
+// streaming (SAX): memory grows with one bundle's images, not with the file.
+// Throws Error{input} naming `subject` and the byte offset of malformed JSON.
+[[nodiscard]] std::vector<std::string> read_catalog_images(EntryContent& content,
+                                                           std::string_view subject);
+
+} // namespace zbundle::ocmirror

@@ -1,0 +1,238 @@
+#include "core/ocmirror/derive_sources.hpp"
+#include "core/ocmirror/reader.hpp"
+#include "test_support.hpp"
+
+namespace zbundle::ocmirror {
+namespace {
+
+using test::TarBuilder;
+using test::TempDir;
+
+std::string hex(char c) {
+  return std::string(64, c);
+}
+std::string digest(char c) {
+  return "sha256:" + hex(c);
+}
+
+const std::string k_storage = "docker/registry/v2/";
+const std::string k_isc = R"(kind: ImageSetConfiguration
+apiVersion: mirror.openshift.io/v2alpha1
+mirror:
+  platform:
+    channels:
+    - name: stable-4.16
+      type: ocp
+  operators:
+  - catalog: registry.redhat.io/redhat/redhat-operator-index:v4.16
+  additionalImages:
+  - name: registry.redhat.io/rhel9/postgresql-15:latest
+  - name: registry.redhat.io/ubi9/ubi@)"
+                          + digest('2') + R"(
+  - name: quay.io/single:1.0
+)";
+
+std::string release_references() {
+  return R"({"kind":"ImageStream","spec":{"tags":[{"name":"etcd","from":{"name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@)"
+         + digest('3') + R"("}}]}})";
+}
+
+std::string catalog_json(const std::string& related) {
+  return R"({"schema":"olm.bundle","image":"registry.redhat.io/compliance/bundle@)" + digest('b')
+         + R"(","relatedImages":[{"image":")" + related + R"("}]})";
+}
+
+// A v2 mirror-to-disk archive with every record derivation reads.
+void write_m2d(const std::filesystem::path& tar_path, bool with_release_records) {
+  TarBuilder tar(tar_path);
+  tar.file(k_storage
+               + "repositories/openshift/release-images/_manifests/tags/4.16.5-s390x/current/link",
+           digest('1'));
+  if (with_release_records) {
+    tar.file("working-dir/hold-release/ocp-release/4.16.5-s390x/release-manifests/image-references",
+             release_references());
+  }
+  const std::string catalog_dir =
+      "working-dir/operator-catalogs/redhat-operator-index/" + hex('c') + "/";
+  // The full catalog names more than was mirrored; the filtered one is what the run used.
+  tar.file(catalog_dir + "catalog-config/other-operator/catalog.json",
+           catalog_json("registry.redhat.io/other/op@" + digest('4')))
+      .file(catalog_dir + "filtered-catalogs/f1/catalog-config/compliance-operator/catalog.json",
+            catalog_json("registry.redhat.io/compliance/op@" + digest('5')))
+      .file("isc_2025-01-01T00:00:00Z", k_isc)
+      .close();
+}
+
+// Written from oc-mirror v2's rules (FORMATS.md 2.3), not by running the code under test.
+ics::ImageContentSources expected_v2(const std::string& mirror) {
+  using ics::MirrorKind;
+  ics::ImageContentSources expected;
+  expected.add("quay.io/openshift-release-dev/ocp-release",
+               mirror + "/openshift/release-images",
+               MirrorKind::digest);
+  expected.add("quay.io/openshift-release-dev/ocp-release",
+               mirror + "/openshift/release-images",
+               MirrorKind::tag);
+  expected.add("quay.io/openshift-release-dev/ocp-v4.0-art-dev",
+               mirror + "/openshift/release",
+               MirrorKind::digest);
+  expected.add("registry.redhat.io/compliance", mirror + "/compliance", MirrorKind::digest);
+  expected.add("registry.redhat.io/rhel9", mirror + "/rhel9", MirrorKind::tag);
+  expected.add("registry.redhat.io/ubi9", mirror + "/ubi9", MirrorKind::digest);
+  // No namespace in the source: the scope is the registry itself.
+  expected.add("quay.io", mirror, MirrorKind::tag);
+  return expected;
+}
+
+TEST(DeriveContentSources, V2MirrorToDiskRun) {
+  const TempDir dir;
+  write_m2d(dir / "mirror_000001.tar", true);
+  const MirrorContent content = read_mirror({dir / "mirror_000001.tar"}, {});
+  const DerivedSources derived =
+      derive_content_sources(content,
+                             ics::parse_mirror_name("mirror.example:8443/zone"),
+                             ics::ScopeRule::namespace_when_paths_match);
+  EXPECT_EQ(derived.sources, expected_v2("mirror.example:8443/zone"));
+  EXPECT_TRUE(derived.unmapped.empty());
+}
+
+TEST(DeriveContentSources, MaxNestedPathsForcesRepositoryScope) {
+  const TempDir dir;
+  write_m2d(dir / "mirror_000001.tar", true);
+  const DerivedSources derived =
+      derive_content_sources(read_mirror({dir / "mirror_000001.tar"}, {}),
+                             ics::parse_mirror_name("m.example"),
+                             ics::ScopeRule::repository);
+  std::vector<std::string> sources;
+  for (const auto& entry : derived.sources.sources()) {
+    sources.push_back(entry.source + " -> " + entry.mirrors.at(0).location);
+  }
+  EXPECT_EQ(sources,
+            (std::vector<std::string>{
+                "quay.io/openshift-release-dev/ocp-release -> m.example/openshift/release-images",
+                "quay.io/openshift-release-dev/ocp-v4.0-art-dev -> m.example/openshift/release",
+                "quay.io/single -> m.example/single",
+                "registry.redhat.io/compliance/bundle -> m.example/compliance/bundle",
+                "registry.redhat.io/compliance/op -> m.example/compliance/op",
+                "registry.redhat.io/rhel9/postgresql-15 -> m.example/rhel9/postgresql-15",
+                "registry.redhat.io/ubi9/ubi -> m.example/ubi9/ubi"}));
+}
+
+TEST(DeriveContentSources, SaysWhatCannotBeMapped) {
+  const TempDir dir;
+  write_m2d(dir / "mirror_000001.tar", false);
+  TarBuilder(dir / "isc-only.tar")
+      .file("isc_2025-01-01T00:00:00Z",
+            "mirror:\n  platform:\n    channels:\n    - name: stable-4.17\n  operators:\n  - "
+            "catalog: quay.io/x/community-index:v1\n")
+      .close();
+  const MirrorContent content = read_mirror({dir / "mirror_000001.tar", dir / "isc-only.tar"}, {});
+  const DerivedSources derived = derive_content_sources(
+      content, ics::parse_mirror_name("m.example"), ics::ScopeRule::namespace_when_paths_match);
+  EXPECT_EQ(
+      derived.unmapped,
+      (std::vector<std::string>{
+          "catalog quay.io/x/community-index:v1: its operator images cannot be mapped: no "
+          "file-based catalog in "
+          "working-dir/operator-catalogs/community-index",
+          "release 4.16.5-s390x: its payload images cannot be mapped: no "
+          "working-dir/hold-release/*/4.16.5-s390x/release-manifests/image-references in the input",
+          "release channel stable-4.17: no release image in the input"}));
+  // What can be mapped still is.
+  EXPECT_FALSE(derived.sources.sources().empty());
+}
+
+TEST(DeriveContentSources, V1MetadataAssociations) {
+  const TempDir dir;
+  const std::string metadata =
+      R"({"kind":"Metadata","pastMirror":{"associations":[
+    {"name":"quay.io/openshift-release-dev/ocp-release:4.16.5-s390x","id":")"
+      + digest('1') + R"(","type":"ocpRelease"},
+    {"name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@)"
+      + digest('3') + R"(","id":")" + digest('3') + R"(","type":"ocpReleaseContent"},
+    {"name":"registry.redhat.io/redhat/redhat-operator-index:v4.16","id":")"
+      + digest('c') + R"(","type":"operatorCatalog"},
+    {"name":"registry.redhat.io/compliance/op@)"
+      + digest('5') + R"(","id":")" + digest('5') + R"(","type":"operatorRelatedImage"}]},
+    "pastAssociations":[{"name":"registry.redhat.io/rhel9/postgresql-15:latest","id":")"
+      + digest('6') + R"(","type":"generic"}]})";
+  TarBuilder(dir / "mirror_seq1_000000.tar").file("./publish/.metadata.json", metadata).close();
+  const DerivedSources derived =
+      derive_content_sources(read_mirror({dir / "mirror_seq1_000000.tar"}, {}),
+                             ics::parse_mirror_name("m.example:8443"),
+                             ics::ScopeRule::namespace_when_paths_match);
+  // v1 writes ICSPs only: every mirror is a digest mirror (FORMATS.md 1.3); catalogs are left out.
+  ics::ImageContentSources expected;
+  expected.add("quay.io/openshift-release-dev/ocp-release",
+               "m.example:8443/openshift/release-images",
+               ics::MirrorKind::digest);
+  expected.add("quay.io/openshift-release-dev/ocp-v4.0-art-dev",
+               "m.example:8443/openshift/release",
+               ics::MirrorKind::digest);
+  expected.add(
+      "registry.redhat.io/compliance", "m.example:8443/compliance", ics::MirrorKind::digest);
+  expected.add("registry.redhat.io/rhel9", "m.example:8443/rhel9", ics::MirrorKind::digest);
+  EXPECT_EQ(derived.sources, expected);
+}
+
+TEST(ResolveContentSources, MirrorSetsWinAndDerivingNeedsAMirror) {
+  const TempDir dir;
+  write_m2d(dir / "mirror_000001.tar", true);
+  const MirrorContent m2d = read_mirror({dir / "mirror_000001.tar"}, {});
+  EXPECT_ZB_ERROR(
+      static_cast<void>(
+          resolve_content_sources(m2d, std::nullopt, ics::ScopeRule::namespace_when_paths_match)),
+      ErrorKind::usage,
+      "mirror_000001.tar: image content sources derived from a mirror-to-disk run need --mirror");
+  const ResolvedSources derived = resolve_content_sources(
+      m2d, ics::parse_mirror_name("m.example"), ics::ScopeRule::namespace_when_paths_match);
+  EXPECT_EQ(derived.origin, SourcesOrigin::derived);
+
+  test::write_file(dir / "idms.yaml",
+                   "kind: ImageDigestMirrorSet\nspec:\n  imageDigestMirrors:\n  - {source: "
+                   "quay.io/a, mirrors: [old.example/a]}\n");
+  const MirrorContent both = read_mirror({dir / "mirror_000001.tar", dir / "idms.yaml"}, {});
+  const ResolvedSources resolved = resolve_content_sources(
+      both, ics::parse_mirror_name("new.example"), ics::ScopeRule::namespace_when_paths_match);
+  EXPECT_EQ(resolved.origin, SourcesOrigin::mirror_sets);
+  ASSERT_EQ(resolved.result.sources.sources().size(), 1U);
+  EXPECT_EQ(resolved.result.sources.sources()[0].mirrors[0].location, "new.example/a");
+}
+
+TEST(CheckDerivation, ReportsEveryDifference) {
+  const TempDir dir;
+  write_m2d(dir / "mirror_000001.tar", true);
+  // What oc-mirror would write, except: ubi9 missing, rhel9 by digest instead of tag, one extra.
+  test::write_file(dir / "idms.yaml", R"(---
+kind: ImageDigestMirrorSet
+spec:
+  imageDigestMirrors:
+  - {source: quay.io/openshift-release-dev/ocp-release, mirrors: [m.example/openshift/release-images]}
+  - {source: quay.io/openshift-release-dev/ocp-v4.0-art-dev, mirrors: [m.example/openshift/release]}
+  - {source: registry.redhat.io/compliance, mirrors: [m.example/compliance]}
+  - {source: registry.redhat.io/rhel9, mirrors: [m.example/rhel9]}
+  - {source: registry.redhat.io/extra, mirrors: [m.example/extra]}
+---
+kind: ImageTagMirrorSet
+spec:
+  imageTagMirrors:
+  - {source: quay.io/openshift-release-dev/ocp-release, mirrors: [m.example/openshift/release-images]}
+  - {source: quay.io, mirrors: [m.example]}
+)");
+  const MirrorContent content = read_mirror({dir / "mirror_000001.tar", dir / "idms.yaml"}, {});
+  EXPECT_EQ(
+      check_derivation(content, std::nullopt, ics::ScopeRule::namespace_when_paths_match),
+      (std::vector<std::string>{
+          "only in oc-mirror's mirror sets: registry.redhat.io/extra -> m.example/extra (digest)",
+          "mirrored by other kinds: registry.redhat.io/rhel9 -> m.example/rhel9: oc-mirror by "
+          "digest, derived by tag",
+          "only derived: registry.redhat.io/ubi9 -> m.example/ubi9 (digest)"}));
+  EXPECT_ZB_ERROR(static_cast<void>(check_derivation(read_mirror({dir / "idms.yaml"}, {}),
+                                                     std::nullopt,
+                                                     ics::ScopeRule::repository)),
+                  ErrorKind::usage,
+                  "--check needs a mirror-to-disk run");
+}
+
+} // namespace
+} // namespace zbundle::ocmirror

@@ -1,0 +1,96 @@
+#include "core/ocmirror/run_records.hpp"
+#include "test_support.hpp"
+
+#include <cstring>
+
+namespace zbundle::ocmirror {
+namespace {
+
+// Serves a string in small pieces, as a tar entry or a file would.
+class StringContent final : public EntryContent {
+public:
+  explicit StringContent(std::string text, std::size_t piece = 7)
+      : m_text(std::move(text)), m_piece(piece) {}
+  std::string read_text(std::size_t /*max_bytes*/) override { return m_text; }
+  std::size_t read_some(std::span<char> buffer) override {
+    const std::size_t count = std::min({buffer.size(), m_piece, m_text.size() - m_offset});
+    std::memcpy(buffer.data(), m_text.data() + m_offset, count);
+    m_offset += count;
+    return count;
+  }
+
+private:
+  std::string m_text;
+  std::size_t m_piece;
+  std::size_t m_offset = 0;
+};
+
+TEST(ParseImageSetConfig, ReadsWhatDerivationNeeds) {
+  const ImageSetConfig config =
+      parse_image_set_config(test::test_data("ocmirror/v2/imageset-config.yaml"), "isc");
+  EXPECT_EQ(config.additional_images,
+            (std::vector<std::string>{
+                "registry.redhat.io/rhel9/postgresql-15:latest",
+                "registry.redhat.io/ubi9/"
+                "ubi@sha256:6b1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddeeff0"}));
+  EXPECT_EQ(config.catalogs,
+            std::vector<std::string>{"registry.redhat.io/redhat/redhat-operator-index:v4.16"});
+  EXPECT_EQ(config.channels, std::vector<std::string>{"stable-4.16"});
+  EXPECT_FALSE(config.is_okd);
+  EXPECT_TRUE(config.release.empty());
+  EXPECT_ZB_ERROR(static_cast<void>(parse_image_set_config("mirror: [\n", "isc_x")),
+                  ErrorKind::input,
+                  "isc_x:");
+}
+
+TEST(ParseReleaseReferences, ListsEveryComponent) {
+  const std::string text = R"({"kind":"ImageStream","spec":{"tags":[
+    {"name":"etcd","from":{"kind":"DockerImage","name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:1"}},
+    {"name":"cli","from":{"kind":"DockerImage","name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:2"}}]}})";
+  EXPECT_EQ(parse_release_references(text, "refs"),
+            (std::vector<std::string>{"quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:1",
+                                      "quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:2"}));
+  EXPECT_ZB_ERROR(static_cast<void>(parse_release_references("{", "refs")),
+                  ErrorKind::input,
+                  "refs: malformed JSON");
+  EXPECT_ZB_ERROR(
+      static_cast<void>(parse_release_references(R"({"spec":{"tags":[{"name":"x"}]}})", "refs")),
+      ErrorKind::input,
+      "refs: a spec.tags entry has no from.name");
+}
+
+TEST(ReadCatalogImages, TakesBundleImagesAndRelatedImagesFromAStream) {
+  // Key order varies between writers: schema may come after image.
+  StringContent content(R"({"schema":"olm.package","name":"p","icon":{"base64data":"x"}}
+{"image":"quay.io/ns/bundle@sha256:1","schema":"olm.bundle","relatedImages":[{"name":"a","image":"quay.io/ns/op@sha256:2"},{"image":"quay.io/other/x:1","name":"b"}],"properties":[{"type":"olm.gvk","value":{"image":"not-an-image-field"}}]}
+  {"schema":"olm.channel","name":"stable","entries":[{"name":"p.v1"}],"image":"ignored/because:not-a-bundle"}
+{"schema":"olm.bundle","image":"quay.io/ns/bundle2@sha256:3"})");
+  EXPECT_EQ(read_catalog_images(content, "catalog.json"),
+            (std::vector<std::string>{"quay.io/ns/bundle@sha256:1",
+                                      "quay.io/ns/op@sha256:2",
+                                      "quay.io/other/x:1",
+                                      "quay.io/ns/bundle2@sha256:3"}));
+}
+
+TEST(ReadCatalogImages, ManyBundlesStreamThrough) {
+  std::string text;
+  constexpr int k_bundles = 20000;
+  for (int i = 0; i < k_bundles; ++i) {
+    text += R"({"schema":"olm.bundle","image":"quay.io/ns/b@sha256:)" + std::to_string(i) + R"("})"
+            + "\n";
+  }
+  StringContent content(std::move(text), 4096);
+  const std::vector<std::string> images = read_catalog_images(content, "big.json");
+  ASSERT_EQ(images.size(), static_cast<std::size_t>(k_bundles));
+  EXPECT_EQ(images.back(), "quay.io/ns/b@sha256:19999");
+}
+
+TEST(ReadCatalogImages, MalformedJsonNamesFileAndOffset) {
+  StringContent content(R"({"schema":"olm.bundle","image":"x"} {"schema": )");
+  EXPECT_ZB_ERROR(static_cast<void>(read_catalog_images(content, "catalog.json")),
+                  ErrorKind::input,
+                  "catalog.json: malformed JSON at byte");
+}
+
+} // namespace
+} // namespace zbundle::ocmirror
