@@ -116,6 +116,11 @@ nlohmann::ordered_json inspect_json(const ocmirror::MirrorContent& content) {
   for (const auto& catalog : content.catalogs) {
     catalogs.push_back({{"name", catalog.name}, {"kind", catalog.kind}, {"image", catalog.image}});
   }
+  nlohmann::ordered_json resources = nlohmann::ordered_json::array();
+  for (const auto& resource : content.cluster_resources) {
+    resources.push_back(
+        {{"kind", resource.kind}, {"name", resource.name}, {"file", resource.origin}});
+  }
   nlohmann::ordered_json repositories = nlohmann::ordered_json::object();
   for (const auto& [name, repository] : content.repositories) {
     repositories[name] = {{"tags", repository.tags}, {"manifests", repository.manifests}};
@@ -128,6 +133,7 @@ nlohmann::ordered_json inspect_json(const ocmirror::MirrorContent& content) {
   return {{"inputs", std::move(inputs)},
           {"releases", std::move(releases)},
           {"catalogs", std::move(catalogs)},
+          {"clusterResources", std::move(resources)},
           {"repositories", std::move(repositories)},
           {"images", content.image_count()},
           {"tags", content.tag_count()},
@@ -166,6 +172,11 @@ std::string inspect_text(const ocmirror::MirrorContent& content) {
   }
   out += str_cat("releases:     ", join_counted(release_names));
   out += str_cat("\ncatalogs:     ", join_counted(content.catalog_names()));
+  std::set<std::string> resources;
+  for (const auto& resource : content.cluster_resources) {
+    resources.insert(str_cat(resource.kind, " ", resource.name));
+  }
+  out += str_cat("\nresources:    ", join_counted(resources));
   out += str_cat("\nrepositories: ", content.repositories.size());
   out += str_cat("\nimages:       ", content.image_count(), " (", content.tag_count(), " tags)");
   out += str_cat("\nblobs:        ",

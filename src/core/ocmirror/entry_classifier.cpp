@@ -187,6 +187,14 @@ void EntryClassifier::visit_v1_storage(const TreeEntry& entry, std::string_view 
 void EntryClassifier::visit_resource(const TreeEntry& entry,
                                      std::string_view name,
                                      EntryContent& content) {
+  // v2 writes signature-configmap.yaml and .json with the same object: the YAML is taken.
+  const bool is_release_signature =
+      name == "signature-configmap.yaml"
+      || (name.starts_with("release-signatures/") && name.ends_with(".json"));
+  if (is_release_signature || name == "updateService.yaml") {
+    add_cluster_resource(entry, content.read_text(k_resource_limit));
+    return;
+  }
   if (!has_yaml_extension(name)) {
     return;
   }
@@ -219,6 +227,23 @@ void EntryClassifier::add_catalog_resource(const TreeEntry& entry, const std::st
       throw Error(ErrorKind::input, str_cat(where, ": ", kind, " names no image"));
     }
     m_content.catalogs.insert(std::move(catalog));
+  } catch (const YAML::Exception& error) {
+    throw Error(ErrorKind::input,
+                str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
+  }
+}
+
+void EntryClassifier::add_cluster_resource(const TreeEntry& entry, std::string text) {
+  const std::string where = subject(entry);
+  try {
+    const YAML::Node document = YAML::Load(text);
+    const std::string kind = document["kind"].as<std::string>("");
+    if (kind != "ConfigMap" && kind != "UpdateService") {
+      throw Error(ErrorKind::input,
+                  str_cat(where, ": not a ConfigMap or UpdateService (kind ", kind, ")"));
+    }
+    m_content.cluster_resources.insert(ClusterResource{
+        kind, document["metadata"]["name"].as<std::string>(""), where, std::move(text)});
   } catch (const YAML::Exception& error) {
     throw Error(ErrorKind::input,
                 str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
@@ -298,6 +323,7 @@ void EntryClassifier::finish(MirrorContent& out) {
   out.ics_origins.insert(
       out.ics_origins.end(), m_content.ics_origins.begin(), m_content.ics_origins.end());
   out.catalogs.merge(m_content.catalogs);
+  out.cluster_resources.merge(m_content.cluster_resources);
   out.releases.merge(m_content.releases);
   for (auto& [name, repository] : m_content.repositories) {
     Repository& target = out.repositories[name];

@@ -4,11 +4,13 @@
 // into a MirrorContent. Paths, as the tree walker gives them:
 //   v2 (FORMATS.md 2, 3): docker/registry/v2/blobs/sha256/<hh>/<hex>/data,
 //     docker/registry/v2/repositories/<repo>/_manifests/{tags/<tag>/current,revisions/sha256/<hex>}/link,
-//     working-dir/cluster-resources/{idms-*,itms-*,cs-*,cc-*}.yaml,
-//     working-dir/dry-run/mapping.txt, isc_<RFC3339>;
+//     working-dir/cluster-resources/{idms-*,itms-*,cs-*,cc-*,signature-configmap,updateService}.yaml,
+//     working-dir/dry-run/mapping.txt, isc_<RFC3339>, and the run records RunCollector reads
+//     (working-dir/hold-release, working-dir/operator-catalogs);
 //   v1 (FORMATS.md 1): v2/<repo>/manifests/{sha256:<hex>,<tag> symlink}, blobs/sha256:<hex>,
 //     v2/<repo>/blobs/sha256:<hex>, publish/.metadata.json, and a results directory walked as
-//     results/{imageContentSourcePolicy.yaml,catalogSource-*.yaml,mapping.txt}.
+//     results/{imageContentSourcePolicy.yaml,catalogSource-*.yaml,mapping.txt,updateService.yaml,
+//     release-signatures/*.json}.
 // Everything else is ignored.
 
 #include "core/ocmirror/mirror_content.hpp"
@@ -43,6 +45,7 @@ private:
   void visit_v2_storage(const TreeEntry& entry, std::string_view rest, EntryContent& content);
   void visit_v1_storage(const TreeEntry& entry, std::string_view rest);
   void visit_resource(const TreeEntry& entry, std::string_view name, EntryContent& content);
+  void add_cluster_resource(const TreeEntry& entry, std::string text);
   void add_catalog_resource(const TreeEntry& entry, const std::string& text);
   void add_v1_metadata(const TreeEntry& entry, std::string text);
   void add_image_set_config(const TreeEntry& entry, std::string text);

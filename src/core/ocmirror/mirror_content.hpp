@@ -62,6 +62,16 @@ struct CollectedImage {
   friend auto operator<=>(const CollectedImage&, const CollectedImage&) = default;
 };
 
+// Another resource oc-mirror wrote for the cluster: the release-signature ConfigMap or the
+// UpdateService. Kept whole (they are small) to be carried across with mirrors rewritten.
+struct ClusterResource {
+  std::string kind;   // ConfigMap, UpdateService
+  std::string name;   // metadata.name
+  std::string origin; // the file (and archive) it came from
+  std::string text;   // the document as oc-mirror wrote it
+  friend auto operator<=>(const ClusterResource&, const ClusterResource&) = default;
+};
+
 struct Repository {
   std::map<std::string, std::string> tags; // tag -> manifest digest
   std::set<std::string> manifests;         // manifest digests (revisions)
@@ -72,6 +82,7 @@ struct MirrorContent {
   ics::ImageContentSources image_content_sources;
   std::vector<std::string> ics_origins; // the files the image content sources came from
   std::set<CatalogSource> catalogs;
+  std::set<ClusterResource> cluster_resources;
   std::set<ReleaseImage> releases;
   std::map<std::string, Repository> repositories;
   std::map<std::string, std::uint64_t> blobs; // digest -> size in bytes

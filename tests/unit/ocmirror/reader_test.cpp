@@ -113,6 +113,36 @@ TEST(ReadMirror, V2WorkingDirMirrorSetsWinOverMapping) {
   }
 }
 
+TEST(ReadMirror, KeepsSignatureConfigMapsAndUpdateService) {
+  const TempDir dir;
+  const auto resources = dir / "working-dir/cluster-resources";
+  test::write_file(resources / "signature-configmap.yaml",
+                   test::test_data("ocmirror/v2/signature-configmap.yaml"));
+  test::write_file(resources / "signature-configmap.json", "{}");
+  test::write_file(resources / "updateService.yaml",
+                   test::test_data("ocmirror/v2/updateService.yaml"));
+  const MirrorContent v2 = read_one(dir / "working-dir");
+  ASSERT_EQ(v2.cluster_resources.size(), 2U);
+  EXPECT_EQ(v2.cluster_resources.begin()->kind, "ConfigMap");
+  EXPECT_EQ(v2.cluster_resources.begin()->name, "mirrored-release-signatures");
+  EXPECT_EQ(v2.cluster_resources.begin()->text,
+            test::test_data("ocmirror/v2/signature-configmap.yaml"));
+  EXPECT_EQ(std::next(v2.cluster_resources.begin())->kind, "UpdateService");
+
+  const auto results = dir / "oc-mirror-workspace/results-1";
+  test::write_file(results / "release-signatures/signature-sha256-3f14a5e1f4d8a6c2.json",
+                   test::test_data("ocmirror/v1/signature-sha256-3f14a5e1f4d8a6c2.json"));
+  const MirrorContent v1 = read_one(dir / "oc-mirror-workspace");
+  ASSERT_EQ(v1.cluster_resources.size(), 1U);
+  EXPECT_EQ(v1.cluster_resources.begin()->name.substr(0, 10), "sha256-3f1");
+
+  test::write_file(results / "updateService.yaml", "kind: Deployment\n");
+  EXPECT_ZB_ERROR(
+      read_one(dir / "oc-mirror-workspace"),
+      ErrorKind::input,
+      "results-1: results/updateService.yaml: not a ConfigMap or UpdateService (kind Deployment)");
+}
+
 TEST(ReadMirror, V2DryRunMappingWhenNoMirrorSetsExcludesCatalogs) {
   const TempDir dir;
   test::write_file(dir / "working-dir/dry-run/mapping.txt",
