@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git file
   libarchive-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libzstd-dev zstd
   libboost-program-options-dev libboost-dev libgtest-dev googletest
-  clang-format python3 python3-jsonschema python3-yaml
+  clang-format clang-tidy python3 python3-jsonschema python3-yaml
   openssl ca-certificates
 )
 

@@ -5,7 +5,7 @@
 #include "core/util/str_cat.hpp"
 
 #include <array>
-#include <cstdio>
+#include <charconv>
 #include <iostream>
 
 namespace zbundle::cli {
@@ -54,15 +54,19 @@ void write_output(const std::string& path, std::string_view text) {
 
 std::string human_bytes(std::uint64_t bytes) {
   constexpr std::array k_units{"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
+  auto value = static_cast<double>(bytes);
   std::size_t unit = 0;
   while (value >= 1024.0 && unit + 1 < k_units.size()) {
     value /= 1024.0;
     ++unit;
   }
   std::array<char, 32> text{};
-  std::snprintf(text.data(), text.size(), unit == 0 ? "%.0f %s" : "%.1f %s", value, k_units[unit]);
-  return text.data();
+  const auto result = std::to_chars(
+      text.data(), text.data() + text.size(), value, std::chars_format::fixed, unit == 0 ? 0 : 1);
+  return util::str_cat(
+      std::string_view(text.data(), static_cast<std::size_t>(result.ptr - text.data())),
+      " ",
+      k_units[unit]);
 }
 
 } // namespace zbundle::cli

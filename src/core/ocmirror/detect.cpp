@@ -42,7 +42,7 @@ void find_archive_sets(const fs::path& directory,
 
 fs::path choose_results(const fs::path& workspace, const ReadOptions& options) {
   if (options.v1_results) {
-    const fs::path chosen = workspace / *options.v1_results;
+    fs::path chosen = workspace / *options.v1_results;
     if (!is_existing_directory(chosen)) {
       throw Error(ErrorKind::input,
                   str_cat(chosen.string(), ": --results: no such results directory"));

@@ -237,7 +237,7 @@ void EntryClassifier::add_cluster_resource(const TreeEntry& entry, std::string t
   const std::string where = subject(entry);
   try {
     const YAML::Node document = YAML::Load(text);
-    const std::string kind = document["kind"].as<std::string>("");
+    const auto kind = document["kind"].as<std::string>("");
     if (kind != "ConfigMap" && kind != "UpdateService") {
       throw Error(ErrorKind::input,
                   str_cat(where, ": not a ConfigMap or UpdateService (kind ", kind, ")"));

@@ -15,7 +15,7 @@ namespace {
 
 using util::str_cat;
 
-constexpr std::size_t k_stream_buffer_size = 64 * 1024;
+constexpr std::size_t k_stream_buffer_size = std::size_t{64} * 1024;
 
 // Presents an entry's bytes as a std::istream for nlohmann's SAX parser.
 class EntryStreamBuffer final : public std::streambuf {
@@ -54,9 +54,8 @@ public:
   bool string(string_t& value) override {
     if (m_depth == 1 && m_top_key == "schema") {
       m_schema = value;
-    } else if (m_depth == 1 && m_top_key == "image") {
-      m_pending.push_back(value);
-    } else if (m_depth == 3 && m_top_key == "relatedImages" && m_inner_key == "image") {
+    } else if ((m_depth == 1 && m_top_key == "image")
+               || (m_depth == 3 && m_top_key == "relatedImages" && m_inner_key == "image")) {
       m_pending.push_back(value);
     }
     return true;
@@ -118,7 +117,7 @@ std::vector<std::string> scalars_at(const YAML::Node& list, std::string_view fie
     return values;
   }
   for (const YAML::Node& entry : list) {
-    const std::string value = entry[std::string(field)].as<std::string>("");
+    const auto value = entry[std::string(field)].as<std::string>("");
     if (!value.empty()) {
       values.push_back(value);
     }

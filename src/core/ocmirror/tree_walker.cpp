@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 using util::str_cat;
 
 constexpr std::size_t k_tar_block_size = 1 << 20;
-constexpr la_int64_t k_end_of_archive_size = 2 * 512;
+constexpr la_int64_t k_end_of_archive_size = la_int64_t{2} * 512;
 
 // Strips "./" prefixes and trailing slashes; refuses absolute paths and `..` components.
 std::string normalize_entry_path(std::string_view archive_name, std::string_view raw) {

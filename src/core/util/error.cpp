@@ -1,5 +1,6 @@
 #include "core/util/error.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace zbundle {
@@ -10,8 +11,8 @@ int exit_code_for(ErrorKind kind) noexcept {
 
 std::string errno_message(int error_number) {
   // strerror_r (GNU) may return a static string instead of filling the buffer.
-  char buffer[256] = {};
-  return ::strerror_r(error_number, buffer, sizeof buffer);
+  std::array<char, 256> buffer{};
+  return ::strerror_r(error_number, buffer.data(), buffer.size());
 }
 
 } // namespace zbundle
