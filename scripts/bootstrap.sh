@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs every build and test dependency of zbundle with apt.
+#   scripts/bootstrap.sh          native build and tests
+#   scripts/bootstrap.sh cross    also the s390x cross toolchain and qemu (ci/cross-s390x.sh)
 # Idempotent: when everything is present it prints nothing and exits 0.
 set -euo pipefail
 
@@ -10,6 +12,9 @@ packages=(
   clang-format clang-tidy python3 python3-jsonschema python3-yaml
   openssl ca-certificates
 )
+if [ "${1:-}" = cross ]; then
+  packages+=(g++-s390x-linux-gnu qemu-user-static)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do

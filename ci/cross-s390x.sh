@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Cross-builds zbundle and zbundle-extract for s390x, fully static, and runs the tests under
+# qemu-s390x-static.
+#   ci/cross-s390x.sh            unit and cli labels plus the byte-order interop test
+#   ci/cross-s390x.sh --full     every test that can run under qemu (integration stays native)
+#   ci/cross-s390x.sh --release  also dist/zbundle-s390x, dist/zbundle-extract-s390x (stripped)
+#                                and dist/SHA256SUMS
+# The libraries come from Debian's s390x packages, fetched with a private apt state (the host's
+# dpkg architectures stay as they are) and unpacked with dpkg -x into a sysroot cached under
+# .cache/, keyed by the packages' versions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-}
+case "$mode" in ""|--full|--release) ;; *) echo "usage: $0 [--full|--release]" >&2; exit 2 ;; esac
+
+scripts/bootstrap.sh cross
+root=$PWD
+cache=$root/.cache/s390x
+build=${BUILD_DIR:-build-s390x}
+native_build=${NATIVE_BUILD_DIR:-build}
+packages=(libarchive-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libzstd-dev
+          libboost-program-options1.74-dev libboost1.74-dev libgtest-dev
+          zlib1g-dev liblzma-dev libbz2-dev liblz4-dev libacl1-dev nettle-dev libxml2-dev)
+
+# --- sysroot ------------------------------------------------------------------------------
+apt_state=$cache/apt
+mkdir -p "$apt_state/lists/partial" "$apt_state/archives/partial"
+touch "$apt_state/status"
+apt_opts=(-q -o Dir::State::Lists="$apt_state/lists" -o Dir::State::Status="$apt_state/status"
+          -o Dir::Cache="$apt_state" -o Dir::Cache::Archives="$apt_state/archives"
+          -o APT::Architecture=s390x -o APT::Architectures::=s390x -o Debug::NoLocking=1)
+apt-get "${apt_opts[@]}" update >/dev/null
+versions=$(apt-cache "${apt_opts[@]}" show --no-all-versions "${packages[@]}" \
+  | awk '/^Package:/ {p=$2} /^Version:/ {print p "=" $2}' | sort)
+[ "$(wc -l <<<"$versions")" -eq "${#packages[@]}" ] || { echo "cross: missing s390x packages:" >&2; echo "$versions" >&2; exit 1; }
+key=$(sha256sum <<<"$versions" | cut -c1-16)
+sysroot=$cache/sysroot-$key
+if [ ! -f "$sysroot/.complete" ]; then
+  echo "cross: building the s390x sysroot ($key)"
+  rm -rf "$cache"/sysroot-* "$cache/debs"
+  mkdir -p "$cache/debs" "$sysroot"
+  (cd "$cache/debs" && apt-get "${apt_opts[@]}" download $(sed 's/=.*//' <<<"$versions" | sed 's/$/:s390x/') 2>&1 \
+    | grep -v -e unsandboxed -e '^Get:' -e '^Fetched' || true)
+  for deb in "$cache"/debs/*.deb; do dpkg -x "$deb" "$sysroot"; done
+  echo "$versions" >"$sysroot/.complete"
+fi
+
+# --- build ----------------------------------------------------------------------------------
+cmake -S . -B "$build" -G Ninja \
+  -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/s390x-linux-gnu.cmake" -DZBUNDLE_SYSROOT="$sysroot" \
+  -DZBUNDLE_STATIC=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$build" -j "$(nproc)"
+
+for binary in zbundle zbundle-extract; do
+  description=$(file -b "$build/src/cli/$binary")
+  grep -q 'IBM S/390' <<<"$description" || { echo "cross: $binary is not s390x: $description" >&2; exit 1; }
+  grep -q 'statically linked' <<<"$description" || { echo "cross: $binary is not static: $description" >&2; exit 1; }
+done
+
+# --- tests under qemu -------------------------------------------------------------------------
+labels='unit|cli'
+[ "$mode" = --full ] && labels='unit|cli|interop'
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -L "$labels"
+
+# Byte order: the native and the s390x build must agree on every output for the same input.
+if [ ! -x "$native_build/src/cli/zbundle" ]; then
+  cmake -S . -B "$native_build" -G Ninja >/dev/null
+  cmake --build "$native_build" -j "$(nproc)" --target zbundle zbundle-extract
+fi
+tests/interop/byte_order.sh "$native_build/src/cli/zbundle" "$build/src/cli/zbundle"
+
+# --- sizes and release ----------------------------------------------------------------------
+mkdir -p "$build/stripped"
+for binary in zbundle zbundle-extract; do
+  s390x-linux-gnu-strip -o "$build/stripped/$binary-s390x" "$build/src/cli/$binary"
+  printf 'cross: %-16s %8d bytes static, %8d bytes stripped\n' "$binary" \
+    "$(stat -c %s "$build/src/cli/$binary")" "$(stat -c %s "$build/stripped/$binary-s390x")"
+done
+if [ "$mode" = --release ]; then
+  mkdir -p dist
+  cp "$build/stripped/zbundle-s390x" "$build/stripped/zbundle-extract-s390x" dist/
+  (cd dist && sha256sum zbundle-s390x zbundle-extract-s390x >SHA256SUMS)
+  echo "cross: release in dist/"; cat dist/SHA256SUMS
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Byte-order interop: the x86_64 (little-endian) and the s390x (big-endian) builds read the same
+# oc-mirror output and must print the same bytes, for every format and for --json.
+#   tests/interop/byte_order.sh NATIVE_ZBUNDLE S390X_ZBUNDLE
+set -euo pipefail
+native=${1:?native zbundle}
+s390x=${2:?s390x zbundle}
+here=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$here/scripts/make-sample.sh" "$work/sample" >/dev/null
+
+run_both() {
+  local name=$1
+  shift
+  "$native" "$@" >"$work/$name.native"
+  ${S390X_EXEC_PREFIX:-qemu-s390x-static} "$s390x" "$@" >"$work/$name.s390x"
+  cmp "$work/$name.native" "$work/$name.s390x" || { echo "byte_order: $name differs" >&2; diff "$work/$name.native" "$work/$name.s390x" | head >&2; exit 1; }
+}
+
+run_both inspect-v2 inspect --json "$work/sample/v2/mirror_000001.tar"
+run_both inspect-v1 inspect --json "$work/sample/v1/mirror_seq1_000000.tar" "$work/sample/v1/oc-mirror-workspace"
+for format in hcp icsp idms itms registries-conf json; do
+  run_both "ics-$format" ics --format "$format" --mirror mirror.example:8443 "$work/sample/v2/mirror_000001.tar"
+done
+echo "byte_order: native and s390x outputs are identical"
