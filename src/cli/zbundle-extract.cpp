@@ -4,6 +4,7 @@
 #include "cli_support.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "verify_ca_command.hpp"
 
 #include <iostream>
 #include <string>
@@ -14,7 +15,9 @@ namespace {
 constexpr std::string_view k_usage = R"(usage: zbundle-extract <command> [options]
 
 Runs on the s390x bastion: verifies a signed zbundle and expands, pushes or applies it.
-No command is available in this build yet.
+commands:
+  verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
+                       verify the mirror registry's certificate chain and the CA bundle
 
 Exit status: 0 done, 1 a check failed, 2 usage error or unusable input.
 )";
@@ -32,6 +35,10 @@ int dispatch(const std::vector<std::string>& args) {
   if (command == "--version") {
     std::cout << "zbundle-extract " << ZBUNDLE_VERSION << '\n';
     return 0;
+  }
+  if (command == "verify-ca") {
+    return zbundle::cli::run_verify_ca("zbundle-extract",
+                                       std::vector<std::string>(args.begin() + 1, args.end()));
   }
   throw zbundle::Error(
       zbundle::ErrorKind::usage,

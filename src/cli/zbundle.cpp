@@ -7,6 +7,7 @@
 #include "core/ocmirror/reader.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "verify_ca_command.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -31,6 +32,8 @@ commands:
   ics SRC... [--format F] [--mirror HOST[:PORT][/NS]] [-o FILE]
                                    print the image content sources (hcp, icsp, idms, itms,
                                    registries-conf, json)
+  verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
+                                   verify the mirror registry's certificate chain and the CA bundle
 
 Run 'zbundle <command> --help' for a command's options.
 Exit status: 0 done, 1 a check failed, 2 usage error or unusable input.
@@ -310,6 +313,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "ics") {
     return run_ics(rest);
+  }
+  if (command == "verify-ca") {
+    return cli::run_verify_ca("zbundle", rest);
   }
   throw Error(ErrorKind::usage, str_cat(command, ": unknown command (see zbundle --help)"));
 }

@@ -4,7 +4,11 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <memory>
 
@@ -18,5 +22,23 @@ using ArchiveReader = std::unique_ptr<archive, FreeWith<archive_read_free>>;
 using ArchiveWriter = std::unique_ptr<archive, FreeWith<archive_write_free>>;
 using ArchiveEntry = std::unique_ptr<archive_entry, FreeWith<archive_entry_free>>;
 using DigestContext = std::unique_ptr<EVP_MD_CTX, FreeWith<EVP_MD_CTX_free>>;
+using Certificate = std::unique_ptr<X509, FreeWith<X509_free>>;
+using CertificateRevocationList = std::unique_ptr<X509_CRL, FreeWith<X509_CRL_free>>;
+using CertificateStore = std::unique_ptr<X509_STORE, FreeWith<X509_STORE_free>>;
+using CertificateStoreContext = std::unique_ptr<X509_STORE_CTX, FreeWith<X509_STORE_CTX_free>>;
+using BasicIo = std::unique_ptr<BIO, FreeWith<BIO_free_all>>;
+using PublicKey = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
+using TlsContext = std::unique_ptr<SSL_CTX, FreeWith<SSL_CTX_free>>;
+using TlsConnection = std::unique_ptr<SSL, FreeWith<SSL_free>>;
+using NameConstraints = std::unique_ptr<NAME_CONSTRAINTS, FreeWith<NAME_CONSTRAINTS_free>>;
+using GeneralNames = std::unique_ptr<GENERAL_NAMES, FreeWith<GENERAL_NAMES_free>>;
+using ExtendedKeyUsage = std::unique_ptr<EXTENDED_KEY_USAGE, FreeWith<EXTENDED_KEY_USAGE_free>>;
+using BasicConstraints = std::unique_ptr<BASIC_CONSTRAINTS, FreeWith<BASIC_CONSTRAINTS_free>>;
+
+// STACK_OF(X509) that owns its certificates (pop and free).
+struct CertificateStackFree {
+  void operator()(STACK_OF(X509) * stack) const noexcept { sk_X509_pop_free(stack, X509_free); }
+};
+using CertificateStack = std::unique_ptr<STACK_OF(X509), CertificateStackFree>;
 
 } // namespace zbundle::util

@@ -1,0 +1,25 @@
+#pragma once
+
+// The CA bundle that travels with the mirror is checked on its own too: every certificate a
+// CA, valid now, and how long it stays valid.
+
+#include "core/pki/certificate_file.hpp"
+#include "core/util/handles.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace zbundle::pki {
+
+struct BundleEntry {
+  CertificateInfo info;
+  std::int64_t days_left = 0; // until notAfter, from the check time; negative when expired
+  std::string problem; // "not a CA", "expired", "not yet valid", "expires in N days", or empty
+};
+
+// One entry per certificate, in file order; `min_days` sets when "expires in N days" is said.
+[[nodiscard]] std::vector<BundleEntry>
+check_ca_bundle(const std::vector<util::Certificate>& bundle, std::int64_t at, int min_days);
+
+} // namespace zbundle::pki
