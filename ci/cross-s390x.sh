@@ -59,7 +59,7 @@ done
 
 # --- tests under qemu -------------------------------------------------------------------------
 labels='unit|cli'
-[ "$mode" = --full ] && labels='unit|cli|interop'
+[ "$mode" = --full ] && labels='unit|cli|integration|conformance'
 ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -L "$labels"
 
 # Byte order: the native and the s390x build must agree on every output for the same input.
