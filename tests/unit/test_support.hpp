@@ -37,6 +37,16 @@ void write_file(const std::filesystem::path& path, std::string_view text);
 // Contents of a file below tests/data.
 [[nodiscard]] std::string test_data(std::string_view relative);
 
+// Fake but well-formed digests for parser tests: 64 times `c` (a hex digit).
+[[nodiscard]] inline std::string fake_hex(char c) {
+  return std::string(64, c);
+}
+[[nodiscard]] inline std::string fake_digest(char c) {
+  return "sha256:" + fake_hex(c);
+}
+// Where oc-mirror v2 archives keep the registry storage.
+inline const std::string k_registry_storage = "docker/registry/v2/";
+
 // Builds a pax tar archive entry by entry with libarchive.
 class TarBuilder {
 public:

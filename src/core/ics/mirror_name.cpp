@@ -1,6 +1,7 @@
 #include "core/ics/mirror_name.hpp"
 
 #include "core/util/error.hpp"
+#include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <arpa/inet.h>
@@ -19,25 +20,6 @@ using util::str_cat;
 
 bool is_alnum(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-// RFC 1123 host name: labels of 1-63 letters, digits and inner hyphens, 253 characters at most.
-bool is_dns_name(std::string_view name) noexcept {
-  if (name.empty() || name.size() > 253) {
-    return false;
-  }
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t dot = std::min(name.find('.', start), name.size());
-    const std::string_view label = name.substr(start, dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-'
-        || !std::all_of(
-            label.begin(), label.end(), [](char c) { return is_alnum(c) || c == '-'; })) {
-      return false;
-    }
-    start = dot + 1;
-  }
-  return true;
 }
 
 bool is_ipv4(std::string_view text) {
@@ -89,7 +71,7 @@ split_host_port(std::string_view text, std::string_view authority, MirrorName& o
         fail(text, "empty port");
       }
     }
-    if (!is_ipv4(out.host) && !is_dns_name(out.host)) {
+    if (!is_ipv4(out.host) && !util::is_dns_name(out.host)) {
       fail(text, str_cat("'", out.host, "' is not a DNS name or IP address"));
     }
   }

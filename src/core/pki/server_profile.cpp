@@ -1,6 +1,7 @@
 #include "core/pki/server_profile.hpp"
 
 #include "core/util/handles.hpp"
+#include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <openssl/bn.h>
@@ -276,24 +277,7 @@ bool is_valid_dns_name(std::string_view name) noexcept {
   if (name.starts_with("*.")) {
     name.remove_prefix(2);
   }
-  if (name.empty() || name.size() > 253) {
-    return false;
-  }
-  std::size_t start = 0;
-  while (start <= name.size()) {
-    const std::size_t dot = std::min(name.find('.', start), name.size());
-    const std::string_view label = name.substr(start, dot - start);
-    const bool is_valid_label =
-        !label.empty() && label.size() <= 63 && label.front() != '-' && label.back() != '-'
-        && std::all_of(label.begin(), label.end(), [](char c) {
-             return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-';
-           });
-    if (!is_valid_label) {
-      return false;
-    }
-    start = dot + 1;
-  }
-  return true;
+  return util::is_dns_name(name);
 }
 
 std::optional<ChainProblem> check_server_profile(const std::vector<X509*>& chain,

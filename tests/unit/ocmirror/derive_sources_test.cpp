@@ -8,14 +8,10 @@ namespace {
 using test::TarBuilder;
 using test::TempDir;
 
-std::string hex(char c) {
-  return std::string(64, c);
-}
-std::string digest(char c) {
-  return "sha256:" + hex(c);
-}
+using test::fake_digest;
+using test::fake_hex;
 
-const std::string k_storage = "docker/registry/v2/";
+const std::string& k_storage = test::k_registry_storage;
 const std::string k_isc = R"(kind: ImageSetConfiguration
 apiVersion: mirror.openshift.io/v2alpha1
 mirror:
@@ -28,18 +24,18 @@ mirror:
   additionalImages:
   - name: registry.redhat.io/rhel9/postgresql-15:latest
   - name: registry.redhat.io/ubi9/ubi@)"
-                          + digest('2') + R"(
+                          + fake_digest('2') + R"(
   - name: quay.io/single:1.0
 )";
 
 std::string release_references() {
   return R"({"kind":"ImageStream","spec":{"tags":[{"name":"etcd","from":{"name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@)"
-         + digest('3') + R"("}}]}})";
+         + fake_digest('3') + R"("}}]}})";
 }
 
 std::string catalog_json(const std::string& related) {
-  return R"({"schema":"olm.bundle","image":"registry.redhat.io/compliance/bundle@)" + digest('b')
-         + R"(","relatedImages":[{"image":")" + related + R"("}]})";
+  return R"({"schema":"olm.bundle","image":"registry.redhat.io/compliance/bundle@)"
+         + fake_digest('b') + R"(","relatedImages":[{"image":")" + related + R"("}]})";
 }
 
 // A v2 mirror-to-disk archive with every record derivation reads.
@@ -47,18 +43,18 @@ void write_m2d(const std::filesystem::path& tar_path, bool with_release_records)
   TarBuilder tar(tar_path);
   tar.file(k_storage
                + "repositories/openshift/release-images/_manifests/tags/4.16.5-s390x/current/link",
-           digest('1'));
+           fake_digest('1'));
   if (with_release_records) {
     tar.file("working-dir/hold-release/ocp-release/4.16.5-s390x/release-manifests/image-references",
              release_references());
   }
   const std::string catalog_dir =
-      "working-dir/operator-catalogs/redhat-operator-index/" + hex('c') + "/";
+      "working-dir/operator-catalogs/redhat-operator-index/" + fake_hex('c') + "/";
   // The full catalog names more than was mirrored; the filtered one is what the run used.
   tar.file(catalog_dir + "catalog-config/other-operator/catalog.json",
-           catalog_json("registry.redhat.io/other/op@" + digest('4')))
+           catalog_json("registry.redhat.io/other/op@" + fake_digest('4')))
       .file(catalog_dir + "filtered-catalogs/f1/catalog-config/compliance-operator/catalog.json",
-            catalog_json("registry.redhat.io/compliance/op@" + digest('5')))
+            catalog_json("registry.redhat.io/compliance/op@" + fake_digest('5')))
       .file("isc_2025-01-01T00:00:00Z", k_isc)
       .close();
 }
@@ -147,15 +143,15 @@ TEST(DeriveContentSources, V1MetadataAssociations) {
   const std::string metadata =
       R"({"kind":"Metadata","pastMirror":{"associations":[
     {"name":"quay.io/openshift-release-dev/ocp-release:4.16.5-s390x","id":")"
-      + digest('1') + R"(","type":"ocpRelease"},
+      + fake_digest('1') + R"(","type":"ocpRelease"},
     {"name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@)"
-      + digest('3') + R"(","id":")" + digest('3') + R"(","type":"ocpReleaseContent"},
+      + fake_digest('3') + R"(","id":")" + fake_digest('3') + R"(","type":"ocpReleaseContent"},
     {"name":"registry.redhat.io/redhat/redhat-operator-index:v4.16","id":")"
-      + digest('c') + R"(","type":"operatorCatalog"},
+      + fake_digest('c') + R"(","type":"operatorCatalog"},
     {"name":"registry.redhat.io/compliance/op@)"
-      + digest('5') + R"(","id":")" + digest('5') + R"(","type":"operatorRelatedImage"}]},
+      + fake_digest('5') + R"(","id":")" + fake_digest('5') + R"(","type":"operatorRelatedImage"}]},
     "pastAssociations":[{"name":"registry.redhat.io/rhel9/postgresql-15:latest","id":")"
-      + digest('6') + R"(","type":"generic"}]})";
+      + fake_digest('6') + R"(","type":"generic"}]})";
   TarBuilder(dir / "mirror_seq1_000000.tar").file("./publish/.metadata.json", metadata).close();
   const DerivedSources derived =
       derive_content_sources(read_mirror({dir / "mirror_seq1_000000.tar"}, {}),

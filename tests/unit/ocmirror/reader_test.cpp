@@ -7,35 +7,31 @@ namespace {
 using test::TarBuilder;
 using test::TempDir;
 
-std::string hex(char c) {
-  return std::string(64, c);
-}
-std::string digest(char c) {
-  return "sha256:" + hex(c);
-}
+using test::fake_digest;
+using test::fake_hex;
 
-const std::string k_storage = "docker/registry/v2/";
+const std::string& k_storage = test::k_registry_storage;
 
 // A v2 registry tree with a release image and one additional image, as m2d archives it.
 void add_v2_storage(TarBuilder& tar) {
   const std::string release = k_storage + "repositories/openshift/release-images/_manifests/";
-  tar.file(release + "tags/4.16.5-s390x/current/link", digest('a'))
-      .file(release + "tags/4.16.5-s390x/index/sha256/" + hex('a') + "/link", digest('a'))
-      .file(release + "revisions/sha256/" + hex('a') + "/link", digest('a'))
-      .file(k_storage + "repositories/openshift/release-images/_layers/sha256/" + hex('b')
+  tar.file(release + "tags/4.16.5-s390x/current/link", fake_digest('a'))
+      .file(release + "tags/4.16.5-s390x/index/sha256/" + fake_hex('a') + "/link", fake_digest('a'))
+      .file(release + "revisions/sha256/" + fake_hex('a') + "/link", fake_digest('a'))
+      .file(k_storage + "repositories/openshift/release-images/_layers/sha256/" + fake_hex('b')
                 + "/link",
-            digest('b'))
+            fake_digest('b'))
       .file(k_storage + "repositories/rhel9/postgresql-15/_manifests/tags/latest/current/link",
-            digest('c'))
-      .file(k_storage + "repositories/rhel9/postgresql-15/_manifests/revisions/sha256/" + hex('c')
-                + "/link",
-            digest('c'))
-      .file(k_storage + "repositories/rhel9/postgresql-15/_manifests/revisions/sha256/" + hex('d')
-                + "/link",
-            digest('d'))
-      .file(k_storage + "blobs/sha256/aa/" + hex('a') + "/data", "manifest-a")
-      .file(k_storage + "blobs/sha256/bb/" + hex('b') + "/data", std::string(1000, 'b'))
-      .file(k_storage + "blobs/sha256/cc/" + hex('c') + "/data", "index-c");
+            fake_digest('c'))
+      .file(k_storage + "repositories/rhel9/postgresql-15/_manifests/revisions/sha256/"
+                + fake_hex('c') + "/link",
+            fake_digest('c'))
+      .file(k_storage + "repositories/rhel9/postgresql-15/_manifests/revisions/sha256/"
+                + fake_hex('d') + "/link",
+            fake_digest('d'))
+      .file(k_storage + "blobs/sha256/aa/" + fake_hex('a') + "/data", "manifest-a")
+      .file(k_storage + "blobs/sha256/bb/" + fake_hex('b') + "/data", std::string(1000, 'b'))
+      .file(k_storage + "blobs/sha256/cc/" + fake_hex('c') + "/data", "index-c");
 }
 
 MirrorContent read_one(const std::filesystem::path& path, ReadOptions options = {}) {
@@ -46,7 +42,7 @@ TEST(ReadMirror, V2MirrorToDiskArchive) {
   const TempDir dir;
   TarBuilder tar(dir / "mirror_000001.tar");
   add_v2_storage(tar);
-  tar.file("working-dir/.history/.history-2025-01-01T00:00:00Z", digest('a') + "\n")
+  tar.file("working-dir/.history/.history-2025-01-01T00:00:00Z", fake_digest('a') + "\n")
       .file("isc_2025-01-01T00:00:00Z", test::test_data("ocmirror/v2/imageset-config.yaml"))
       .close();
   const MirrorContent content = read_one(dir / "mirror_000001.tar");
@@ -55,14 +51,14 @@ TEST(ReadMirror, V2MirrorToDiskArchive) {
   EXPECT_EQ(content.inputs[0].layout, SourceLayout::archive_set);
   EXPECT_EQ(content.repositories.size(), 2U);
   EXPECT_EQ(content.repositories.at("openshift/release-images").tags.at("4.16.5-s390x"),
-            digest('a'));
+            fake_digest('a'));
   EXPECT_EQ(content.repositories.at("rhel9/postgresql-15").manifests,
-            (std::set{digest('c'), digest('d')}));
+            (std::set{fake_digest('c'), fake_digest('d')}));
   EXPECT_EQ(content.image_count(), 3U);
   EXPECT_EQ(content.tag_count(), 2U);
   EXPECT_EQ(content.blobs.size(), 3U);
   EXPECT_EQ(content.blob_bytes(), 10U + 1000U + 7U);
-  EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", digest('a')}}));
+  EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", fake_digest('a')}}));
   EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
   EXPECT_EQ(content.image_set_configs.size(), 1U);
   // A mirror-to-disk run carries no mirror sets (FORMATS.md 0).
@@ -160,23 +156,23 @@ TEST(ReadMirror, V1ArchiveWithSymlinkTagsAndFlatBlobs) {
   const TempDir dir;
   const std::string metadata =
       R"({"kind":"Metadata","pastMirror":{"associations":[{"name":"quay.io/openshift-release-dev/ocp-release:4.16.5-s390x","id":")"
-      + digest('a')
+      + fake_digest('a')
       + R"(","type":"ocpRelease"},{"name":"registry.redhat.io/redhat/redhat-operator-index:v4.16","type":"operatorCatalog"}]}})";
   TarBuilder(dir / "mirror_seq1_000000.tar")
       .directory("./")
       .directory("./publish/")
       .file("./publish/.metadata.json", metadata)
-      .file("./v2/openshift/release-images/manifests/" + digest('a'), "manifest")
-      .symlink("./v2/openshift/release-images/manifests/4.16.5-s390x", digest('a'))
-      .file("./blobs/" + digest('b'), "layer")
+      .file("./v2/openshift/release-images/manifests/" + fake_digest('a'), "manifest")
+      .symlink("./v2/openshift/release-images/manifests/4.16.5-s390x", fake_digest('a'))
+      .file("./blobs/" + fake_digest('b'), "layer")
       .close();
   const MirrorContent content = read_one(dir / "mirror_seq1_000000.tar");
   EXPECT_EQ(content.inputs[0].format, SourceFormat::oc_mirror_v1);
   EXPECT_EQ(content.repositories.at("openshift/release-images").tags.at("4.16.5-s390x"),
-            digest('a'));
+            fake_digest('a'));
   EXPECT_EQ(content.blobs,
-            (std::map<std::string, std::uint64_t>{{digest('a'), 8}, {digest('b'), 5}}));
-  EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", digest('a')}}));
+            (std::map<std::string, std::uint64_t>{{fake_digest('a'), 8}, {fake_digest('b'), 5}}));
+  EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", fake_digest('a')}}));
   EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
 }
 

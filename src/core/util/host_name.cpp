@@ -1,0 +1,34 @@
+#include "core/util/host_name.hpp"
+
+#include <algorithm>
+
+namespace zbundle::util {
+namespace {
+
+constexpr std::size_t k_max_name_length = 253;
+constexpr std::size_t k_max_label_length = 63;
+
+bool is_label_character(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+} // namespace
+
+bool is_dns_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > k_max_name_length) {
+    return false;
+  }
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    const std::size_t dot = std::min(name.find('.', start), name.size());
+    const std::string_view label = name.substr(start, dot - start);
+    if (label.empty() || label.size() > k_max_label_length || label.front() == '-'
+        || label.back() == '-' || !std::all_of(label.begin(), label.end(), is_label_character)) {
+      return false;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
+
+} // namespace zbundle::util

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <string_view>
+
+namespace zbundle::util {
+
+// RFC 1123 host name: dot-separated labels of 1-63 ASCII letters, digits and inner hyphens,
+// 253 characters at most. No trailing dot, no wildcard.
+[[nodiscard]] bool is_dns_name(std::string_view name) noexcept;
+
+} // namespace zbundle::util
