@@ -3,6 +3,7 @@
 #include "core/ics/image_ref.hpp"
 #include "core/ics/parse_mapping.hpp"
 #include "core/ics/parse_mirror_sets.hpp"
+#include "core/ocmirror/storage_path.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -28,21 +29,6 @@ bool has_yaml_extension(std::string_view name) noexcept {
   return name.ends_with(".yaml") || name.ends_with(".yml");
 }
 
-// Splits "<repo>/<marker>/<rest>" at the first marker component ("_manifests", "manifests").
-bool split_repository(std::string_view path,
-                      std::string_view marker,
-                      std::string_view& repository,
-                      std::string_view& rest) noexcept {
-  const std::string needle = str_cat("/", marker, "/");
-  const std::size_t at = path.find(needle);
-  if (at == std::string_view::npos || at == 0) {
-    return false;
-  }
-  repository = path.substr(0, at);
-  rest = path.substr(at + needle.size());
-  return true;
-}
-
 std::string read_digest_link(const std::string& subject, EntryContent& content) {
   std::string text = content.read_text(k_link_file_limit);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
@@ -62,9 +48,9 @@ std::string EntryClassifier::subject(const TreeEntry& entry) const {
 }
 
 void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
-  if (const std::string_view rest = after(entry.path, k_v2_storage); !rest.empty()) {
+  if (entry.path.starts_with(k_v2_storage)) {
     m_saw_v2 = true;
-    visit_v2_storage(entry, rest, content);
+    visit_storage(entry, content);
   } else if (entry.path.starts_with("working-dir/")) {
     m_saw_v2 = true;
     if (m_run.visit(entry, subject(entry), content)) {
@@ -80,12 +66,9 @@ void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
   } else if (entry.path.starts_with("isc_") && entry.path.find('/') == std::string::npos) {
     m_saw_v2 = true;
     add_image_set_config(entry, content.read_text(k_resource_limit));
-  } else if (const std::string_view v1 = after(entry.path, "v2/"); !v1.empty()) {
+  } else if (entry.path.starts_with("v2/") || entry.path.starts_with("blobs/")) {
     m_saw_v1 = true;
-    visit_v1_storage(entry, v1);
-  } else if (const std::string_view blob = after(entry.path, "blobs/"); !blob.empty()) {
-    m_saw_v1 = true;
-    visit_v1_storage(entry, entry.path);
+    visit_storage(entry, content);
   } else if (entry.path == "publish/.metadata.json") {
     m_saw_v1 = true;
     add_v1_metadata(entry, content.read_text(k_resource_limit));
@@ -99,88 +82,58 @@ void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
   }
 }
 
-void EntryClassifier::visit_v2_storage(const TreeEntry& entry,
-                                       std::string_view rest,
-                                       EntryContent& content) {
+void EntryClassifier::visit_storage(const TreeEntry& entry, EntryContent& content) {
+  const StoragePath storage = classify_storage_path(entry.path);
   const bool is_regular = entry.type == EntryType::regular;
-  if (const std::string_view blob = after(rest, "blobs/sha256/"); !blob.empty()) {
-    // <hh>/<hex>/data
-    if (!blob.ends_with("/data")) {
-      return;
-    }
-    const std::string_view hex =
-        blob.size() > 3 ? blob.substr(3, blob.size() - 3 - 5) : std::string_view{};
-    if (!is_regular || !ics::is_sha256_hex(hex) || blob.substr(0, 2) != hex.substr(0, 2)) {
-      throw Error(
-          ErrorKind::input,
-          str_cat(subject(entry),
-                  ": not a blob: expected a regular file at blobs/sha256/<hh>/<64 hex>/data"));
-    }
-    m_content.blobs[str_cat("sha256:", hex)] = entry.size;
+  switch (storage.kind) {
+  case StoragePathKind::none:
     return;
-  }
-  std::string_view repository;
-  std::string_view manifests;
-  if (!split_repository(after(rest, "repositories/"), "_manifests", repository, manifests)) {
-    return; // _layers and _uploads links carry nothing the model needs
-  }
-  if (!manifests.ends_with("/link")) {
-    return;
-  }
-  if (!is_regular) {
-    throw Error(ErrorKind::input, str_cat(subject(entry), ": not a regular file"));
-  }
-  Repository& repo = m_content.repositories[std::string(repository)];
-  if (const std::string_view revision = after(manifests, "revisions/sha256/"); !revision.empty()) {
-    const std::string_view hex = revision.substr(0, revision.size() - 5);
-    if (!ics::is_sha256_hex(hex)) {
-      throw Error(ErrorKind::input,
-                  str_cat(subject(entry), ": not a revision link: bad digest in path"));
+  case StoragePathKind::malformed_blob:
+    throw Error(
+        ErrorKind::input,
+        str_cat(subject(entry),
+                ": not a blob: expected blobs/sha256/<hh>/<64 hex>/data or blobs/sha256:<64 hex>"));
+  case StoragePathKind::malformed_revision:
+    throw Error(ErrorKind::input,
+                str_cat(subject(entry), ": not a revision link: bad digest in path"));
+  case StoragePathKind::blob:
+    if (!is_regular) {
+      throw Error(ErrorKind::input, str_cat(subject(entry), ": not a blob: not a regular file"));
     }
-    repo.manifests.insert(str_cat("sha256:", hex));
-  } else if (const std::string_view tag = after(manifests, "tags/");
-             tag.ends_with("/current/link")) {
-    repo.tags[std::string(tag.substr(0, tag.size() - 13))] =
+    m_content.blobs[storage.digest] = entry.size;
+    return;
+  case StoragePathKind::revision_link:
+    m_content.repositories[storage.repository].manifests.insert(storage.digest);
+    return;
+  case StoragePathKind::tag_link:
+    if (!is_regular) {
+      throw Error(ErrorKind::input, str_cat(subject(entry), ": not a regular file"));
+    }
+    m_content.repositories[storage.repository].tags[storage.tag] =
         read_digest_link(subject(entry), content);
-  }
-}
-
-void EntryClassifier::visit_v1_storage(const TreeEntry& entry, std::string_view rest) {
-  // Flat or per-repository blobs: [<repo>/]blobs/sha256:<hex>
-  const std::size_t blob_at = rest.rfind("blobs/sha256:");
-  if (blob_at != std::string_view::npos && (blob_at == 0 || rest[blob_at - 1] == '/')) {
-    const std::string_view hex = rest.substr(blob_at + 13);
-    if (!ics::is_sha256_hex(hex) || entry.type != EntryType::regular) {
-      throw Error(
-          ErrorKind::input,
-          str_cat(subject(entry), ": not a blob: expected a regular file blobs/sha256:<64 hex>"));
-    }
-    m_content.blobs[str_cat("sha256:", hex)] = entry.size;
     return;
-  }
-  std::string_view repository;
-  std::string_view name;
-  if (!split_repository(rest, "manifests", repository, name)
-      || name.find('/') != std::string_view::npos) {
+  case StoragePathKind::v1_manifest:
+    if (is_regular) {
+      m_content.repositories[storage.repository].manifests.insert(storage.digest);
+      m_content.blobs[storage.digest] = entry.size;
+    }
     return;
-  }
-  Repository& repo = m_content.repositories[std::string(repository)];
-  if (ics::is_sha256_digest(name) && entry.type == EntryType::regular) {
-    repo.manifests.insert(std::string(name));
-    m_content.blobs[std::string(name)] = entry.size;
-  } else if (entry.type == EntryType::symlink) {
-    // v1 tags are symlinks to the manifest file next to them.
-    std::string_view target = entry.link_target;
-    while (target.substr(0, 2) == "./") {
-      target.remove_prefix(2);
+  case StoragePathKind::v1_tag:
+    if (entry.type == EntryType::symlink) {
+      // v1 tags are symlinks to the manifest file next to them.
+      std::string_view target = entry.link_target;
+      while (target.substr(0, 2) == "./") {
+        target.remove_prefix(2);
+      }
+      if (!ics::is_sha256_digest(target)) {
+        throw Error(
+            ErrorKind::input,
+            str_cat(
+                subject(entry), ": tag symlink points outside its manifests: ", entry.link_target));
+      }
+      m_content.repositories[storage.repository].tags[storage.tag] = std::string(target);
     }
-    if (!ics::is_sha256_digest(target)) {
-      throw Error(
-          ErrorKind::input,
-          str_cat(
-              subject(entry), ": tag symlink points outside its manifests: ", entry.link_target));
-    }
-    repo.tags[std::string(name)] = std::string(target);
+    return;
   }
 }
 

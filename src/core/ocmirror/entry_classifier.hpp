@@ -42,8 +42,7 @@ private:
     std::string text;
   };
   [[nodiscard]] std::string subject(const TreeEntry& entry) const;
-  void visit_v2_storage(const TreeEntry& entry, std::string_view rest, EntryContent& content);
-  void visit_v1_storage(const TreeEntry& entry, std::string_view rest);
+  void visit_storage(const TreeEntry& entry, EntryContent& content);
   void visit_resource(const TreeEntry& entry, std::string_view name, EntryContent& content);
   void add_cluster_resource(const TreeEntry& entry, std::string text);
   void add_catalog_resource(const TreeEntry& entry, const std::string& text);
