@@ -8,6 +8,7 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 #include "verify_ca_command.hpp"
+#include "verify_digests_command.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,8 @@ commands:
   ics SRC... [--format F] [--mirror HOST[:PORT][/NS]] [-o FILE]
                                    print the image content sources (hcp, icsp, idms, itms,
                                    registries-conf, json)
+  verify-digests SRC... [--arch s390x[,amd64]] [--base SRC...] [--json]
+                                   verify every blob's digest and size and every reference
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                                    verify the mirror registry's certificate chain and the CA bundle
 
@@ -313,6 +316,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "ics") {
     return run_ics(rest);
+  }
+  if (command == "verify-digests") {
+    return cli::run_verify_digests(rest);
   }
   if (command == "verify-ca") {
     return cli::run_verify_ca("zbundle", rest);

@@ -1,0 +1,112 @@
+#include "verify_digests_command.hpp"
+
+#include "cli_support.hpp"
+#include "core/oci/digest_verifier.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <iostream>
+#include <sstream>
+
+namespace zbundle::cli {
+namespace {
+
+namespace po = boost::program_options;
+using util::str_cat;
+
+constexpr std::size_t k_problems_shown = 20;
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::istringstream stream(text);
+  for (std::string part; std::getline(stream, part, ',');) {
+    if (!part.empty()) {
+      parts.push_back(part);
+    }
+  }
+  return parts;
+}
+
+} // namespace
+
+int run_verify_digests(const std::vector<std::string>& args) {
+  po::options_description options("zbundle verify-digests SRC... [options]");
+  options.add_options()(
+      "source", po::value<std::vector<std::string>>()->composing(), "mirrors to verify")(
+      "arch",
+      po::value<std::string>(),
+      "platforms every tagged image must carry, e.g. s390x,amd64")(
+      "base",
+      po::value<std::vector<std::string>>()->composing(),
+      "earlier runs the bastion already has (repeatable)")("json", "print the report as JSON")(
+      "help,h", "show this help");
+  po::positional_options_description positional;
+  positional.add("source", -1);
+  if (std::find(args.begin(), args.end(), "--help") != args.end()
+      || std::find(args.begin(), args.end(), "-h") != args.end()) {
+    std::cout << options;
+    return 0;
+  }
+  const po::variables_map values = parse_options(args, options, positional);
+  std::vector<std::filesystem::path> inputs;
+  if (values.count("source")) {
+    for (const std::string& source : values["source"].as<std::vector<std::string>>()) {
+      inputs.emplace_back(source);
+    }
+  }
+  oci::DigestOptions digest_options;
+  if (values.count("arch")) {
+    digest_options.required_architectures = split_commas(values["arch"].as<std::string>());
+  }
+  if (values.count("base")) {
+    for (const std::string& base : values["base"].as<std::vector<std::string>>()) {
+      digest_options.base.emplace_back(base);
+    }
+  }
+  const auto started = std::chrono::steady_clock::now();
+  const oci::DigestReport report = oci::verify_digests(inputs, digest_options);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double megabytes_per_second =
+      seconds > 0 ? static_cast<double>(report.blob_bytes) / 1e6 / seconds : 0;
+  if (values.count("json")) {
+    nlohmann::ordered_json problems = nlohmann::ordered_json::array();
+    for (const oci::Problem& problem : report.problems) {
+      problems.push_back({{"kind", oci::problem_kind_name(problem.kind)},
+                          {"path", problem.path},
+                          {"expected", problem.expected},
+                          {"actual", problem.actual}});
+    }
+    const nlohmann::ordered_json document = {{"blobs", report.blob_count},
+                                             {"bytes", report.blob_bytes},
+                                             {"manifests", report.manifest_count},
+                                             {"tags", report.tag_count},
+                                             {"seconds", seconds},
+                                             {"problems", std::move(problems)}};
+    std::cout << document.dump(2) << '\n';
+  } else {
+    std::cout << report.blob_count << " blobs (" << human_bytes(report.blob_bytes) << "), "
+              << report.manifest_count << " manifests, " << report.tag_count << " tags verified in "
+              << seconds << " s (" << static_cast<std::uint64_t>(megabytes_per_second) << " MB/s); "
+              << report.problems.size() << " problems\n";
+    for (std::size_t i = 0; i < report.problems.size() && i < k_problems_shown; ++i) {
+      const oci::Problem& problem = report.problems[i];
+      std::cout << "  " << oci::problem_kind_name(problem.kind) << ": " << problem.path
+                << ": expected " << problem.expected << ", got " << problem.actual << '\n';
+    }
+    if (report.problems.size() > k_problems_shown) {
+      std::cout << "  ... and " << report.problems.size() - k_problems_shown
+                << " more (see --json)\n";
+    }
+  }
+  if (!report.problems.empty()) {
+    throw Error(ErrorKind::check,
+                str_cat("verify-digests: ", report.problems.size(), " problems found"));
+  }
+  return 0;
+}
+
+} // namespace zbundle::cli

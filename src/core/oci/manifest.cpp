@@ -1,0 +1,104 @@
+#include "core/oci/manifest.hpp"
+
+#include "core/ics/image_ref.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace zbundle::oci {
+namespace {
+
+using util::str_cat;
+
+Descriptor
+parse_descriptor(const nlohmann::json& item, std::string_view subject, std::string_view field) {
+  if (!item.is_object() || !item.contains("digest") || !item["digest"].is_string()
+      || !item.contains("size") || !item["size"].is_number_unsigned()) {
+    throw Error(ErrorKind::input,
+                str_cat(subject, ": ", field, ": a descriptor needs digest and size"));
+  }
+  Descriptor descriptor;
+  descriptor.media_type = item.value("mediaType", "");
+  descriptor.digest = item["digest"].get<std::string>();
+  descriptor.size = item["size"].get<std::uint64_t>();
+  if (!ics::is_sha256_digest(descriptor.digest)) {
+    throw Error(ErrorKind::input,
+                str_cat(subject, ": ", field, ": unsupported digest ", descriptor.digest));
+  }
+  if (const auto platform = item.find("platform");
+      platform != item.end() && platform->is_object()) {
+    descriptor.platform =
+        str_cat(platform->value("os", ""), "/", platform->value("architecture", ""));
+  }
+  descriptor.is_foreign = descriptor.media_type.find("foreign") != std::string::npos
+                          || descriptor.media_type.find("nondistributable") != std::string::npos
+                          || (item.contains("urls") && !item["urls"].empty());
+  return descriptor;
+}
+
+std::vector<Descriptor>
+parse_list(const nlohmann::json& document, const char* field, std::string_view subject) {
+  std::vector<Descriptor> list;
+  const auto found = document.find(field);
+  if (found == document.end()) {
+    return list;
+  }
+  if (!found->is_array()) {
+    throw Error(ErrorKind::input, str_cat(subject, ": ", field, " is not a list"));
+  }
+  for (const nlohmann::json& item : *found) {
+    list.push_back(parse_descriptor(item, subject, field));
+  }
+  return list;
+}
+
+} // namespace
+
+Manifest parse_manifest(std::string_view json, std::string_view subject) {
+  const nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
+  if (document.is_discarded() || !document.is_object()) {
+    throw Error(ErrorKind::input, str_cat(subject, ": malformed JSON"));
+  }
+  const auto version = document.find("schemaVersion");
+  if (version == document.end() || !version->is_number_integer()) {
+    throw Error(ErrorKind::input, str_cat(subject, ": not a manifest: no schemaVersion"));
+  }
+  Manifest manifest;
+  if (version->get<int>() == 1) {
+    manifest.kind = ManifestKind::docker_schema1;
+    return manifest;
+  }
+  const std::string media_type = document.value("mediaType", "");
+  const bool has_children = document.contains("manifests");
+  if (media_type == "application/vnd.docker.distribution.manifest.list.v2+json") {
+    manifest.kind = ManifestKind::docker_manifest_list;
+  } else if (media_type == "application/vnd.docker.distribution.manifest.v2+json") {
+    manifest.kind = ManifestKind::docker_manifest;
+  } else {
+    // OCI allows mediaType to be absent: the fields tell an index from a manifest.
+    manifest.kind = media_type == "application/vnd.oci.image.index.v1+json" || has_children
+                        ? ManifestKind::oci_index
+                        : ManifestKind::oci_manifest;
+  }
+  if (manifest.is_index()) {
+    manifest.children = parse_list(document, "manifests", subject);
+    return manifest;
+  }
+  if (!document.contains("config")) {
+    throw Error(ErrorKind::input, str_cat(subject, ": not a manifest: no config"));
+  }
+  manifest.config = parse_descriptor(document["config"], subject, "config");
+  manifest.layers = parse_list(document, "layers", subject);
+  return manifest;
+}
+
+std::string config_architecture(std::string_view json) {
+  const nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
+  if (document.is_discarded() || !document.is_object()) {
+    return {};
+  }
+  return document.value("architecture", "");
+}
+
+} // namespace zbundle::oci

@@ -1,0 +1,135 @@
+#include "core/oci/digest_verifier.hpp"
+#include "core/util/sha256.hpp"
+#include "test_support.hpp"
+
+#include <algorithm>
+
+namespace zbundle::oci {
+namespace {
+
+using test::TarBuilder;
+using test::TempDir;
+
+std::string sha256(const std::string& text) {
+  util::Sha256 hasher;
+  hasher.update(std::as_bytes(std::span(text.data(), text.size())));
+  return hasher.finish();
+}
+
+std::string blob_path(const std::string& digest) {
+  const std::string hex = digest.substr(7);
+  return test::k_registry_storage + "blobs/sha256/" + hex.substr(0, 2) + "/" + hex + "/data";
+}
+
+std::string tag_path(const std::string& repository, const std::string& tag) {
+  return test::k_registry_storage + "repositories/" + repository + "/_manifests/tags/" + tag
+         + "/current/link";
+}
+
+// A one-layer s390x image, written blob by blob so tests can tamper with any of them.
+struct Image {
+  std::string layer = std::string(3000, 'L');
+  std::string config = R"({"architecture":"s390x","os":"linux"})";
+  std::string manifest() const {
+    return R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"c","digest":")"
+           + sha256(config) + R"(","size":)" + std::to_string(config.size())
+           + R"(},"layers":[{"mediaType":"l","digest":")" + sha256(layer) + R"(","size":)"
+           + std::to_string(layer.size()) + "}]}";
+  }
+};
+
+std::vector<std::string> kinds(const DigestReport& report) {
+  std::vector<std::string> names;
+  for (const Problem& problem : report.problems) {
+    names.emplace_back(problem_kind_name(problem.kind));
+  }
+  return names;
+}
+
+TEST(VerifyDigests, CleanMirrorHasNoProblems) {
+  const TempDir dir;
+  const Image image;
+  TarBuilder(dir / "mirror_000001.tar")
+      .file(tag_path("ubi9/ubi", "9"), sha256(image.manifest()))
+      .file(blob_path(sha256(image.manifest())), image.manifest())
+      .file(blob_path(sha256(image.config)), image.config)
+      .file(blob_path(sha256(image.layer)), image.layer)
+      .close();
+  const DigestReport report = verify_digests({dir / "mirror_000001.tar"}, {{"s390x"}, {}});
+  EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).path;
+  EXPECT_EQ(report.blob_count, 3U);
+  EXPECT_EQ(report.tag_count, 1U);
+}
+
+TEST(VerifyDigests, EachTamperingIsReportedWithItsKindAndPath) {
+  const TempDir dir;
+  const Image image;
+  std::string flipped = image.layer;
+  flipped[100] = 'X';
+  TarBuilder(dir / "mirror_000001.tar")
+      .file(tag_path("ubi9/ubi", "9"), sha256(image.manifest()))
+      .file(tag_path("ubi9/ubi", "gone"), test::fake_digest('e'))
+      .file(tag_path("ubi9/ubi", "broken"), "sha256:nothex")
+      .file(blob_path(sha256(image.manifest())), image.manifest())
+      .file(blob_path(sha256(image.layer)), flipped) // flipped byte, config missing
+      .close();
+  const DigestReport report = verify_digests({dir / "mirror_000001.tar"}, {{"amd64"}, {}});
+  std::vector<std::string> found = kinds(report);
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found,
+            (std::vector<std::string>{"dangling-tag",
+                                      "dangling-tag",
+                                      "digest-mismatch",
+                                      "missing-arch",
+                                      "missing-blob",
+                                      "missing-blob"}));
+  const auto mismatch =
+      std::find_if(report.problems.begin(), report.problems.end(), [](const Problem& p) {
+        return p.kind == ProblemKind::digest_mismatch;
+      });
+  EXPECT_NE(mismatch->path.find(blob_path(sha256(image.layer))), std::string::npos);
+  EXPECT_EQ(mismatch->actual, sha256(flipped));
+}
+
+TEST(VerifyDigests, BaseProvidesBlobsOfDifferentialRuns) {
+  const TempDir dir;
+  const Image image;
+  TarBuilder(dir / "mirror_000001.tar")
+      .file(blob_path(sha256(image.layer)), image.layer)
+      .file(blob_path(sha256(image.config)), image.config)
+      .close();
+  std::filesystem::create_directory(dir / "second");
+  TarBuilder(dir / "second/mirror_000001.tar")
+      .file(tag_path("ubi9/ubi", "9"), sha256(image.manifest()))
+      .file(blob_path(sha256(image.manifest())), image.manifest())
+      .close();
+  EXPECT_EQ(kinds(verify_digests({dir / "second"}, {})),
+            (std::vector<std::string>{"missing-blob", "missing-blob"}));
+  EXPECT_TRUE(verify_digests({dir / "second"}, {{}, {dir / "mirror_000001.tar"}}).problems.empty());
+}
+
+TEST(VerifyDigests, SizeMismatchSchema1AndTruncatedArchive) {
+  const TempDir dir;
+  const Image image;
+  std::string manifest = image.manifest();
+  manifest.replace(manifest.find(R"("size":3000)"), 11, R"("size":3001)");
+  const std::string schema1 = R"({"schemaVersion":1,"name":"old"})";
+  TarBuilder(dir / "a.tar")
+      .file(tag_path("ubi9/ubi", "9"), sha256(manifest))
+      .file(tag_path("old/image", "1"), sha256(schema1))
+      .file(blob_path(sha256(manifest)), manifest)
+      .file(blob_path(sha256(schema1)), schema1)
+      .file(blob_path(sha256(image.config)), image.config)
+      .file(blob_path(sha256(image.layer)), image.layer)
+      .close();
+  EXPECT_EQ(kinds(verify_digests({dir / "a.tar"}, {})),
+            (std::vector<std::string>{"size-mismatch", "schema1"}));
+  std::filesystem::resize_file(dir / "a.tar", 3000);
+  const DigestReport truncated = verify_digests({dir / "a.tar"}, {});
+  ASSERT_FALSE(truncated.problems.empty());
+  EXPECT_EQ(truncated.problems.front().kind, ProblemKind::unreadable);
+  EXPECT_NE(truncated.problems.front().path.find("a.tar"), std::string::npos);
+}
+
+} // namespace
+} // namespace zbundle::oci
