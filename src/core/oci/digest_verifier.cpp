@@ -100,7 +100,8 @@ private:
                    EntryContent& content,
                    bool is_base) {
     const ocmirror::StoragePath storage = ocmirror::classify_storage_path(entry.path);
-    const std::string subject = str_cat(container, ": ", entry.path);
+    const std::string subject =
+        entry.disk_path.empty() ? str_cat(container, ": ", entry.path) : entry.disk_path;
     const bool is_blob =
         storage.kind == StoragePathKind::blob || storage.kind == StoragePathKind::v1_manifest;
     if (is_base) {

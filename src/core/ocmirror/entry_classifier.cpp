@@ -44,7 +44,7 @@ std::string read_digest_link(const std::string& subject, EntryContent& content) 
 } // namespace
 
 std::string EntryClassifier::subject(const TreeEntry& entry) const {
-  return str_cat(m_container, ": ", entry.path);
+  return entry.disk_path.empty() ? str_cat(m_container, ": ", entry.path) : entry.disk_path;
 }
 
 void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {

@@ -174,6 +174,7 @@ void walk_directory(const fs::path& root, std::string_view prefix, const EntryVi
     }
     TreeEntry entry;
     entry.path = str_cat(prefix, item.path().lexically_relative(root).generic_string());
+    entry.disk_path = item.path().string();
     entry.type = entry_type_of(status);
     if (entry.type == EntryType::regular) {
       entry.size = item.file_size(error);

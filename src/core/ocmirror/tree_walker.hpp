@@ -21,6 +21,7 @@ struct TreeEntry {
   EntryType type = EntryType::other;
   std::uint64_t size = 0;  // bytes, for regular files
   std::string link_target; // for symlinks and hardlinks
+  std::string disk_path;   // the file itself, for directory walks; empty inside archives
 };
 
 // Gives access to the bytes of the entry being visited.

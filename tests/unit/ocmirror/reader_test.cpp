@@ -136,7 +136,7 @@ TEST(ReadMirror, KeepsSignatureConfigMapsAndUpdateService) {
   EXPECT_ZB_ERROR(
       read_one(dir / "oc-mirror-workspace"),
       ErrorKind::input,
-      "results-1: results/updateService.yaml: not a ConfigMap or UpdateService (kind Deployment)");
+      "results-1/updateService.yaml: not a ConfigMap or UpdateService (kind Deployment)");
 }
 
 TEST(ReadMirror, V2DryRunMappingWhenNoMirrorSetsExcludesCatalogs) {
