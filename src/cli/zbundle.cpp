@@ -50,6 +50,8 @@ std::string_view format_name(ocmirror::SourceFormat format) {
     return "oc-mirror v2";
   case ocmirror::SourceFormat::registry_storage:
     return "registry storage";
+  case ocmirror::SourceFormat::oci_layout:
+    return "OCI image layout";
   case ocmirror::SourceFormat::mirror_set_file:
     return "mirror-set file";
   case ocmirror::SourceFormat::mapping_file:

@@ -127,6 +127,8 @@ private:
       report(ProblemKind::digest_mismatch, subject, "a sha256:<64 hex> name", entry.path);
     } else if (storage.kind == StoragePathKind::revision_link) {
       m_revisions[storage.repository].insert(storage.digest);
+    } else if (storage.kind == StoragePathKind::layout_index && entry.type == EntryType::regular) {
+      add_layout_tags(subject, container, content);
     } else if (storage.kind == StoragePathKind::tag_link) {
       add_link_tag(subject, storage, entry, content);
     } else if (storage.kind == StoragePathKind::v1_tag && entry.type == EntryType::symlink) {
@@ -135,6 +137,19 @@ private:
         target.erase(0, 2);
       }
       m_tags.push_back({storage.repository, storage.tag, target});
+    }
+  }
+
+  void
+  add_layout_tags(const std::string& subject, const std::string& container, EntryContent& content) {
+    const std::string repository = fs::path(container).filename().string();
+    try {
+      for (const LayoutEntry& entry :
+           parse_layout_index(content.read_text(k_json_blob_limit), subject)) {
+        m_tags.push_back({repository, entry.tag, entry.descriptor.digest});
+      }
+    } catch (const Error& error) {
+      report(ProblemKind::bad_manifest, subject, "an OCI layout index", error.what());
     }
   }
 

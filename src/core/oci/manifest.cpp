@@ -93,6 +93,30 @@ Manifest parse_manifest(std::string_view json, std::string_view subject) {
   return manifest;
 }
 
+std::vector<LayoutEntry> parse_layout_index(std::string_view json, std::string_view subject) {
+  const nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
+  if (document.is_discarded() || !document.is_object()) {
+    throw Error(ErrorKind::input, str_cat(subject, ": malformed JSON"));
+  }
+  std::vector<LayoutEntry> entries;
+  const auto list = document.find("manifests");
+  if (list == document.end() || !list->is_array()) {
+    throw Error(ErrorKind::input, str_cat(subject, ": not an OCI layout index: no manifests list"));
+  }
+  for (const nlohmann::json& item : *list) {
+    LayoutEntry entry{parse_descriptor(item, subject, "manifests"), {}};
+    if (const auto annotations = item.find("annotations");
+        annotations != item.end() && annotations->is_object()) {
+      entry.tag = annotations->value("org.opencontainers.image.ref.name", "");
+    }
+    if (entry.tag.empty()) {
+      entry.tag = entry.descriptor.digest;
+    }
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
 std::string config_architecture(std::string_view json) {
   const nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
   if (document.is_discarded() || !document.is_object()) {

@@ -42,6 +42,16 @@ struct Manifest {
 // is not a manifest (no schemaVersion, a descriptor without digest or size).
 [[nodiscard]] Manifest parse_manifest(std::string_view json, std::string_view subject);
 
+// The manifests an OCI image layout's index.json names, each with the tag its
+// org.opencontainers.image.ref.name annotation gives (or its digest when it has none).
+// Throws Error{input} naming `subject`, as parse_manifest does.
+struct LayoutEntry {
+  Descriptor descriptor;
+  std::string tag;
+};
+[[nodiscard]] std::vector<LayoutEntry> parse_layout_index(std::string_view json,
+                                                          std::string_view subject);
+
 // The "architecture" of an image config blob, or empty.
 [[nodiscard]] std::string config_architecture(std::string_view json);
 

@@ -119,6 +119,9 @@ InputPlan plan_directory(const fs::path& path, const ReadOptions& options) {
   if (is_existing_directory(path / "oc-mirror-workspace")) {
     return plan_v1_workspace(path, path / "oc-mirror-workspace", options);
   }
+  if (std::error_code ignored; fs::is_regular_file(path / "oci-layout", ignored)) {
+    return {{path, SourceFormat::oci_layout, SourceLayout::directory, {}}, {{path, ""}}};
+  }
   if (is_existing_directory(path / "docker/registry/v2")) {
     return {{path, SourceFormat::registry_storage, SourceLayout::directory, {}},
             {{path / "docker", "docker/"}}};

@@ -30,7 +30,7 @@ struct InputPlan {
 
 // Detects the kind of `path`: an oc-mirror v2 working dir (or the folder holding it), a v2
 // `mirror_NNNNNN.tar` set, a v1 workspace or `mirror_seq*_NNNNNN.tar` set, a registry storage
-// tree, a single tar archive, a mirror-set YAML file or a mapping file.
+// tree, an OCI image layout, a single tar archive, a mirror-set YAML file or a mapping file.
 // Throws Error{input}: missing path, nothing oc-mirror wrote, both v1 and v2 archives, a
 // `--results` directory that does not exist.
 [[nodiscard]] InputPlan plan_input(const std::filesystem::path& path, const ReadOptions& options);

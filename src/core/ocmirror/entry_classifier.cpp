@@ -3,6 +3,7 @@
 #include "core/ics/image_ref.hpp"
 #include "core/ics/parse_mapping.hpp"
 #include "core/ics/parse_mirror_sets.hpp"
+#include "core/oci/manifest.hpp"
 #include "core/ocmirror/storage_path.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -48,7 +49,7 @@ std::string EntryClassifier::subject(const TreeEntry& entry) const {
 }
 
 void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
-  if (entry.path.starts_with(k_v2_storage)) {
+  if (entry.path.starts_with(k_v2_storage) || entry.path == "index.json") {
     m_saw_v2 = true;
     visit_storage(entry, content);
   } else if (entry.path.starts_with("working-dir/")) {
@@ -116,6 +117,15 @@ void EntryClassifier::visit_storage(const TreeEntry& entry, EntryContent& conten
     if (is_regular) {
       m_content.repositories[storage.repository].manifests.insert(storage.digest);
       m_content.blobs[storage.digest] = entry.size;
+    }
+    return;
+  case StoragePathKind::layout_index:
+    if (is_regular) {
+      const std::string repository = std::filesystem::path(m_container).filename().string();
+      for (const oci::LayoutEntry& layout_entry :
+           oci::parse_layout_index(content.read_text(k_resource_limit), subject(entry))) {
+        m_content.repositories[repository].tags[layout_entry.tag] = layout_entry.descriptor.digest;
+      }
     }
     return;
   case StoragePathKind::v1_tag:

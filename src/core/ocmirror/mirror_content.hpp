@@ -19,6 +19,7 @@ enum class SourceFormat {
   oc_mirror_v1,
   oc_mirror_v2,
   registry_storage,
+  oci_layout,
   mirror_set_file,
   mapping_file
 };

@@ -93,6 +93,12 @@ StoragePath classify_storage_path(std::string_view path) {
   if (const std::string_view rest = after(path, "docker/registry/v2/"); !rest.empty()) {
     return classify_v2(rest);
   }
+  if (const std::string_view hex = after(path, "blobs/sha256/"); !hex.empty()) {
+    return blob_named(hex); // OCI image layout
+  }
+  if (path == "index.json") {
+    return {StoragePathKind::layout_index, {}, {}, {}};
+  }
   if (path.starts_with("v2/") || path.starts_with("blobs/")) {
     return classify_v1(path);
   }

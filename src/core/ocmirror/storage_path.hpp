@@ -7,6 +7,7 @@
 //       docker/registry/v2/repositories/<repo>/_manifests/tags/<tag>/current/link
 //   v1: [v2/<repo>/]blobs/sha256:<hex>, v2/<repo>/manifests/sha256:<hex> (a manifest, also a
 //       blob), v2/<repo>/manifests/<tag> (a symlink to the manifest next to it)
+//   OCI image layout: blobs/sha256/<hex>, index.json
 
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@ enum class StoragePathKind {
   tag_link,           // repository and tag; the digest is the link's content
   v1_manifest,        // digest = the manifest's name (also a blob)
   v1_tag,             // repository and tag; the digest is the symlink's target
+  layout_index,       // an OCI image layout's index.json: tags are its ref.name annotations
 };
 
 struct StoragePath {

@@ -91,6 +91,30 @@ TEST(VerifyDigests, EachTamperingIsReportedWithItsKindAndPath) {
   EXPECT_EQ(mismatch->actual, sha256(flipped));
 }
 
+TEST(VerifyDigests, OciImageLayout) {
+  const TempDir dir;
+  const Image image;
+  const auto write_blob = [&](const std::string& content) {
+    test::write_file(dir / ("layout/blobs/sha256/" + sha256(content).substr(7)), content);
+  };
+  write_blob(image.manifest());
+  write_blob(image.config);
+  write_blob(image.layer);
+  test::write_file(dir / "layout/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+  test::write_file(
+      dir / "layout/index.json",
+      R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")"
+          + sha256(image.manifest()) + R"(","size":)" + std::to_string(image.manifest().size())
+          + R"(,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]})");
+  const DigestReport clean = verify_digests({dir / "layout"}, {{"s390x"}, {}});
+  EXPECT_TRUE(clean.problems.empty());
+  EXPECT_EQ(clean.tag_count, 1U);
+  std::filesystem::remove(dir / ("layout/blobs/sha256/" + sha256(image.config).substr(7)));
+  const DigestReport missing = verify_digests({dir / "layout"}, {});
+  ASSERT_EQ(missing.problems.size(), 1U);
+  EXPECT_EQ(missing.problems[0].path, "layout:latest config");
+}
+
 TEST(VerifyDigests, BaseProvidesBlobsOfDifferentialRuns) {
   const TempDir dir;
   const Image image;

@@ -76,6 +76,20 @@ TEST(ParseManifest, BrokenInputIsNamed) {
                   "config: a descriptor needs digest and size");
 }
 
+TEST(ParseLayoutIndex, TagsFromRefNameAnnotations) {
+  const std::vector<LayoutEntry> entries = parse_layout_index(
+      R"({"schemaVersion":2,"manifests":[{"mediaType":"m","digest":")" + fake_digest('a')
+          + R"(","size":3,"annotations":{"org.opencontainers.image.ref.name":"v1"}},)"
+          + descriptor('b', 4) + "]}",
+      "index.json");
+  ASSERT_EQ(entries.size(), 2U);
+  EXPECT_EQ(entries[0].tag, "v1");
+  EXPECT_EQ(entries[1].tag, fake_digest('b'));
+  EXPECT_ZB_ERROR(static_cast<void>(parse_layout_index("{}", "layout/index.json")),
+                  ErrorKind::input,
+                  "layout/index.json: not an OCI layout index");
+}
+
 TEST(ConfigArchitecture, ReadsTheField) {
   EXPECT_EQ(config_architecture(R"({"architecture":"s390x","os":"linux"})"), "s390x");
   EXPECT_EQ(config_architecture("not json"), "");
