@@ -41,8 +41,9 @@ int run_verify_digests(const std::vector<std::string>& args) {
       "platforms every tagged image must carry, e.g. s390x,amd64")(
       "base",
       po::value<std::vector<std::string>>()->composing(),
-      "earlier runs the bastion already has (repeatable)")("json", "print the report as JSON")(
-      "help,h", "show this help");
+      "earlier runs the bastion already has (repeatable)")(
+      "jobs", po::value<unsigned>()->default_value(0), "hashing threads (0: one per core)")(
+      "json", "print the report as JSON")("help,h", "show this help");
   po::positional_options_description positional;
   positional.add("source", -1);
   if (std::find(args.begin(), args.end(), "--help") != args.end()
@@ -66,6 +67,7 @@ int run_verify_digests(const std::vector<std::string>& args) {
       digest_options.base.emplace_back(base);
     }
   }
+  digest_options.jobs = values["jobs"].as<unsigned>();
   const auto started = std::chrono::steady_clock::now();
   const oci::DigestReport report = oci::verify_digests(inputs, digest_options);
   const double seconds =

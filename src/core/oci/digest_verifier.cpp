@@ -1,16 +1,15 @@
 #include "core/oci/digest_verifier.hpp"
 
 #include "core/ics/image_ref.hpp"
+#include "core/oci/blob_hasher.hpp"
 #include "core/oci/manifest.hpp"
 #include "core/ocmirror/detect.hpp"
 #include "core/ocmirror/storage_path.hpp"
 #include "core/ocmirror/tree_walker.hpp"
 #include "core/util/error.hpp"
-#include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <algorithm>
-#include <array>
 #include <map>
 #include <set>
 
@@ -24,8 +23,6 @@ using ocmirror::StoragePathKind;
 using ocmirror::TreeEntry;
 using util::str_cat;
 
-// Blobs stream through the hasher in chunks of this size (a stack buffer).
-constexpr std::size_t k_hash_chunk_size = std::size_t{64} * 1024;
 constexpr std::size_t k_json_blob_limit = std::size_t{4} << 20; // manifests and configs are small
 constexpr std::size_t k_link_limit = 256;
 
@@ -59,7 +56,10 @@ public:
     }
   }
 
+  explicit Verifier(unsigned jobs) : m_hasher(jobs, k_json_blob_limit) {}
+
   DigestReport finish(const DigestOptions& options) {
+    collect_hashed_blobs();
     for (const Tag& tag : m_tags) {
       const std::string where = str_cat(tag.repository, ":", tag.tag);
       if (!has_blob(tag.digest)) {
@@ -120,7 +120,7 @@ private:
                storage.digest,
                "not a regular file (not followed)");
       } else {
-        hash_blob(subject, storage.digest, entry.size, content);
+        m_hasher.hash(subject, storage.digest, entry, content);
       }
     } else if (storage.kind == StoragePathKind::malformed_blob
                || storage.kind == StoragePathKind::malformed_revision) {
@@ -173,32 +173,21 @@ private:
     m_tags.push_back({storage.repository, storage.tag, link});
   }
 
-  void hash_blob(const std::string& subject,
-                 const std::string& digest,
-                 std::uint64_t size,
-                 EntryContent& content) {
-    util::Sha256 hasher;
-    std::array<char, k_hash_chunk_size> buffer{};
-    std::string json;
-    const bool may_be_json = size <= k_json_blob_limit;
-    std::uint64_t total = 0;
-    for (std::size_t got = content.read_some(buffer); got > 0; got = content.read_some(buffer)) {
-      hasher.update(std::as_bytes(std::span(buffer.data(), got)));
-      if (may_be_json) {
-        json.append(buffer.data(), got);
+  // Takes in what the hashing workers found, in a stable order.
+  void collect_hashed_blobs() {
+    for (HashedBlob& blob : m_hasher.finish()) {
+      m_report.blob_count += 1;
+      m_report.blob_bytes += blob.size;
+      if (blob.actual.empty()) {
+        report(ProblemKind::unreadable, blob.subject, "a readable blob", blob.error);
+      } else if (blob.actual != blob.name) {
+        report(ProblemKind::digest_mismatch, blob.subject, blob.name, blob.actual);
+      } else { // only verified content is referenced as present
+        m_blob_sizes[blob.name] = blob.size;
+        if (!blob.json.empty()) {
+          m_json[blob.name] = std::move(blob.json);
+        }
       }
-      total += got;
-    }
-    const std::string actual = hasher.finish();
-    m_report.blob_count += 1;
-    m_report.blob_bytes += total;
-    if (actual != digest) {
-      report(ProblemKind::digest_mismatch, subject, digest, actual);
-      return; // its content cannot be trusted, nor referenced as present
-    }
-    m_blob_sizes[digest] = total;
-    if (may_be_json && !json.empty() && json.front() == '{') {
-      m_json[digest] = std::move(json);
     }
   }
 
@@ -295,6 +284,7 @@ private:
     }
   }
 
+  BlobHasher m_hasher;
   DigestReport m_report;
   std::map<std::string, std::uint64_t> m_blob_sizes; // verified blobs
   std::set<std::string> m_base_blobs;
@@ -334,7 +324,7 @@ DigestReport verify_digests(const std::vector<fs::path>& inputs, const DigestOpt
   if (inputs.empty()) {
     throw Error(ErrorKind::usage, "no input: name at least one mirror (directory or archive)");
   }
-  Verifier verifier;
+  Verifier verifier(options.jobs);
   for (const fs::path& base : options.base) {
     verifier.walk_input(base, true);
   }

@@ -1,7 +1,7 @@
 #include "core/ocmirror/tree_walker.hpp"
 
 #include "core/util/error.hpp"
-#include "core/util/fd.hpp"
+#include "core/util/file_reader.hpp"
 #include "core/util/handles.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
@@ -9,10 +9,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <optional>
 #include <system_error>
 
 namespace zbundle::ocmirror {
@@ -56,28 +53,15 @@ public:
   }
 
   std::size_t read_some(std::span<char> buffer) override {
-    if (!m_fd.is_open()) {
-      m_fd = util::Fd(::open(m_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-      if (!m_fd.is_open()) {
-        throw Error(ErrorKind::input,
-                    str_cat(m_path.string(), ": cannot open: ", errno_message(errno)));
-      }
+    if (!m_reader) {
+      m_reader.emplace(m_path); // opened on first use: most files are never read
     }
-    while (true) {
-      const ssize_t got = ::read(m_fd.get(), buffer.data(), buffer.size());
-      if (got >= 0) {
-        return static_cast<std::size_t>(got);
-      }
-      if (errno != EINTR) {
-        throw Error(ErrorKind::input,
-                    str_cat(m_path.string(), ": cannot read: ", errno_message(errno)));
-      }
-    }
+    return m_reader->read_some(buffer);
   }
 
 private:
   fs::path m_path;
-  util::Fd m_fd;
+  std::optional<util::FileReader> m_reader;
 };
 
 class TarEntryContent final : public EntryContent {

@@ -155,5 +155,40 @@ TEST(VerifyDigests, SizeMismatchSchema1AndTruncatedArchive) {
   EXPECT_NE(truncated.problems.front().path.find("a.tar"), std::string::npos);
 }
 
+// Many blobs of mixed sizes (some spanning several hand-over chunks), one of them corrupt:
+// every thread count finds the same single problem, from an archive and from a directory.
+TEST(VerifyDigests, SameReportForEveryThreadCount) {
+  const TempDir dir;
+  std::vector<std::string> blobs;
+  for (std::size_t i = 0; i < 40; ++i) {
+    blobs.push_back(std::string(i % 7 == 0 ? (std::size_t{3} << 20) + i : 100 + i * 37,
+                                static_cast<char>('a' + i % 26)));
+  }
+  {
+    TarBuilder tar(dir / "mirror_000001.tar");
+    for (std::size_t i = 0; i < blobs.size(); ++i) {
+      std::string content = blobs[i];
+      if (i == 21) {
+        content[5] = '!';
+      }
+      tar.file(blob_path(sha256(blobs[i])), content);
+      const std::filesystem::path file = dir / "tree" / blob_path(sha256(blobs[i]));
+      std::filesystem::create_directories(file.parent_path());
+      test::write_file(file, content);
+    }
+    tar.close();
+  }
+  for (const std::filesystem::path& input : {dir / "mirror_000001.tar", dir / "tree"}) {
+    for (const unsigned jobs : {1U, 2U, 5U}) {
+      DigestOptions options;
+      options.jobs = jobs;
+      const DigestReport report = verify_digests({input}, options);
+      EXPECT_EQ(report.blob_count, blobs.size()) << input << " jobs " << jobs;
+      ASSERT_EQ(kinds(report), std::vector<std::string>{"digest-mismatch"}) << input;
+      EXPECT_NE(report.problems[0].path.find(sha256(blobs[21]).substr(7)), std::string::npos);
+    }
+  }
+}
+
 } // namespace
 } // namespace zbundle::oci

@@ -1,0 +1,26 @@
+#pragma once
+
+// Reads a regular file in chunks, opened with O_NOFOLLOW so a symlink planted in a mirror is
+// never followed.
+
+#include "core/util/fd.hpp"
+
+#include <cstddef>
+#include <filesystem>
+#include <span>
+
+namespace zbundle::util {
+
+class FileReader {
+public:
+  // Throws Error{input} naming the file when it cannot be opened (or is a symlink).
+  explicit FileReader(std::filesystem::path path);
+  // The next bytes; 0 at the end. Throws Error{input} naming the file when reading fails.
+  [[nodiscard]] std::size_t read_some(std::span<char> buffer);
+
+private:
+  std::filesystem::path m_path;
+  Fd m_fd;
+};
+
+} // namespace zbundle::util
