@@ -38,7 +38,7 @@ for i in $(seq 2000); do
   add_blob "$work/blob"
 done
 files=$(find "$work/storage" -name data | wc -l)
-bytes=$(find "$work/storage" -name data -printf '%s\n' | awk '{s += $1} END {print s}')
+bytes=$(find "$work/storage" -name data -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
 cat $(find "$work/storage" -name data) >/dev/null # into page cache
 
 seconds() { local start=$EPOCHREALTIME; "$@" >/dev/null 2>&1; echo "$EPOCHREALTIME - $start" | bc -l; }

@@ -9,34 +9,14 @@
 // its layers in another. Each byte is read once; only small JSON blobs (manifests, configs)
 // are kept in memory.
 
+#include "core/oci/reference_graph.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace zbundle::oci {
-
-enum class ProblemKind {
-  missing_blob,    // a referenced blob is in neither the input nor --base
-  digest_mismatch, // a blob's content does not hash to its name (or its name is not a digest)
-  size_mismatch,   // a blob's size differs from the descriptor that references it
-  bad_manifest,    // a tagged or revision manifest that does not parse
-  dangling_tag,    // a tag whose link is unreadable or points at no blob
-  missing_arch,    // a tagged image without a required platform
-  schema1,         // a Docker schema 1 manifest: cannot be verified, say so
-  foreign_layer,   // a non-distributable layer that is not in the mirror, by design
-  unreadable,      // an input that cannot be read to the end (truncated or corrupt archive)
-};
-
-[[nodiscard]] std::string_view problem_kind_name(ProblemKind kind) noexcept;
-
-struct Problem {
-  ProblemKind kind;
-  std::string path; // the file or entry, or "<repository>:<tag>" / "<repository>@<digest>"
-  std::string expected;
-  std::string actual;
-};
 
 struct DigestOptions {
   std::vector<std::string> required_architectures; // e.g. {"s390x", "amd64"}

@@ -2,6 +2,7 @@
 
 #include "core/pki/openssl_error.hpp"
 #include "core/util/error.hpp"
+#include "core/util/hex.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
 
@@ -132,11 +133,7 @@ CertificateInfo describe_certificate(X509* certificate) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   X509_digest(certificate, EVP_sha256(), digest.data(), &length);
-  constexpr std::string_view k_hex = "0123456789abcdef";
-  for (unsigned int i = 0; i < length; ++i) {
-    info.fingerprint += k_hex[digest[i] >> 4];
-    info.fingerprint += k_hex[digest[i] & 0xf];
-  }
+  info.fingerprint = util::to_hex(std::span(digest.data(), length));
   info.is_ca = X509_check_ca(certificate) != 0;
   return info;
 }

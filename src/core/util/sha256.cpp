@@ -1,6 +1,7 @@
 #include "core/util/sha256.hpp"
 
 #include "core/util/error.hpp"
+#include "core/util/hex.hpp"
 
 #include <array>
 
@@ -24,13 +25,7 @@ std::string Sha256::finish() {
   if (EVP_DigestFinal_ex(m_context.get(), digest.data(), &length) != 1) {
     throw Error(ErrorKind::io, "sha256: digest final failed");
   }
-  constexpr std::string_view k_hex = "0123456789abcdef";
-  std::string text = "sha256:";
-  for (unsigned int i = 0; i < length; ++i) {
-    text += k_hex[digest[i] >> 4];
-    text += k_hex[digest[i] & 0xf];
-  }
-  return text;
+  return "sha256:" + to_hex(std::span(digest.data(), length));
 }
 
 } // namespace zbundle::util

@@ -1,0 +1,207 @@
+#include "core/oci/reference_graph.hpp"
+
+#include "core/oci/manifest.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+namespace zbundle::oci {
+
+using util::str_cat;
+
+std::string_view problem_kind_name(ProblemKind kind) noexcept {
+  switch (kind) {
+  case ProblemKind::missing_blob:
+    return "missing-blob";
+  case ProblemKind::digest_mismatch:
+    return "digest-mismatch";
+  case ProblemKind::size_mismatch:
+    return "size-mismatch";
+  case ProblemKind::bad_manifest:
+    return "bad-manifest";
+  case ProblemKind::dangling_tag:
+    return "dangling-tag";
+  case ProblemKind::missing_arch:
+    return "missing-arch";
+  case ProblemKind::schema1:
+    return "schema1";
+  case ProblemKind::foreign_layer:
+    return "foreign-layer";
+  case ProblemKind::unreadable:
+    return "unreadable";
+  }
+  return "unknown";
+}
+
+void ReferenceGraph::add_blob(const std::string& digest, std::uint64_t size) {
+  m_blob_sizes[digest] = size;
+}
+
+void ReferenceGraph::add_base_blob(const std::string& digest) {
+  m_base_blobs.insert(digest);
+}
+
+void ReferenceGraph::add_json(const std::string& digest, std::string json) {
+  m_json[digest] = std::move(json);
+}
+
+void ReferenceGraph::add_tag(StoredTag tag) {
+  m_tags.push_back(std::move(tag));
+}
+
+void ReferenceGraph::add_revision(const std::string& repository, const std::string& digest) {
+  m_revisions[repository].insert(digest);
+}
+
+void ReferenceGraph::report(ProblemKind kind,
+                            std::string path,
+                            std::string expected,
+                            std::string actual) {
+  m_problems.push_back({kind, std::move(path), std::move(expected), std::move(actual)});
+}
+
+std::vector<Problem> ReferenceGraph::check(const std::vector<std::string>& required_architectures) {
+  m_problems.clear();
+  m_verified_manifests.clear();
+  m_repositories.clear();
+  for (const StoredTag& tag : m_tags) {
+    const std::string where = str_cat(tag.repository, ":", tag.tag);
+    RepositoryGraph& repository = m_repositories[tag.repository];
+    if (!has_blob(tag.digest)) {
+      report(ProblemKind::dangling_tag, where, tag.digest, "no such blob");
+      continue;
+    }
+    repository.tags[tag.tag] = tag.digest;
+    verify_manifest(tag.digest, where, repository);
+    // cosign signatures are tagged "sha256-<hex>.sig" and carry no platform
+    if (!required_architectures.empty() && !tag.tag.ends_with(".sig")) {
+      check_architectures(tag, where, required_architectures);
+    }
+  }
+  for (const auto& [name, digests] : m_revisions) {
+    RepositoryGraph& repository = m_repositories[name];
+    for (const std::string& digest : digests) {
+      const std::string where = str_cat(name, "@", digest);
+      if (!has_blob(digest)) {
+        report(ProblemKind::missing_blob, where, digest, "revision link to a missing blob");
+      } else {
+        verify_manifest(digest, where, repository);
+      }
+    }
+  }
+  return m_problems;
+}
+
+void ReferenceGraph::check_reference(const Descriptor& descriptor, const std::string& where) {
+  const auto found = m_blob_sizes.find(descriptor.digest);
+  if (found == m_blob_sizes.end()) {
+    if (m_base_blobs.contains(descriptor.digest)) {
+      return;
+    }
+    report(descriptor.is_foreign ? ProblemKind::foreign_layer : ProblemKind::missing_blob,
+           where,
+           descriptor.digest,
+           descriptor.is_foreign ? "non-distributable layer, not mirrored" : "no such blob");
+  } else if (found->second != descriptor.size) {
+    report(ProblemKind::size_mismatch,
+           str_cat(where, " -> ", descriptor.digest),
+           std::to_string(descriptor.size),
+           std::to_string(found->second));
+  }
+}
+
+// Problems are reported the first time a manifest is seen; its blobs are recorded for every
+// repository that holds it.
+void ReferenceGraph::verify_manifest(const std::string& digest,
+                                     const std::string& where,
+                                     RepositoryGraph& repository) {
+  if (!repository.manifests.insert(digest).second) {
+    return;
+  }
+  const bool is_first_visit = m_verified_manifests.insert(digest).second;
+  const auto json = m_json.find(digest);
+  if (json == m_json.end()) {
+    if (is_first_visit && !m_base_blobs.contains(digest)) {
+      report(ProblemKind::bad_manifest, where, digest, "not a JSON manifest");
+    }
+    return;
+  }
+  Manifest manifest;
+  try {
+    manifest = parse_manifest(json->second, str_cat(where, " (", digest, ")"));
+  } catch (const Error& error) {
+    if (is_first_visit) {
+      report(ProblemKind::bad_manifest, where, digest, error.what());
+    }
+    return;
+  }
+  if (manifest.kind == ManifestKind::docker_schema1) {
+    if (is_first_visit) {
+      report(
+          ProblemKind::schema1, where, digest, "Docker schema 1 manifest: layers not verifiable");
+    }
+    return;
+  }
+  for (const Descriptor& child : manifest.children) {
+    if (is_first_visit) {
+      check_reference(child, where);
+    }
+    if (m_blob_sizes.contains(child.digest)) {
+      verify_manifest(
+          child.digest,
+          str_cat(where, " -> ", child.platform.empty() ? child.digest : child.platform),
+          repository);
+    }
+  }
+  if (manifest.config) {
+    if (is_first_visit) {
+      check_reference(*manifest.config, str_cat(where, " config"));
+    }
+    repository.blobs.insert(manifest.config->digest);
+  }
+  for (const Descriptor& layer : manifest.layers) {
+    if (is_first_visit) {
+      check_reference(layer, str_cat(where, " layer"));
+    }
+    if (!layer.is_foreign || m_blob_sizes.contains(layer.digest)) {
+      repository.blobs.insert(layer.digest);
+    }
+  }
+}
+
+void ReferenceGraph::check_architectures(const StoredTag& tag,
+                                         const std::string& where,
+                                         const std::vector<std::string>& required) {
+  const auto json = m_json.find(tag.digest);
+  if (json == m_json.end()) {
+    return;
+  }
+  std::set<std::string> present;
+  try {
+    const Manifest manifest = parse_manifest(json->second, where);
+    for (const Descriptor& child : manifest.children) {
+      present.insert(child.platform.substr(child.platform.find('/') + 1));
+    }
+    if (manifest.config) {
+      if (const auto config = m_json.find(manifest.config->digest); config != m_json.end()) {
+        present.insert(config_architecture(config->second));
+      }
+    }
+  } catch (const Error&) {
+    return; // already reported as bad-manifest
+  }
+  std::string missing;
+  for (const std::string& arch : required) {
+    if (!present.contains(arch)) {
+      missing += str_cat(missing.empty() ? "" : ",", arch);
+    }
+  }
+  if (!missing.empty()) {
+    std::string have;
+    for (const std::string& arch : present) {
+      have += str_cat(have.empty() ? "" : ",", arch);
+    }
+    report(ProblemKind::missing_arch, where, missing, have.empty() ? "unknown" : have);
+  }
+}
+
+} // namespace zbundle::oci

@@ -1,0 +1,95 @@
+#pragma once
+
+// What a mirror's tags, revisions and manifests reference, and whether all of it is there:
+// every tag and revision resolving to a manifest that parses, every config, layer and child
+// present (here or in a base) with the size its descriptor says, and, when asked, every tagged
+// image carrying the required platforms. Fed by a storage walk; used by verify-digests and by
+// the bundle writer, which both need the same answer.
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zbundle::oci {
+
+enum class ProblemKind {
+  missing_blob,    // a referenced blob is in neither the input nor --base
+  digest_mismatch, // a blob's content does not hash to its name (or its name is not a digest)
+  size_mismatch,   // a blob's size differs from the descriptor that references it
+  bad_manifest,    // a tagged or revision manifest that does not parse
+  dangling_tag,    // a tag whose link is unreadable or points at no blob
+  missing_arch,    // a tagged image without a required platform
+  schema1,         // a Docker schema 1 manifest: cannot be verified, say so
+  foreign_layer,   // a non-distributable layer that is not in the mirror, by design
+  unreadable,      // an input that cannot be read to the end (truncated or corrupt archive)
+};
+
+[[nodiscard]] std::string_view problem_kind_name(ProblemKind kind) noexcept;
+
+struct Problem {
+  ProblemKind kind;
+  std::string path; // the file or entry, or "<repository>:<tag>" / "<repository>@<digest>"
+  std::string expected;
+  std::string actual;
+};
+
+struct StoredTag {
+  std::string repository;
+  std::string tag;
+  std::string digest;
+};
+
+// One repository as a registry serves it: its tags, the manifests it holds (tagged, revision
+// and child manifests) and the configs and layers those reference (its `_layers` links).
+struct RepositoryGraph {
+  std::map<std::string, std::string> tags;
+  std::set<std::string> manifests;
+  std::set<std::string> blobs;
+};
+
+class ReferenceGraph {
+public:
+  // A blob present in the mirror with its size (its content verified, or to be verified).
+  void add_blob(const std::string& digest, std::uint64_t size);
+  // A blob an earlier run carried: references to it are satisfied, its content is not here.
+  void add_base_blob(const std::string& digest);
+  // The text of a small blob that may be a manifest or a config, verified against its digest.
+  void add_json(const std::string& digest, std::string json);
+  void add_tag(StoredTag tag);
+  void add_revision(const std::string& repository, const std::string& digest);
+
+  // Every problem of the tags and revisions (see ProblemKind), in a stable order.
+  [[nodiscard]] std::vector<Problem> check(const std::vector<std::string>& required_architectures);
+  // Per repository name, what it serves; call after check().
+  [[nodiscard]] const std::map<std::string, RepositoryGraph>& repositories() const noexcept {
+    return m_repositories;
+  }
+  [[nodiscard]] std::size_t tag_count() const noexcept { return m_tags.size(); }
+  [[nodiscard]] std::size_t manifest_count() const noexcept { return m_verified_manifests.size(); }
+  [[nodiscard]] bool has_blob(const std::string& digest) const {
+    return m_blob_sizes.contains(digest) || m_base_blobs.contains(digest);
+  }
+
+private:
+  void report(ProblemKind kind, std::string path, std::string expected, std::string actual);
+  void check_reference(const struct Descriptor& descriptor, const std::string& where);
+  void
+  verify_manifest(const std::string& digest, const std::string& where, RepositoryGraph& repository);
+  void check_architectures(const StoredTag& tag,
+                           const std::string& where,
+                           const std::vector<std::string>& required);
+
+  std::vector<Problem> m_problems;
+  std::map<std::string, std::uint64_t> m_blob_sizes;
+  std::set<std::string> m_base_blobs;
+  std::map<std::string, std::string> m_json;
+  std::map<std::string, std::set<std::string>> m_revisions;
+  std::vector<StoredTag> m_tags;
+  std::set<std::string> m_verified_manifests;
+  std::map<std::string, RepositoryGraph> m_repositories;
+};
+
+} // namespace zbundle::oci
