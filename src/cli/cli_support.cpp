@@ -4,9 +4,11 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <iostream>
+#include <sstream>
 
 namespace zbundle::cli {
 
@@ -67,6 +69,26 @@ std::string human_bytes(std::uint64_t bytes) {
       std::string_view(text.data(), static_cast<std::size_t>(result.ptr - text.data())),
       " ",
       k_units[unit]);
+}
+
+bool wants_help(const std::vector<std::string>& args, const po::options_description& options) {
+  if (std::find(args.begin(), args.end(), "--help") != args.end()
+      || std::find(args.begin(), args.end(), "-h") != args.end()) {
+    std::cout << options;
+    return true;
+  }
+  return false;
+}
+
+std::vector<std::string> split_commas(const std::string& text) {
+  std::vector<std::string> parts;
+  std::istringstream stream(text);
+  for (std::string part; std::getline(stream, part, ',');) {
+    if (!part.empty()) {
+      parts.push_back(part);
+    }
+  }
+  return parts;
 }
 
 } // namespace zbundle::cli

@@ -27,6 +27,13 @@ parse_options(const std::vector<std::string>& args,
 // Writes `text` to `path` atomically, or to stdout when `path` is empty or "-".
 void write_output(const std::string& path, std::string_view text);
 
+// Prints `options` and returns true when `args` ask for --help or -h.
+[[nodiscard]] bool wants_help(const std::vector<std::string>& args,
+                              const boost::program_options::options_description& options);
+
+// "s390x,amd64" -> {"s390x", "amd64"}; empty parts dropped.
+[[nodiscard]] std::vector<std::string> split_commas(const std::string& text);
+
 // "1.5 MiB" style size for people.
 [[nodiscard]] std::string human_bytes(std::uint64_t bytes);
 

@@ -9,7 +9,6 @@
 
 #include <chrono>
 #include <iostream>
-#include <sstream>
 
 namespace zbundle::cli {
 namespace {
@@ -18,17 +17,6 @@ namespace po = boost::program_options;
 using util::str_cat;
 
 constexpr std::size_t k_problems_shown = 20;
-
-std::vector<std::string> split_commas(const std::string& text) {
-  std::vector<std::string> parts;
-  std::istringstream stream(text);
-  for (std::string part; std::getline(stream, part, ',');) {
-    if (!part.empty()) {
-      parts.push_back(part);
-    }
-  }
-  return parts;
-}
 
 } // namespace
 
@@ -46,9 +34,7 @@ int run_verify_digests(const std::vector<std::string>& args) {
       "json", "print the report as JSON")("help,h", "show this help");
   po::positional_options_description positional;
   positional.add("source", -1);
-  if (std::find(args.begin(), args.end(), "--help") != args.end()
-      || std::find(args.begin(), args.end(), "-h") != args.end()) {
-    std::cout << options;
+  if (wants_help(args, options)) {
     return 0;
   }
   const po::variables_map values = parse_options(args, options, positional);

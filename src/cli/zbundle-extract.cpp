@@ -1,6 +1,7 @@
-// zbundle-extract: the bastion-side CLI. Its commands (verify, list, expand, apply, push,
-// verify-ca) arrive with the bundle format; until then it only explains itself.
+// zbundle-extract: the bastion-side CLI. Every command that reads a bundle checks its
+// signature first, through the same reader zbundle uses.
 
+#include "bundle_commands.hpp"
 #include "cli_support.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -16,6 +17,12 @@ constexpr std::string_view k_usage = R"(usage: zbundle-extract <command> [option
 
 Runs on the s390x bastion: verifies a signed zbundle and expands, pushes or applies it.
 commands:
+  verify B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME)
+                       verify the signature and every byte of a bundle
+  list B (--pubkey ... | --trust-ca ...)
+                       list the entries of a bundle, after checking its signature
+  inspect B [--pubkey ...] [--json]
+                       summarize a bundle's manifest
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                        verify the mirror registry's certificate chain and the CA bundle
 
@@ -36,9 +43,18 @@ int dispatch(const std::vector<std::string>& args) {
     std::cout << "zbundle-extract " << ZBUNDLE_VERSION << '\n';
     return 0;
   }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "verify-ca") {
-    return zbundle::cli::run_verify_ca("zbundle-extract",
-                                       std::vector<std::string>(args.begin() + 1, args.end()));
+    return zbundle::cli::run_verify_ca("zbundle-extract", rest);
+  }
+  if (command == "verify") {
+    return zbundle::cli::run_verify("zbundle-extract", rest);
+  }
+  if (command == "list") {
+    return zbundle::cli::run_list("zbundle-extract", rest);
+  }
+  if (command == "inspect") {
+    return zbundle::cli::run_bundle_inspect("zbundle-extract", rest);
   }
   throw zbundle::Error(
       zbundle::ErrorKind::usage,

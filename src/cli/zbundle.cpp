@@ -1,6 +1,7 @@
 // zbundle: the connected-host CLI. Parses options, calls one core entry point per
 // subcommand, renders the result as text or --json, and maps errors to exit codes.
 
+#include "bundle_commands.hpp"
 #include "cli_support.hpp"
 #include "core/ics/render.hpp"
 #include "core/ocmirror/derive_sources.hpp"
@@ -29,7 +30,13 @@ using namespace zbundle;
 constexpr std::string_view k_usage = R"(usage: zbundle <command> [options]
 
 commands:
-  inspect SRC... [--json]          summarize oc-mirror output (v1/v2, directories or archives)
+  keygen --out PREFIX [--type ed25519|ecdsa-p256|rsa3072]
+                                   make a signing key pair; prints the key id
+  create SRC... --sign-key KEY -o OUT [--mirror HOST[:PORT][/NS]] [--ca CA.pem] [--split 4G]
+                                   pack oc-mirror output into a signed bundle
+  verify B --pubkey PUB.pem        verify the signature and every byte of a bundle
+  inspect SRC... [--json]          summarize oc-mirror output (v1/v2, directories or archives),
+                                   or a bundle's manifest
   ics SRC... [--format F] [--mirror HOST[:PORT][/NS]] [-o FILE]
                                    print the image content sources (hcp, icsp, idms, itms,
                                    registries-conf, json)
@@ -314,7 +321,19 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "inspect") {
+    if (!rest.empty() && cli::is_bundle(rest.front())) {
+      return cli::run_bundle_inspect("zbundle", rest);
+    }
     return run_inspect(rest);
+  }
+  if (command == "keygen") {
+    return cli::run_keygen(rest);
+  }
+  if (command == "create") {
+    return cli::run_create(rest);
+  }
+  if (command == "verify") {
+    return cli::run_verify("zbundle", rest);
   }
   if (command == "ics") {
     return run_ics(rest);

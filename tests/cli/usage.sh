@@ -17,5 +17,6 @@ contains 'format arg' "$work/out"
 
 expect 2 'usage: zbundle-extract' -- zbx
 expect 0 '' -- zbx --help
-expect 2 '^zbundle-extract: error: verify: unknown command' -- zbx verify x
+expect 2 '^zbundle-extract: error: frobnicate: unknown command' -- zbx frobnicate
+expect 2 '^zbundle-extract: error: no trust: give --pubkey' -- zbx verify x
 echo "usage: ok"

@@ -205,6 +205,7 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
     if (entry.path.empty()) {
       continue;
     }
+    entry.archive = archive_name;
     entry.type = entry_type_of(header);
     entry.size = archive_entry_size_is_set(header) != 0
                      ? static_cast<std::uint64_t>(archive_entry_size(header))

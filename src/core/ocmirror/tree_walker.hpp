@@ -22,6 +22,7 @@ struct TreeEntry {
   std::uint64_t size = 0;  // bytes, for regular files
   std::string link_target; // for symlinks and hardlinks
   std::string disk_path;   // the file itself, for directory walks; empty inside archives
+  std::string archive;     // the tar file, for archive entries; empty for directory walks
 };
 
 // Gives access to the bytes of the entry being visited.

@@ -21,25 +21,26 @@ constexpr std::size_t k_pem_file_limit = std::size_t{16} << 20;
 
 // Reads every PEM block of type `label`, counting blocks so a bad one can be named.
 template <class Handle, auto Read>
-std::vector<Handle>
-load_pem(const std::filesystem::path& path, std::string_view label, std::string_view what) {
-  const std::string text = util::read_text_file(path, k_pem_file_limit);
+std::vector<Handle> parse_pem(std::string_view text,
+                              std::string_view subject,
+                              std::string_view label,
+                              std::string_view what) {
   const std::string begin = str_cat("-----BEGIN ", label, "-----");
   std::vector<Handle> items;
   std::size_t position = 0;
   while ((position = text.find(begin, position)) != std::string::npos) {
     const std::size_t end = text.find("-----END", position);
     const std::size_t block_end = end == std::string::npos ? text.size() : text.find('\n', end);
-    const std::string block = text.substr(
-        position, block_end == std::string::npos ? std::string::npos : block_end - position + 1);
+    const std::string block(text.substr(
+        position, block_end == std::string::npos ? std::string::npos : block_end - position + 1));
     const util::BasicIo bio(BIO_new_mem_buf(block.data(), static_cast<int>(block.size())));
     if (!bio) {
-      throw Error(ErrorKind::io, str_cat(path.string(), ": out of memory"));
+      throw Error(ErrorKind::io, str_cat(subject, ": out of memory"));
     }
     Handle item(Read(bio.get(), nullptr, nullptr, nullptr));
     if (!item) {
       throw Error(ErrorKind::input,
-                  str_cat(path.string(),
+                  str_cat(subject,
                           ": ",
                           what,
                           " ",
@@ -52,19 +53,25 @@ load_pem(const std::filesystem::path& path, std::string_view label, std::string_
   }
   if (items.empty()) {
     throw Error(ErrorKind::input,
-                str_cat(path.string(), ": no ", what, " in it (expected PEM ", label, ")"));
+                str_cat(subject, ": no ", what, " in it (expected PEM ", label, ")"));
   }
   return items;
 }
 
 } // namespace
 
+std::vector<util::Certificate> parse_certificates(std::string_view text, std::string_view subject) {
+  return parse_pem<util::Certificate, PEM_read_bio_X509>(
+      text, subject, "CERTIFICATE", "certificate");
+}
+
 std::vector<util::Certificate> load_certificates(const std::filesystem::path& path) {
-  return load_pem<util::Certificate, PEM_read_bio_X509>(path, "CERTIFICATE", "certificate");
+  return parse_certificates(util::read_text_file(path, k_pem_file_limit), path.string());
 }
 
 std::vector<util::CertificateRevocationList> load_crls(const std::filesystem::path& path) {
-  return load_pem<util::CertificateRevocationList, PEM_read_bio_X509_CRL>(path, "X509 CRL", "CRL");
+  return parse_pem<util::CertificateRevocationList, PEM_read_bio_X509_CRL>(
+      util::read_text_file(path, k_pem_file_limit), path.string(), "X509 CRL", "CRL");
 }
 
 std::int64_t certificate_time(const ASN1_TIME* time) {

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zbundle::pki {
@@ -15,6 +16,10 @@ namespace zbundle::pki {
 // Every certificate in a PEM file, in order. Throws Error{input} naming the file: unreadable,
 // a PEM block that does not parse (with its number), or no certificate at all.
 [[nodiscard]] std::vector<util::Certificate> load_certificates(const std::filesystem::path& path);
+
+// The same for PEM text; `subject` names it in messages.
+[[nodiscard]] std::vector<util::Certificate> parse_certificates(std::string_view text,
+                                                                std::string_view subject);
 
 // Every CRL in a PEM file. Throws Error{input} like load_certificates.
 [[nodiscard]] std::vector<util::CertificateRevocationList>

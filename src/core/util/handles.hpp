@@ -9,6 +9,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <zstd.h>
 
 #include <memory>
 
@@ -28,12 +29,16 @@ using CertificateStore = std::unique_ptr<X509_STORE, FreeWith<X509_STORE_free>>;
 using CertificateStoreContext = std::unique_ptr<X509_STORE_CTX, FreeWith<X509_STORE_CTX_free>>;
 using BasicIo = std::unique_ptr<BIO, FreeWith<BIO_free_all>>;
 using PublicKey = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
+using PrivateKey = PublicKey; // the same OpenSSL type; the name says which half is held
+using KeyContext = std::unique_ptr<EVP_PKEY_CTX, FreeWith<EVP_PKEY_CTX_free>>;
 using TlsContext = std::unique_ptr<SSL_CTX, FreeWith<SSL_CTX_free>>;
 using TlsConnection = std::unique_ptr<SSL, FreeWith<SSL_free>>;
 using NameConstraints = std::unique_ptr<NAME_CONSTRAINTS, FreeWith<NAME_CONSTRAINTS_free>>;
 using GeneralNames = std::unique_ptr<GENERAL_NAMES, FreeWith<GENERAL_NAMES_free>>;
 using ExtendedKeyUsage = std::unique_ptr<EXTENDED_KEY_USAGE, FreeWith<EXTENDED_KEY_USAGE_free>>;
 using BasicConstraints = std::unique_ptr<BASIC_CONSTRAINTS, FreeWith<BASIC_CONSTRAINTS_free>>;
+using ZstdCompressor = std::unique_ptr<ZSTD_CCtx, FreeWith<ZSTD_freeCCtx>>;
+using ZstdDecompressor = std::unique_ptr<ZSTD_DCtx, FreeWith<ZSTD_freeDCtx>>;
 
 // STACK_OF(X509) that owns its certificates (pop and free).
 struct CertificateStackFree {

@@ -1,0 +1,270 @@
+#include "bundle_commands.hpp"
+
+#include "cli_support.hpp"
+#include "core/bundle/bundle_reader.hpp"
+#include "core/bundle/bundle_writer.hpp"
+#include "core/bundle/volume_writer.hpp"
+#include "core/pki/certificate_file.hpp"
+#include "core/pki/signing_key.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+#include "core/util/text_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+namespace zbundle::cli {
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using util::str_cat;
+
+constexpr std::size_t k_passphrase_limit = 4096;
+
+std::int64_t now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void add_passphrase_options(po::options_description& options) {
+  options.add_options()("passphrase-file",
+                        po::value<std::string>(),
+                        "read the key's passphrase from this file (first line)")(
+      "passphrase-env",
+      po::value<std::string>(),
+      "read the key's passphrase from this environment variable");
+}
+
+// Never from argv: a passphrase there is visible in ps and shell history.
+std::string read_passphrase(const po::variables_map& values) {
+  if (values.count("passphrase-file")) {
+    std::string text =
+        util::read_text_file(values["passphrase-file"].as<std::string>(), k_passphrase_limit);
+    return text.substr(0, text.find_first_of("\r\n"));
+  }
+  if (values.count("passphrase-env")) {
+    const std::string name = values["passphrase-env"].as<std::string>();
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) {
+      throw Error(ErrorKind::usage, str_cat("--passphrase-env ", name, ": not set"));
+    }
+    return value;
+  }
+  return {};
+}
+
+// "4G", "512M", "64K" or bytes.
+std::uint64_t parse_size(const std::string& text) {
+  std::size_t used = 0;
+  std::uint64_t value = 0;
+  try {
+    value = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const std::string unit = text.substr(used);
+  constexpr std::array<std::string_view, 4> k_units{"", "K", "M", "G"};
+  for (std::size_t i = 0; i < k_units.size(); ++i) {
+    if (used > 0 && value > 0
+        && (unit == k_units[i] || (i > 0 && unit == str_cat(k_units[i], "iB")))) {
+      return value << (10 * i);
+    }
+  }
+  throw Error(ErrorKind::usage, str_cat("--split ", text, ": not a size (e.g. 4G, 700M)"));
+}
+
+class Progress {
+public:
+  Progress()
+      : m_is_shown(::isatty(STDERR_FILENO) == 1), m_start(std::chrono::steady_clock::now()) {}
+  void operator()(std::uint64_t done, std::uint64_t total) {
+    const auto elapsed = std::chrono::steady_clock::now() - m_start;
+    if (!m_is_shown || elapsed - m_last_shown < std::chrono::milliseconds(250)) {
+      return;
+    }
+    m_last_shown = elapsed;
+    const double seconds = std::chrono::duration<double>(elapsed).count();
+    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+    const auto eta =
+        rate > 0 ? static_cast<std::uint64_t>(static_cast<double>(total - done) / rate) : 0;
+    std::cerr << "\r  " << human_bytes(done) << " / " << human_bytes(total) << ", "
+              << static_cast<std::uint64_t>(rate / 1e6) << " MB/s, ETA " << eta << " s   "
+              << std::flush;
+  }
+  ~Progress() {
+    if (m_is_shown) {
+      std::cerr << "\r\033[K" << std::flush;
+    }
+  }
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+private:
+  bool m_is_shown;
+  std::chrono::steady_clock::time_point m_start;
+  std::chrono::steady_clock::duration m_last_shown{};
+};
+
+} // namespace
+
+void add_trust_options(po::options_description& options) {
+  options.add_options()("pubkey", po::value<std::string>(), "the signer's public key (PEM)")(
+      "trust-ca", po::value<std::string>(), "trust signer certificates issued under this CA")(
+      "signer-name", po::value<std::string>(), "the name the signer certificate must carry");
+}
+
+bundle::Trust trust_from(const po::variables_map& values, bool is_required) {
+  bundle::Trust trust;
+  trust.at = now();
+  if (values.count("pubkey") && values.count("trust-ca")) {
+    throw Error(ErrorKind::usage, "--pubkey and --trust-ca: give one of them");
+  }
+  if (values.count("pubkey")) {
+    trust.public_key = values["pubkey"].as<std::string>();
+  } else if (values.count("trust-ca")) {
+    if (!values.count("signer-name")) {
+      throw Error(ErrorKind::usage, "--trust-ca needs --signer-name NAME");
+    }
+    trust.trust_ca = values["trust-ca"].as<std::string>();
+    trust.signer_name = values["signer-name"].as<std::string>();
+  } else if (is_required) {
+    throw Error(ErrorKind::usage,
+                "no trust: give --pubkey PUB.pem or --trust-ca ROOT.pem --signer-name NAME");
+  }
+  return trust;
+}
+
+bool is_bundle(const std::string& path) {
+  std::ifstream file(fs::exists(path) ? fs::path(path) : bundle::volume_path(path, 1),
+                     std::ios::binary);
+  std::array<char, 4> magic{};
+  return fs::is_regular_file(fs::exists(path) ? fs::path(path) : bundle::volume_path(path, 1))
+         && file.read(magic.data(), magic.size())
+         && magic == std::array<char, 4>{'\x28', '\xb5', '\x2f', '\xfd'};
+}
+
+int run_keygen(const std::vector<std::string>& args) {
+  po::options_description options("zbundle keygen --out PREFIX [options]");
+  options.add_options()("out", po::value<std::string>(), "writes PREFIX.key (0600) and PREFIX.pub")(
+      "type", po::value<std::string>()->default_value("ed25519"), "ed25519, ecdsa-p256 or rsa3072")(
+      "help,h", "show this help");
+  add_passphrase_options(options);
+  if (wants_help(args, options)) {
+    return 0;
+  }
+  const po::variables_map values = parse_options(args, options, {});
+  if (!values.count("out")) {
+    throw Error(ErrorKind::usage, "keygen: --out PREFIX is required");
+  }
+  const std::string key_id =
+      pki::generate_signing_key(values["out"].as<std::string>(),
+                                pki::parse_key_type(values["type"].as<std::string>()),
+                                read_passphrase(values));
+  std::cout << key_id << '\n';
+  return 0;
+}
+
+int run_create(const std::vector<std::string>& args) {
+  po::options_description options("zbundle create SRC... --sign-key KEY -o OUT [options]");
+  options.add_options()(
+      "source", po::value<std::vector<std::string>>()->composing(), "oc-mirror output")(
+      "output,o", po::value<std::string>(), "the bundle to write")(
+      "sign-key", po::value<std::string>(), "private key (PEM) to sign with")(
+      "sign-cert",
+      po::value<std::string>(),
+      "the signing key's certificate chain, leaf first (PEM)")(
+      "mirror", po::value<std::string>(), "the bastion's registry: HOST[:PORT][/NAMESPACE]")(
+      "ca", po::value<std::string>(), "the mirror registry's CA bundle (PEM)")(
+      "arch",
+      po::value<std::string>(),
+      "platforms every tagged image must carry, e.g. s390x,amd64")(
+      "level", po::value<int>()->default_value(3), "zstd level, 1-19")(
+      "threads",
+      po::value<unsigned>()->default_value(0),
+      "zstd threads for large entries (0: one per core)")(
+      "split", po::value<std::string>(), "write volumes of at most this size (e.g. 4G)")(
+      "json", "print the summary as JSON")("help,h", "show this help");
+  add_passphrase_options(options);
+  po::positional_options_description positional;
+  positional.add("source", -1);
+  if (wants_help(args, options)) {
+    return 0;
+  }
+  const po::variables_map values = parse_options(args, options, positional);
+  if (!values.count("sign-key") || !values.count("output")) {
+    throw Error(ErrorKind::usage, "create: --sign-key KEY and -o OUT are required");
+  }
+  bundle::CreateOptions create;
+  if (values.count("source")) {
+    for (const std::string& source : values["source"].as<std::vector<std::string>>()) {
+      create.inputs.emplace_back(source);
+    }
+  }
+  create.output = values["output"].as<std::string>();
+  if (values.count("mirror")) {
+    create.mirror = ics::parse_mirror_name(values["mirror"].as<std::string>());
+  }
+  if (values.count("ca")) {
+    create.ca_certificates = bundle::read_ca_certificates(values["ca"].as<std::string>());
+  }
+  if (values.count("arch")) {
+    create.required_architectures = split_commas(values["arch"].as<std::string>());
+  }
+  if (values.count("split")) {
+    create.volume_size = parse_size(values["split"].as<std::string>());
+  }
+  create.level = values["level"].as<int>();
+  create.threads = values["threads"].as<unsigned>();
+  create.created = now();
+  const pki::SigningKey key(values["sign-key"].as<std::string>(), read_passphrase(values));
+  if (values.count("sign-cert")) {
+    create.signer_chain_pem = util::read_text_file(values["sign-cert"].as<std::string>(), 1 << 20);
+    const std::vector<util::Certificate> chain =
+        pki::parse_certificates(create.signer_chain_pem, values["sign-cert"].as<std::string>());
+    if (pki::VerifyingKey(chain.front().get(), "--sign-cert").key_id() != key.key_id()) {
+      throw Error(ErrorKind::usage,
+                  "--sign-cert: its first certificate is not for the signing key");
+    }
+  }
+  Progress progress;
+  create.progress = [&progress](std::uint64_t done, std::uint64_t total) { progress(done, total); };
+  const bundle::CreateResult result = bundle::create_bundle(create, key);
+  const bundle::Manifest& manifest = result.manifest;
+  if (values.count("json")) {
+    nlohmann::ordered_json files = nlohmann::ordered_json::array();
+    for (const fs::path& file : result.files) {
+      files.push_back(file.string());
+    }
+    std::cout << nlohmann::ordered_json{{"bundle_id", manifest.bundle_id},
+                                        {"key_id", manifest.key_id},
+                                        {"entries", manifest.entries.size()},
+                                        {"bytes", manifest.total_bytes()},
+                                        {"compressed_bytes", result.compressed_bytes},
+                                        {"files", std::move(files)}}
+                     .dump(2)
+              << '\n';
+  } else {
+    for (const oci::Problem& warning : result.warnings) {
+      std::cerr << "zbundle: warning: " << oci::problem_kind_name(warning.kind) << ": "
+                << warning.path << ": " << warning.actual << '\n';
+    }
+    std::cout << "created " << result.files.front().string() << ": " << manifest.entries.size()
+              << " entries, " << human_bytes(manifest.total_bytes()) << " in "
+              << human_bytes(result.compressed_bytes)
+              << (result.files.size() > 1 ? str_cat(" (", result.files.size(), " files)") : "")
+              << ", bundle " << manifest.bundle_id << ", signed by key " << manifest.key_id << '\n';
+  }
+  return 0;
+}
+
+} // namespace zbundle::cli

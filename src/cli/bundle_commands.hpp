@@ -1,0 +1,32 @@
+#pragma once
+
+// The bundle commands: keygen and create (zbundle), verify, list and inspect (both binaries,
+// one implementation over the shared reader).
+
+#include "core/bundle/bundle_reader.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zbundle::cli {
+
+int run_keygen(const std::vector<std::string>& args);
+int run_create(const std::vector<std::string>& args);
+int run_verify(std::string_view program, const std::vector<std::string>& args);
+int run_list(std::string_view program, const std::vector<std::string>& args);
+int run_bundle_inspect(std::string_view program, const std::vector<std::string>& args);
+
+// --pubkey, --trust-ca and --signer-name, and the Trust they give; throws Error{usage} when
+// `is_required` and none is given, or when they conflict.
+void add_trust_options(boost::program_options::options_description& options);
+[[nodiscard]] bundle::Trust trust_from(const boost::program_options::variables_map& values,
+                                       bool is_required);
+
+// True when `path` is a bundle (zstd data, or the head of a volume set) rather than oc-mirror
+// output, so `zbundle inspect` knows which summary to give.
+[[nodiscard]] bool is_bundle(const std::string& path);
+
+} // namespace zbundle::cli

@@ -1,0 +1,187 @@
+// verify, list and inspect of a bundle: thin renderings of what the shared reader found.
+
+#include "bundle_commands.hpp"
+#include "cli_support.hpp"
+#include "core/bundle/bundle_reader.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace zbundle::cli {
+namespace {
+
+namespace po = boost::program_options;
+using Json = nlohmann::ordered_json;
+using util::str_cat;
+
+struct ParsedCommand {
+  std::string bundle;
+  po::variables_map values;
+};
+
+// `<program> <command> B [trust options] [--json]`; nullopt after --help.
+std::optional<ParsedCommand> parse_bundle_command(std::string_view usage,
+                                                  const std::vector<std::string>& args) {
+  po::options_description options{std::string(usage)};
+  options.add_options()("bundle", po::value<std::string>(), "the bundle")("json", "print as JSON")(
+      "help,h", "show this help");
+  add_trust_options(options);
+  po::positional_options_description positional;
+  positional.add("bundle", 1);
+  if (wants_help(args, options)) {
+    return std::nullopt;
+  }
+  ParsedCommand command{{}, parse_options(args, options, positional)};
+  if (!command.values.count("bundle")) {
+    throw Error(ErrorKind::usage, "no bundle given");
+  }
+  command.bundle = command.values["bundle"].as<std::string>();
+  return command;
+}
+
+Json sources_json(const bundle::Manifest& manifest) {
+  Json list = Json::array();
+  for (const ics::ContentSource& source : manifest.image_content_sources.sources()) {
+    Json mirrors = Json::array();
+    for (const ics::Mirror& mirror : source.mirrors) {
+      mirrors.push_back(mirror.location);
+    }
+    list.push_back({{"source", source.source}, {"mirrors", std::move(mirrors)}});
+  }
+  return list;
+}
+
+} // namespace
+
+int run_verify(std::string_view program, const std::vector<std::string>& args) {
+  const std::optional<ParsedCommand> command = parse_bundle_command(
+      str_cat(program, " verify B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME)"),
+      args);
+  if (!command) {
+    return 0;
+  }
+  bundle::BundleReader reader(command->bundle, trust_from(command->values, true));
+  std::vector<std::string> problems;
+  const bundle::PayloadTotals totals = reader.read_payload(
+      nullptr, [&problems](const std::string& problem) { problems.push_back(problem); });
+  const bundle::Manifest& manifest = reader.manifest();
+  if (command->values.count("json")) {
+    std::cout << Json{{"bundle", command->bundle},
+                      {"bundle_id", manifest.bundle_id},
+                      {"signer", reader.signer()},
+                      {"entries", totals.entries},
+                      {"bytes", totals.bytes},
+                      {"problems", problems}}
+                     .dump(2)
+              << '\n';
+  } else {
+    for (const std::string& problem : problems) {
+      std::cout << "  " << problem << '\n';
+    }
+    if (problems.empty()) {
+      std::cout << "verified " << command->bundle << ": " << totals.entries << " entries, "
+                << human_bytes(totals.bytes) << ", bundle " << manifest.bundle_id << ", signed by "
+                << reader.signer() << '\n';
+    }
+  }
+  if (!problems.empty()) {
+    throw Error(ErrorKind::check,
+                str_cat(command->bundle, ": ", problems.size(), " problems found"));
+  }
+  return 0;
+}
+
+int run_list(std::string_view program, const std::vector<std::string>& args) {
+  const std::optional<ParsedCommand> command = parse_bundle_command(
+      str_cat(program, " list B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME)"),
+      args);
+  if (!command) {
+    return 0;
+  }
+  const bundle::BundleReader reader(command->bundle, trust_from(command->values, true));
+  if (command->values.count("json")) {
+    Json entries = Json::array();
+    for (const bundle::Entry& entry : reader.manifest().entries) {
+      entries.push_back({{"path", entry.path}, {"size", entry.size}, {"sha256", entry.sha256}});
+    }
+    std::cout << entries.dump(2) << '\n';
+    return 0;
+  }
+  for (const bundle::Entry& entry : reader.manifest().entries) {
+    std::cout << entry.size << '\t' << entry.sha256 << '\t' << entry.path << '\n';
+  }
+  return 0;
+}
+
+int run_bundle_inspect(std::string_view program, const std::vector<std::string>& args) {
+  const std::optional<ParsedCommand> command = parse_bundle_command(
+      str_cat(program, " inspect B [--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME]"),
+      args);
+  if (!command) {
+    return 0;
+  }
+  const bundle::BundleReader reader(command->bundle, trust_from(command->values, false));
+  const bundle::Manifest& manifest = reader.manifest();
+  Json releases = Json::array();
+  for (const ocmirror::ReleaseImage& release : manifest.releases) {
+    releases.push_back({{"name", release.name}, {"digest", release.digest}});
+  }
+  Json certificates = Json::array();
+  for (const bundle::CaCertificate& certificate : manifest.ca_certificates) {
+    certificates.push_back(
+        {{"subject", certificate.subject}, {"not_after", certificate.not_after}});
+  }
+  std::size_t tags = 0;
+  for (const bundle::RepositoryRecord& repository : manifest.repositories) {
+    tags += repository.tags.size();
+  }
+  const Json summary = {{"bundle_id", manifest.bundle_id},
+                        {"created", manifest.created},
+                        {"signer", reader.signer()},
+                        {"source", manifest.source_kind},
+                        {"mirror", manifest.mirror ? Json(*manifest.mirror) : Json(nullptr)},
+                        {"base_bundles", manifest.base_bundles},
+                        {"image_content_sources", sources_json(manifest)},
+                        {"releases", std::move(releases)},
+                        {"ca_certificates", std::move(certificates)},
+                        {"repositories", manifest.repositories.size()},
+                        {"tags", tags},
+                        {"entries", manifest.entries.size()},
+                        {"bytes", manifest.total_bytes()},
+                        {"volumes", manifest.volumes.size()}};
+  if (command->values.count("json")) {
+    std::cout << summary.dump(2) << '\n';
+    return 0;
+  }
+  std::cout << "bundle " << manifest.bundle_id << ", created " << manifest.created << '\n'
+            << "  signer:       " << reader.signer() << '\n'
+            << "  source:       " << manifest.source_kind << '\n'
+            << "  mirror:       " << manifest.mirror.value_or("(rendered on the bastion)") << '\n'
+            << "  content:      " << manifest.entries.size() << " entries, "
+            << human_bytes(manifest.total_bytes()) << ", " << manifest.repositories.size()
+            << " repositories, " << tags << " tags"
+            << (manifest.volumes.empty() ? ""
+                                         : str_cat(", ", manifest.volumes.size() + 1, " volumes"))
+            << '\n';
+  for (const std::string& base : manifest.base_bundles) {
+    std::cout << "  base bundle:  " << base << '\n';
+  }
+  for (const ocmirror::ReleaseImage& release : manifest.releases) {
+    std::cout << "  release:      " << release.name << (release.digest.empty() ? "" : " @ ")
+              << release.digest << '\n';
+  }
+  for (const ics::ContentSource& source : manifest.image_content_sources.sources()) {
+    std::cout << "  source:       " << source.source << " -> " << source.mirrors.front().location
+              << '\n';
+  }
+  for (const bundle::CaCertificate& certificate : manifest.ca_certificates) {
+    std::cout << "  CA:           " << certificate.subject << ", expires " << certificate.not_after
+              << '\n';
+  }
+  return 0;
+}
+
+} // namespace zbundle::cli

@@ -1,0 +1,80 @@
+#pragma once
+
+// The one reader of bundles, shared by `zbundle verify/inspect` and every `zbundle-extract`
+// command (bundle-schema/README.md section 7). Construction reads the head members and checks
+// the signature before anything else is parsed (R1-R5); read_payload() then streams the
+// payload, index and end of the archive, verifying every byte (R6-R11).
+
+#include "core/bundle/manifest.hpp"
+#include "core/bundle/volume_writer.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace zbundle::bundle {
+
+// Whom to trust: a public key (--pubkey), or a CA and a pinned signer name (--trust-ca,
+// --signer-name).
+struct Trust {
+  std::filesystem::path public_key;
+  std::filesystem::path trust_ca;
+  std::string signer_name;
+  std::int64_t at = 0; // validation time for a signer chain, Unix seconds
+};
+
+// Receives payload entries while they stream. An entry's bytes are only known to be right
+// once end() says so.
+class EntrySink {
+public:
+  EntrySink() = default;
+  EntrySink(const EntrySink&) = delete;
+  EntrySink& operator=(const EntrySink&) = delete;
+  virtual ~EntrySink() = default;
+  virtual void begin(const Entry& entry) = 0;
+  virtual void write(std::span<const std::byte> bytes) = 0;
+  virtual void end(const Entry& entry, bool is_verified) = 0;
+};
+
+// Each violation, as "<member or volume>: <what>: <why>". The handler may throw to stop.
+using ProblemHandler = std::function<void(const std::string& problem)>;
+
+struct PayloadTotals {
+  std::uint64_t entries = 0;
+  std::uint64_t bytes = 0;
+};
+
+class BundleReader {
+public:
+  // Opens `path` (a bundle, or a volume set by its head volume), verifies the signature with
+  // `trust` and parses the manifest. Throws Error{check} naming the member for every R1-R5
+  // violation, Error{input} when the file or the trusted key cannot be read.
+  BundleReader(const std::filesystem::path& path, const Trust& trust);
+  BundleReader(const BundleReader&) = delete;
+  BundleReader& operator=(const BundleReader&) = delete;
+  ~BundleReader();
+
+  [[nodiscard]] const Manifest& manifest() const noexcept;
+  // "Ed25519 key <id>" or the signer certificate's subject.
+  [[nodiscard]] const std::string& signer() const noexcept;
+
+  // Reads the rest of the bundle once. `sink` (may be null) gets every listed entry's bytes;
+  // `on_problem` every violation; reading goes on where the stream still allows it. Problems
+  // that leave nothing readable (corrupt or truncated data) end the reading after reporting.
+  PayloadTotals read_payload(EntrySink* sink, const ProblemHandler& on_problem);
+
+private:
+  struct State;
+  struct Member;
+  void check_index(const Member& index_member,
+                   const std::vector<std::optional<FramePosition>>& frames,
+                   const ProblemHandler& on_problem);
+  std::unique_ptr<State> m_state;
+};
+
+} // namespace zbundle::bundle

@@ -1,0 +1,209 @@
+#include "core/bundle/bundle_writer.hpp"
+
+#include "core/bundle/bundle_index.hpp"
+#include "core/bundle/payload_copier.hpp"
+#include "core/bundle/payload_plan.hpp"
+#include "core/bundle/tar_frame_writer.hpp"
+#include "core/bundle/volume_writer.hpp"
+#include "core/ocmirror/derive_sources.hpp"
+#include "core/ocmirror/reader.hpp"
+#include "core/pki/certificate_file.hpp"
+#include "core/pki/openssl_error.hpp"
+#include "core/util/error.hpp"
+#include "core/util/hex.hpp"
+#include "core/util/str_cat.hpp"
+#include "core/util/work_pool.hpp"
+
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+
+#include <array>
+
+namespace zbundle::bundle {
+namespace {
+
+namespace fs = std::filesystem;
+using util::str_cat;
+
+constexpr std::size_t k_problems_named = 5;
+constexpr int k_max_level = 19; // higher levels need windows readers refuse (rule R10)
+// Without --mirror, derived sources point at this reserved name (RFC 6761) and the bastion
+// moves them to its own registry.
+constexpr std::string_view k_placeholder_mirror = "mirror.invalid";
+
+std::string random_bundle_id() {
+  std::array<unsigned char, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    throw Error(ErrorKind::io, str_cat("bundle id: no randomness: ", pki::openssl_error_message()));
+  }
+  return util::to_hex(bytes);
+}
+
+void refuse_unsound_mirror(const std::vector<oci::Problem>& problems) {
+  std::string named;
+  for (std::size_t i = 0; i < problems.size() && i < k_problems_named; ++i) {
+    const oci::Problem& problem = problems[i];
+    named += str_cat("\n  ",
+                     oci::problem_kind_name(problem.kind),
+                     ": ",
+                     problem.path,
+                     ": expected ",
+                     problem.expected,
+                     ", got ",
+                     problem.actual);
+  }
+  throw Error(ErrorKind::check,
+              str_cat("create: the mirror is not sound (",
+                      problems.size(),
+                      " problems; see zbundle verify-digests):",
+                      named));
+}
+
+// The signed model from what oc-mirror wrote (DESIGN.md "Image content sources").
+void fill_model(Manifest& manifest, const CreateOptions& options) {
+  const ocmirror::MirrorContent content = ocmirror::read_mirror(options.inputs, {});
+  if (!content.inputs.empty()) {
+    manifest.source_kind = std::string(source_kind_name(content.inputs.front().format));
+  }
+  for (const ocmirror::InputSource& input : content.inputs) {
+    manifest.source_names.push_back(input.path.filename().string());
+  }
+  if (!content.image_content_sources.empty() || !content.collected_images.empty()) {
+    const ics::MirrorName mirror =
+        options.mirror ? *options.mirror : ics::parse_mirror_name(k_placeholder_mirror);
+    manifest.image_content_sources =
+        ocmirror::resolve_content_sources(
+            content, mirror, ics::ScopeRule::namespace_when_paths_match)
+            .result.sources;
+  }
+  manifest.releases.assign(content.releases.begin(), content.releases.end());
+  manifest.images.assign(content.collected_images.begin(), content.collected_images.end());
+  manifest.catalogs.assign(content.catalogs.begin(), content.catalogs.end());
+}
+
+void write_member(TarFrameWriter& tar, std::string_view path, std::span<const std::byte> bytes) {
+  (void)tar.begin_member(path, bytes.size(), 3);
+  tar.write(bytes);
+  tar.end_member();
+}
+
+std::span<const std::byte> bytes_of(const std::string& text) {
+  return std::as_bytes(std::span(text.data(), text.size()));
+}
+
+// Members 1-3 (section 2); the head volume ends here, a single file goes on.
+void write_head(VolumeWriter& out,
+                const Manifest& manifest,
+                const std::string& chain,
+                const pki::SigningKey& key,
+                std::int64_t mtime) {
+  const std::string text = serialize_manifest(manifest);
+  const std::vector<unsigned char> signature = key.sign(bytes_of(text));
+  TarFrameWriter tar(out, mtime, 0);
+  write_member(tar, k_manifest_member, bytes_of(text));
+  write_member(tar, k_signature_member, std::as_bytes(std::span(signature)));
+  if (!chain.empty()) {
+    write_member(tar, k_signer_member, bytes_of(chain));
+  }
+  tar.finish(Trailer::omit);
+}
+
+// The payload, the signed index and the end of the archive.
+void write_body(VolumeWriter& out,
+                const Manifest& manifest,
+                const std::vector<PlannedEntry>& entries,
+                const CreateOptions& options,
+                const pki::SigningKey& key) {
+  TarFrameWriter tar(out, options.created, util::WorkPool::worker_count(options.threads));
+  std::uint64_t done = 0;
+  const std::uint64_t total = manifest.total_bytes();
+  const ByteProgress progress = [&](std::uint64_t bytes) {
+    done += bytes;
+    if (options.progress) {
+      options.progress(done, total);
+    }
+  };
+  const std::vector<FramePosition> positions = copy_payload(tar, entries, options.level, progress);
+  const std::string index = serialize_index(manifest, positions);
+  const std::vector<unsigned char> signature = key.sign(bytes_of(index));
+  write_member(tar, k_index_member, bytes_of(index));
+  write_member(tar, k_index_signature_member, std::as_bytes(std::span(signature)));
+  tar.finish(Trailer::write);
+}
+
+} // namespace
+
+std::vector<CaCertificate> read_ca_certificates(const fs::path& path) {
+  std::vector<CaCertificate> certificates;
+  for (const util::Certificate& certificate : pki::load_certificates(path)) {
+    const pki::CertificateInfo info = pki::describe_certificate(certificate.get());
+    const util::BasicIo bio(BIO_new(BIO_s_mem()));
+    if (!bio || PEM_write_bio_X509(bio.get(), certificate.get()) != 1) {
+      throw Error(ErrorKind::io,
+                  str_cat(path.string(), ": cannot encode: ", pki::openssl_error_message()));
+    }
+    char* data = nullptr;
+    const long length = BIO_get_mem_data(bio.get(), &data);
+    certificates.push_back({info.subject,
+                            info.not_after,
+                            info.fingerprint,
+                            std::string(data, static_cast<std::size_t>(length))});
+  }
+  return certificates;
+}
+
+CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& key) {
+  if (options.level < 1 || options.level > k_max_level) {
+    throw Error(ErrorKind::usage, str_cat("--level ", options.level, ": use 1 to ", k_max_level));
+  }
+  PayloadPlan plan =
+      plan_payload(options.inputs, options.base_blobs, options.required_architectures);
+  if (!plan.problems.empty()) {
+    refuse_unsound_mirror(plan.problems);
+  }
+  CreateResult result;
+  Manifest& manifest = result.manifest;
+  manifest.bundle_id = random_bundle_id();
+  manifest.created = pki::format_time(options.created);
+  manifest.key_id = key.key_id();
+  manifest.base_bundles = options.base_bundle_ids;
+  if (options.mirror) {
+    manifest.mirror = options.mirror->location();
+  }
+  fill_model(manifest, options);
+  manifest.repositories = std::move(plan.repositories);
+  manifest.ca_certificates = options.ca_certificates;
+  for (const PlannedEntry& planned : plan.entries) {
+    manifest.entries.push_back(planned.entry);
+  }
+  result.warnings = std::move(plan.warnings);
+
+  if (options.volume_size == 0) {
+    VolumeWriter out(options.output);
+    write_head(out, manifest, options.signer_chain_pem, key, options.created);
+    write_body(out, manifest, plan.entries, options, key);
+    (void)out.finish();
+    out.commit();
+    result.files.push_back(options.output);
+  } else {
+    // The data volumes come first: their hashes belong in the manifest of the head volume.
+    VolumeWriter data(options.output, 2, options.volume_size);
+    write_body(data, manifest, plan.entries, options, key);
+    manifest.volumes = data.finish();
+    VolumeWriter head(volume_path(options.output, 1));
+    write_head(head, manifest, options.signer_chain_pem, key, options.created);
+    (void)head.finish();
+    data.commit();
+    head.commit(); // last: without its head a volume set is not a bundle
+    result.files.push_back(volume_path(options.output, 1));
+    for (const Volume& volume : manifest.volumes) {
+      result.files.push_back(options.output.parent_path() / volume.name);
+    }
+  }
+  for (const fs::path& file : result.files) {
+    result.compressed_bytes += fs::file_size(file);
+  }
+  return result;
+}
+
+} // namespace zbundle::bundle

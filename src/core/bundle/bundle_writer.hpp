@@ -1,0 +1,55 @@
+#pragma once
+
+// `zbundle create`: packs oc-mirror output into a signed bundle (bundle-schema/README.md).
+// Plans the payload (payload_plan.hpp), refuses an unsound mirror, builds the manifest from
+// the oc-mirror model, signs it, and streams every entry once into its zstd frame, hashing as
+// it goes; a mismatch aborts and nothing is published.
+
+#include "core/bundle/manifest.hpp"
+#include "core/ics/mirror_name.hpp"
+#include "core/oci/reference_graph.hpp"
+#include "core/pki/signing_key.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace zbundle::bundle {
+
+struct CreateOptions {
+  std::vector<std::filesystem::path> inputs;
+  std::filesystem::path output;
+  std::optional<ics::MirrorName> mirror;
+  std::vector<CaCertificate> ca_certificates;
+  std::string signer_chain_pem; // ZBUNDLE/signer.pem, when signing with a certificate
+  std::vector<std::string> base_bundle_ids;
+  std::set<std::string> base_blobs; // "sha256:<hex>" the base bundles carried
+  std::vector<std::string> required_architectures;
+  int level = 3;
+  unsigned threads = 0;          // zstd workers for large entries; 0 = one per core
+  std::uint64_t volume_size = 0; // 0: one file
+  std::int64_t created = 0;      // seconds since the epoch
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress; // may be empty
+};
+
+struct CreateResult {
+  Manifest manifest;
+  std::vector<std::filesystem::path> files; // what was written, head first
+  std::uint64_t compressed_bytes = 0;
+  std::vector<oci::Problem> warnings;
+};
+
+// Throws Error{check} when the mirror is unsound (the problems verify-digests reports, the
+// first ones named) or a blob does not match its name while packing; Error{input} for unusable
+// inputs; Error{io} when writing fails. In every case nothing is left at `output`.
+[[nodiscard]] CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& key);
+
+// The certificates of a CA bundle file as the manifest carries them.
+// Throws Error{input} naming the file.
+[[nodiscard]] std::vector<CaCertificate> read_ca_certificates(const std::filesystem::path& path);
+
+} // namespace zbundle::bundle

@@ -1,0 +1,85 @@
+#pragma once
+
+// The bundle manifest, ZBUNDLE/manifest.json (bundle-schema/README.md section 3): the signed
+// model of a bundle. Serialization is deterministic; parsing is strict (unknown fields, wrong
+// types and inconsistent totals are refused), since the manifest decides what is trusted.
+
+#include "core/ics/content_sources.hpp"
+#include "core/ocmirror/mirror_content.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zbundle::bundle {
+
+constexpr std::string_view k_format = "zbundle/v1";
+
+struct Entry {
+  std::string path;
+  std::uint64_t size = 0;
+  std::string sha256; // lower-case hex
+  friend bool operator==(const Entry&, const Entry&) = default;
+};
+
+struct Volume {
+  std::string name; // "B.002"
+  std::uint64_t size = 0;
+  std::string sha256;
+  friend bool operator==(const Volume&, const Volume&) = default;
+};
+
+struct CaCertificate {
+  std::string subject;
+  std::string not_after;
+  std::string sha256;
+  std::string pem;
+  friend bool operator==(const CaCertificate&, const CaCertificate&) = default;
+};
+
+struct RepositoryRecord {
+  std::string name;
+  std::map<std::string, std::string> tags; // tag -> manifest digest
+  std::set<std::string> manifests;         // manifest digests
+  std::set<std::string> blobs;             // configs and layers its manifests reference
+  friend bool operator==(const RepositoryRecord&, const RepositoryRecord&) = default;
+};
+
+struct Manifest {
+  std::string bundle_id; // 32 hex
+  std::string created;   // RFC 3339 UTC, seconds
+  std::string key_id;    // 64 hex
+  std::string source_kind;
+  std::vector<std::string> source_names;
+  std::vector<std::string> base_bundles;
+  std::optional<std::string> mirror;
+  ics::ImageContentSources image_content_sources;
+  std::vector<ocmirror::ReleaseImage> releases;
+  std::vector<ocmirror::CollectedImage> images;
+  std::vector<ocmirror::CatalogSource> catalogs;
+  std::vector<RepositoryRecord> repositories;
+  std::vector<CaCertificate> ca_certificates;
+  std::vector<Entry> entries;
+  std::vector<Volume> volumes;
+
+  [[nodiscard]] std::uint64_t total_bytes() const noexcept;
+  friend bool operator==(const Manifest&, const Manifest&) = default;
+};
+
+// The exact bytes that are signed: compact JSON and a final newline.
+[[nodiscard]] std::string serialize_manifest(const Manifest& manifest);
+
+// Parses and checks a manifest (rules R5 and R6). Throws Error{check} naming
+// ZBUNDLE/manifest.json and the field.
+[[nodiscard]] Manifest parse_manifest(std::string_view json);
+
+// "oc-mirror-v2" etc. for the manifest's source.kind.
+[[nodiscard]] std::string_view source_kind_name(ocmirror::SourceFormat format) noexcept;
+// "release", "release-content", "operator", "generic", "catalog", "graph".
+[[nodiscard]] std::string_view category_name(ocmirror::ImageCategory category) noexcept;
+
+} // namespace zbundle::bundle

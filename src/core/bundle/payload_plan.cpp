@@ -1,0 +1,168 @@
+#include "core/bundle/payload_plan.hpp"
+
+#include "core/bundle/entry_path.hpp"
+#include "core/oci/storage_walker.hpp"
+#include "core/util/error.hpp"
+#include "core/util/sha256.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace zbundle::bundle {
+namespace {
+
+namespace fs = std::filesystem;
+using ocmirror::EntryContent;
+using ocmirror::EntryType;
+using ocmirror::TreeEntry;
+using util::str_cat;
+
+constexpr std::size_t k_json_blob_limit = std::size_t{4} << 20;
+constexpr std::string_view k_sha256_prefix = "sha256:";
+
+// Registry files the bastion derives (links) or never needs (unfinished uploads, layout marker).
+bool is_derived_registry_file(std::string_view path) {
+  return path.find("docker/registry/v2/repositories/") != std::string_view::npos
+         || path.find("/_uploads/") != std::string_view::npos || path == "oci-layout"
+         || path.ends_with("/oci-layout");
+}
+
+struct ReadResult {
+  std::string digest;
+  std::uint64_t size = 0;
+  std::string text; // kept when it may be JSON
+};
+
+ReadResult read_and_hash(EntryContent& content, std::size_t keep_limit) {
+  util::Sha256 hasher;
+  ReadResult result;
+  std::array<char, std::size_t{64} * 1024> buffer{};
+  for (std::size_t got = content.read_some(buffer); got > 0; got = content.read_some(buffer)) {
+    hasher.update(std::as_bytes(std::span(buffer.data(), got)));
+    if (result.size + got <= keep_limit) {
+      result.text.append(buffer.data(), got);
+    }
+    result.size += got;
+  }
+  result.digest = hasher.finish();
+  if (result.size > keep_limit || result.text.empty() || result.text.front() != '{') {
+    result.text.clear();
+  }
+  return result;
+}
+
+class Planner final : public oci::StorageHandler {
+public:
+  explicit Planner(const std::set<std::string>& base_blobs) : m_base_blobs(base_blobs) {
+    for (const std::string& digest : base_blobs) {
+      m_graph.add_base_blob(digest);
+    }
+  }
+
+  void on_blob(const std::string& subject,
+               const std::string& digest,
+               const TreeEntry& entry,
+               EntryContent& content) override {
+    if (m_base_blobs.contains(digest) || !m_blobs.insert(digest).second) {
+      return;
+    }
+    if (entry.size <= k_json_blob_limit) {
+      const ReadResult read = read_and_hash(content, k_json_blob_limit);
+      if (read.digest != digest) {
+        on_problem({oci::ProblemKind::digest_mismatch, subject, digest, read.digest});
+        return;
+      }
+      if (!read.text.empty()) {
+        m_graph.add_json(digest, read.text);
+      }
+    }
+    m_graph.add_blob(digest, entry.size);
+    add_entry(blob_entry_path(digest), entry, digest);
+  }
+
+  void on_tag(oci::StoredTag tag) override { m_graph.add_tag(std::move(tag)); }
+  void on_revision(const std::string& repository, const std::string& digest) override {
+    m_graph.add_revision(repository, digest);
+  }
+
+  void
+  on_other(const std::string& subject, const TreeEntry& entry, EntryContent& content) override {
+    if (is_derived_registry_file(entry.path)) {
+      return;
+    }
+    if (entry.type != EntryType::regular) {
+      throw Error(ErrorKind::input,
+                  str_cat(subject,
+                          ": not a regular file: a bundle carries regular files only",
+                          entry.type == EntryType::symlink
+                              ? str_cat(" (symlink to ", entry.link_target, ")")
+                              : ""));
+    }
+    const std::string path = str_cat(k_oc_mirror_tree, entry.path);
+    if (const std::string problem = payload_path_problem(path); !problem.empty()) {
+      throw Error(ErrorKind::input, str_cat(subject, ": unusable path: ", problem));
+    }
+    if (!m_other_paths.insert(path).second) {
+      return; // the same file in two archives of one run: the first one is carried
+    }
+    const ReadResult read = read_and_hash(content, 0);
+    add_entry(path, entry, read.digest);
+    m_others.back().entry.size = read.size;
+  }
+
+  void on_problem(oci::Problem problem) override { m_problems.push_back(std::move(problem)); }
+
+  PayloadPlan finish(const std::vector<std::string>& required_architectures) {
+    PayloadPlan plan;
+    for (oci::Problem& problem : m_graph.check(required_architectures)) {
+      (problem.kind == oci::ProblemKind::foreign_layer ? plan.warnings : m_problems)
+          .push_back(std::move(problem));
+    }
+    plan.problems = std::move(m_problems);
+    plan.entries = std::move(m_registry);
+    std::move(m_others.begin(), m_others.end(), std::back_inserter(plan.entries));
+    for (const auto& [name, repository] : m_graph.repositories()) {
+      plan.repositories.push_back({name, repository.tags, repository.manifests, repository.blobs});
+    }
+    return plan;
+  }
+
+private:
+  void add_entry(std::string path, const TreeEntry& entry, const std::string& digest) {
+    PlannedEntry planned{{std::move(path), entry.size, digest.substr(k_sha256_prefix.size())}, {}};
+    if (!entry.disk_path.empty()) {
+      planned.source.disk_path = entry.disk_path;
+    } else {
+      planned.source.archive = entry.archive;
+      planned.source.archive_entry = entry.path;
+    }
+    (planned.entry.path.starts_with(k_registry_tree) ? m_registry : m_others)
+        .push_back(std::move(planned));
+  }
+
+  const std::set<std::string>& m_base_blobs;
+  oci::ReferenceGraph m_graph;
+  std::set<std::string> m_blobs;
+  std::set<std::string> m_other_paths;
+  std::vector<PlannedEntry> m_registry;
+  std::vector<PlannedEntry> m_others;
+  std::vector<oci::Problem> m_problems;
+};
+
+} // namespace
+
+PayloadPlan plan_payload(const std::vector<fs::path>& inputs,
+                         const std::set<std::string>& base_blobs,
+                         const std::vector<std::string>& required_architectures) {
+  if (inputs.empty()) {
+    throw Error(ErrorKind::usage, "no input: name at least one oc-mirror output");
+  }
+  Planner planner(base_blobs);
+  for (const fs::path& input : inputs) {
+    oci::walk_storage(input, planner);
+  }
+  return planner.finish(required_architectures);
+}
+
+} // namespace zbundle::bundle

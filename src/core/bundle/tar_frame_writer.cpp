@@ -1,0 +1,155 @@
+#include "core/bundle/tar_frame_writer.hpp"
+
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+
+namespace zbundle::bundle {
+namespace {
+
+using util::str_cat;
+
+// Members this large are compressed by zstd's worker threads; smaller ones are not worth it.
+constexpr std::uint64_t k_threaded_member_size = std::uint64_t{4} << 20;
+constexpr int k_max_window_log = 24;           // rule R10: readers refuse larger windows
+constexpr std::uint64_t k_tar_overhead = 4096; // headers and padding, generously
+
+void check_zstd(std::size_t result, std::string_view what) {
+  if (ZSTD_isError(result) != 0) {
+    throw Error(ErrorKind::io, str_cat("bundle: zstd ", what, ": ", ZSTD_getErrorName(result)));
+  }
+}
+
+} // namespace
+
+TarFrameWriter::TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned threads)
+    : m_out(out), m_mtime(mtime), m_threads(threads), m_compressor(ZSTD_createCCtx()),
+      m_writer(archive_write_new()), m_entry(archive_entry_new()), m_output(ZSTD_CStreamOutSize()) {
+  if (!m_compressor || !m_writer || !m_entry) {
+    throw Error(ErrorKind::io, "bundle: out of memory");
+  }
+  // Unblocked: libarchive hands every byte over at once, so frames end exactly at members.
+  if (archive_write_set_format_pax_restricted(m_writer.get()) != ARCHIVE_OK
+      || archive_write_add_filter_none(m_writer.get()) != ARCHIVE_OK
+      || archive_write_set_bytes_per_block(m_writer.get(), 0) != ARCHIVE_OK
+      || archive_write_set_bytes_in_last_block(m_writer.get(), 1) != ARCHIVE_OK
+      || archive_write_open2(
+             m_writer.get(), this, nullptr, &TarFrameWriter::on_write, nullptr, nullptr)
+             != ARCHIVE_OK) {
+    throw Error(
+        ErrorKind::io,
+        str_cat("bundle: cannot start the tar writer: ", archive_error_string(m_writer.get())));
+  }
+}
+
+TarFrameWriter::~TarFrameWriter() = default;
+
+la_ssize_t
+TarFrameWriter::on_write(archive* writer, void* self, const void* buffer, size_t length) {
+  auto* tar = static_cast<TarFrameWriter*>(self);
+  try {
+    if (!tar->m_discard) {
+      tar->compress(std::span(static_cast<const std::byte*>(buffer), length), ZSTD_e_continue);
+    }
+    return static_cast<la_ssize_t>(length);
+  } catch (const Error& error) {
+    archive_set_error(writer, EIO, "%s", error.what());
+    return -1;
+  }
+}
+
+FramePosition TarFrameWriter::begin_frame(std::uint64_t size, int level) {
+  check_zstd(ZSTD_CCtx_reset(m_compressor.get(), ZSTD_reset_session_only), "reset");
+  const int threads = size >= k_threaded_member_size ? static_cast<int>(m_threads) : 0;
+  check_zstd(ZSTD_CCtx_setParameter(m_compressor.get(), ZSTD_c_compressionLevel, level), "level");
+  check_zstd(ZSTD_CCtx_setParameter(m_compressor.get(), ZSTD_c_nbWorkers, threads), "threads");
+  check_zstd(ZSTD_CCtx_setParameter(m_compressor.get(), ZSTD_c_checksumFlag, 1), "checksum");
+  // Level defaults stay below this; the cap keeps every frame readable under rule R10.
+  const std::size_t bounded = ZSTD_compressBound(static_cast<std::size_t>(size + k_tar_overhead));
+  int window_log = 10;
+  while (window_log < k_max_window_log && (std::uint64_t{1} << window_log) < size) {
+    ++window_log;
+  }
+  check_zstd(ZSTD_CCtx_setParameter(m_compressor.get(), ZSTD_c_windowLog, window_log), "window");
+  m_in_frame = true;
+  return m_out.start_frame(bounded);
+}
+
+FramePosition TarFrameWriter::begin_member(std::string_view path, std::uint64_t size, int level) {
+  const FramePosition position = begin_frame(size, level);
+  archive_entry_clear(m_entry.get());
+  const std::string name(path);
+  archive_entry_set_pathname(m_entry.get(), name.c_str());
+  archive_entry_set_filetype(m_entry.get(), AE_IFREG);
+  archive_entry_set_perm(m_entry.get(), 0644);
+  archive_entry_set_size(m_entry.get(), static_cast<la_int64_t>(size));
+  archive_entry_set_mtime(m_entry.get(), m_mtime, 0);
+  archive_entry_set_uid(m_entry.get(), 0);
+  archive_entry_set_gid(m_entry.get(), 0);
+  if (archive_write_header(m_writer.get(), m_entry.get()) != ARCHIVE_OK) {
+    throw Error(
+        ErrorKind::io,
+        str_cat(path, ": cannot write the tar header: ", archive_error_string(m_writer.get())));
+  }
+  return position;
+}
+
+void TarFrameWriter::write(std::span<const std::byte> bytes) {
+  while (!bytes.empty()) {
+    const la_ssize_t written = archive_write_data(m_writer.get(), bytes.data(), bytes.size());
+    if (written <= 0) {
+      throw Error(ErrorKind::io,
+                  str_cat("bundle: cannot write: ", archive_error_string(m_writer.get())));
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(written));
+  }
+}
+
+void TarFrameWriter::end_member() {
+  if (archive_write_finish_entry(m_writer.get()) != ARCHIVE_OK) {
+    throw Error(ErrorKind::io,
+                str_cat("bundle: cannot finish a member: ", archive_error_string(m_writer.get())));
+  }
+  compress({}, ZSTD_e_end);
+  m_in_frame = false;
+}
+
+void TarFrameWriter::finish(Trailer trailer) {
+  if (trailer == Trailer::write) {
+    (void)begin_frame(k_tar_overhead, 1);
+  } else {
+    m_discard = true;
+  }
+  if (archive_write_close(m_writer.get()) != ARCHIVE_OK) {
+    throw Error(ErrorKind::io,
+                str_cat("bundle: cannot end the archive: ", archive_error_string(m_writer.get())));
+  }
+  if (trailer == Trailer::write) {
+    compress({}, ZSTD_e_end);
+    m_in_frame = false;
+  }
+}
+
+void TarFrameWriter::compress(std::span<const std::byte> bytes, ZSTD_EndDirective directive) {
+  if (!m_in_frame) {
+    throw Error(ErrorKind::io, "bundle: tar bytes outside a frame");
+  }
+  ZSTD_inBuffer input{bytes.data(), bytes.size(), 0};
+  while (true) {
+    ZSTD_outBuffer output{m_output.data(), m_output.size(), 0};
+    const std::size_t remaining =
+        ZSTD_compressStream2(m_compressor.get(), &output, &input, directive);
+    check_zstd(remaining, "compress");
+    m_out.write(std::span(m_output.data(), output.pos));
+    const bool is_done = directive == ZSTD_e_end ? remaining == 0 : input.pos == input.size;
+    if (is_done) {
+      return;
+    }
+  }
+}
+
+} // namespace zbundle::bundle

@@ -1,0 +1,53 @@
+#pragma once
+
+// Writes tar members, each as one zstd frame (bundle-schema/README.md sections 1-2): libarchive
+// makes the pax headers, unblocked, so each member's bytes (header, data, padding) reach the
+// compressor between the start and the end of that member's frame.
+
+#include "core/bundle/volume_writer.hpp"
+#include "core/util/handles.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace zbundle::bundle {
+
+enum class Trailer { write, omit };
+
+class TarFrameWriter {
+public:
+  // `mtime`: the time every member carries; `threads`: zstd worker threads for large members.
+  // The writer must outlive this object.
+  TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned threads);
+  TarFrameWriter(const TarFrameWriter&) = delete;
+  TarFrameWriter& operator=(const TarFrameWriter&) = delete;
+  ~TarFrameWriter();
+
+  // Starts a member and its frame; `level` is the zstd level for this frame. Returns where the
+  // frame starts. Throws Error{io}.
+  FramePosition begin_member(std::string_view path, std::uint64_t size, int level);
+  void write(std::span<const std::byte> bytes);
+  void end_member();
+  // Ends the archive: with Trailer::write, the end-of-archive blocks as a last frame; with
+  // Trailer::omit nothing (a head volume continues in the next file).
+  void finish(Trailer trailer);
+
+private:
+  static la_ssize_t on_write(archive* writer, void* self, const void* buffer, size_t length);
+  void compress(std::span<const std::byte> bytes, ZSTD_EndDirective directive);
+  FramePosition begin_frame(std::uint64_t size, int level);
+
+  VolumeWriter& m_out;
+  std::int64_t m_mtime;
+  unsigned m_threads;
+  util::ZstdCompressor m_compressor;
+  util::ArchiveWriter m_writer;
+  util::ArchiveEntry m_entry;
+  std::vector<std::byte> m_output;
+  bool m_in_frame = false;
+  bool m_discard = false; // Trailer::omit: swallow the end-of-archive blocks
+};
+
+} // namespace zbundle::bundle

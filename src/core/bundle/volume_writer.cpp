@@ -1,0 +1,72 @@
+#include "core/bundle/volume_writer.hpp"
+
+#include "core/util/str_cat.hpp"
+
+#include <array>
+#include <cstdio>
+
+namespace zbundle::bundle {
+
+namespace fs = std::filesystem;
+
+fs::path volume_path(const fs::path& target, std::uint32_t volume) {
+  std::array<char, 16> number{};
+  std::snprintf(number.data(), number.size(), ".%03u", volume);
+  return fs::path(target.string() + number.data());
+}
+
+VolumeWriter::VolumeWriter(fs::path target)
+    : m_target(std::move(target)), m_file(std::make_unique<util::AtomicFile>(m_target, 0644)) {}
+
+VolumeWriter::VolumeWriter(fs::path target, std::uint32_t first_volume, std::uint64_t volume_size)
+    : m_target(std::move(target)), m_volume_size(volume_size), m_volume_number(first_volume) {
+  open_volume();
+}
+
+void VolumeWriter::open_volume() {
+  m_file = std::make_unique<util::AtomicFile>(volume_path(m_target, m_volume_number), 0644);
+  m_hasher.emplace();
+  m_offset = 0;
+}
+
+void VolumeWriter::close_volume() {
+  m_volumes.push_back({volume_path(m_target, m_volume_number).filename().string(),
+                       m_offset,
+                       m_hasher->finish().substr(std::string_view("sha256:").size())});
+  m_closed.push_back(std::move(m_file));
+  ++m_volume_number;
+}
+
+FramePosition VolumeWriter::start_frame(std::uint64_t frame_bound) {
+  if (m_volume_size > 0 && m_offset > 0 && m_offset + frame_bound > m_volume_size) {
+    close_volume();
+    open_volume();
+  }
+  return {m_volume_size > 0 ? m_volume_number : 0, m_offset};
+}
+
+void VolumeWriter::write(std::span<const std::byte> bytes) {
+  m_file->write(bytes);
+  if (m_hasher) {
+    m_hasher->update(bytes);
+  }
+  m_offset += bytes.size();
+}
+
+std::vector<Volume> VolumeWriter::finish() {
+  if (m_volume_size > 0 && m_file) {
+    close_volume();
+  }
+  return m_volumes;
+}
+
+void VolumeWriter::commit() {
+  for (const std::unique_ptr<util::AtomicFile>& file : m_closed) {
+    file->commit();
+  }
+  if (m_file) {
+    m_file->commit();
+  }
+}
+
+} // namespace zbundle::bundle
