@@ -274,6 +274,10 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
       if (!member->frame_problem.empty()) {
         on_problem(str_cat(member->path, ": ", member->frame_problem));
       }
+      if (!member->refusal.empty()) {
+        on_problem(str_cat(member->path, ": ", member->refusal));
+        continue;
+      }
       const auto found = position_of.find(member->path);
       if (found == position_of.end()) {
         on_problem(str_cat(member->path, ": an entry the manifest does not list"));
@@ -281,8 +285,8 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
       }
       const std::size_t position = found->second;
       const Entry& entry = manifest.entries[position];
-      if (frames[position] || !member->refusal.empty()) {
-        on_problem(str_cat(entry.path, ": ", frames[position] ? "stored twice" : member->refusal));
+      if (frames[position]) {
+        on_problem(str_cat(entry.path, ": stored twice"));
         continue;
       }
       if (position != expected_next) {
@@ -364,23 +368,20 @@ void BundleReader::check_index(const Member& index_member,
   } else {
     try {
       const std::vector<IndexFrame> listed = parse_index(index, state.manifest);
+      std::size_t differing = 0;
+      std::string first;
       for (std::size_t i = 0; i < listed.size(); ++i) {
         const FramePosition& seen = frames[i].value_or(FramePosition{});
-        if (frames[i]
-            && (seen.volume != listed[i].position.volume
-                || seen.offset != listed[i].position.offset)) {
-          on_problem(str_cat(k_index_member,
-                             ": ",
-                             listed[i].path,
-                             ": frame at volume ",
-                             seen.volume,
-                             " offset ",
-                             seen.offset,
-                             ", the index says volume ",
-                             listed[i].position.volume,
-                             " offset ",
-                             listed[i].position.offset));
+        if (frames[i] && (seen.volume != listed[i].position.volume || seen.offset != listed[i].position.offset)) {
+          if (differing++ == 0) {
+            first = str_cat(listed[i].path, " starts at volume ", seen.volume, " offset ", seen.offset,
+                            ", the index says volume ", listed[i].position.volume, " offset ",
+                            listed[i].position.offset);
+          }
         }
+      }
+      if (differing > 0) { // one cause (a rewritten stream) shifts every later frame: say it once
+        on_problem(str_cat(k_index_member, ": ", differing, " frames are not where the index says; first: ", first));
       }
     } catch (const Error& error) {
       on_problem(error.what());

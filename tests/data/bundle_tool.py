@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Rewrites a zbundle for tamper tests: splits the zstd/tar stream into its members, applies
+one change, and writes it back with one zstd frame per member (bundle-schema/README.md).
+
+  bundle_tool.py B OUT flip NAME          flip a byte of member NAME's data
+  bundle_tool.py B OUT swap NAME NAME     exchange two members
+  bundle_tool.py B OUT extra NAME         add a regular member NAME before the index
+  bundle_tool.py B OUT symlink NAME       add a symlink member NAME before the index
+  bundle_tool.py B OUT hardlink NAME      add a hardlink member NAME before the index
+  bundle_tool.py B OUT replace NAME FILE  replace member NAME's content with FILE
+  bundle_tool.py B OUT merge NAME         put member NAME and the next one into one frame
+  bundle_tool.py B OUT members            write the member names, one per line, to OUT
+"""
+import io
+import subprocess
+import sys
+import tarfile
+
+BLOCK = 512
+
+
+def padded(size):
+    return (size + BLOCK - 1) // BLOCK * BLOCK
+
+
+def split_members(data):
+    """[(name, raw bytes of the member incl. pax header, data offset in raw)], trailer."""
+    members, pos = [], 0
+    while pos < len(data):
+        start = pos
+        name = None
+        while True:
+            header = data[pos:pos + BLOCK]
+            if header == b"\0" * BLOCK:
+                return members, data[start:]
+            size = int(header[124:136].rstrip(b"\0 ") or b"0", 8)
+            kind = header[156:157]
+            pos += BLOCK
+            if kind in (b"x", b"L"):
+                body = data[pos:pos + size]
+                for line in body.decode().splitlines():
+                    if " path=" in line:
+                        name = line.split(" path=", 1)[1]
+                pos += padded(size)
+                continue
+            if name is None:
+                prefix = header[345:500].rstrip(b"\0").decode()
+                base = header[0:100].rstrip(b"\0").decode()
+                name = prefix + "/" + base if prefix else base
+            data_offset = pos - start
+            pos += padded(size)
+            members.append([name, data[start:pos], data_offset])
+            break
+    raise SystemExit("no end-of-archive blocks")
+
+
+def member_bytes(info, content=b""):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        tar.addfile(info, io.BytesIO(content) if content else None)
+    raw = buffer.getvalue()
+    return raw[: raw.rfind(b"\0" * (2 * BLOCK)) if raw.endswith(b"\0" * (2 * BLOCK)) else len(raw)]
+
+
+def strip_end(raw):
+    # tarfile pads the archive to a record; keep only the member (header(s), data, padding)
+    members, _ = split_members(raw + b"\0" * (2 * BLOCK))
+    return members[0][1]
+
+
+def compress(chunk):
+    return subprocess.run(["zstd", "-q", "-c", "-3"], input=chunk, stdout=subprocess.PIPE, check=True).stdout
+
+
+def index_of(members, name):
+    for i, member in enumerate(members):
+        if member[0] == name:
+            return i
+    raise SystemExit(f"no member {name}")
+
+
+def main():
+    source, out, op, *args = sys.argv[1:]
+    data = subprocess.run(["zstd", "-dc", source], stdout=subprocess.PIPE, check=True).stdout
+    members, trailer = split_members(data)
+    if op == "members":
+        with open(out, "w") as listing:
+            listing.write("".join(m[0] + "\n" for m in members))
+        return
+    frames = None
+    if op == "flip":
+        member = members[index_of(members, args[0])]
+        raw = bytearray(member[1])
+        raw[member[2]] ^= 0x01
+        member[1] = bytes(raw)
+    elif op == "swap":
+        i, j = index_of(members, args[0]), index_of(members, args[1])
+        members[i], members[j] = members[j], members[i]
+    elif op in ("extra", "symlink", "hardlink"):
+        info = tarfile.TarInfo(args[0])
+        content = b""
+        if op == "extra":
+            content = b"smuggled\n"
+            info.size = len(content)
+        elif op == "symlink":
+            info.type, info.linkname = tarfile.SYMTYPE, "/etc/shadow"
+        else:
+            info.type, info.linkname = tarfile.LNKTYPE, members[2][0]
+        members.insert(index_of(members, "ZBUNDLE/index.json"), [args[0], strip_end(member_bytes(info, content)), 0])
+    elif op == "replace":
+        with open(args[1], "rb") as replacement:
+            content = replacement.read()
+        info = tarfile.TarInfo(args[0])
+        info.size, info.mode = len(content), 0o644
+        members[index_of(members, args[0])][1] = strip_end(member_bytes(info, content))
+    elif op == "merge":
+        i = index_of(members, args[0])
+        frames = [m[1] for m in members[:i]] + [members[i][1] + members[i + 1][1]] + [m[1] for m in members[i + 2:]]
+    else:
+        raise SystemExit(f"unknown operation {op}")
+    if frames is None:
+        frames = [m[1] for m in members]
+    with open(out, "wb") as bundle:
+        for chunk in frames + [trailer]:
+            bundle.write(compress(chunk))
+
+
+if __name__ == "__main__":
+    main()
