@@ -372,16 +372,28 @@ void BundleReader::check_index(const Member& index_member,
       std::string first;
       for (std::size_t i = 0; i < listed.size(); ++i) {
         const FramePosition& seen = frames[i].value_or(FramePosition{});
-        if (frames[i] && (seen.volume != listed[i].position.volume || seen.offset != listed[i].position.offset)) {
+        if (frames[i]
+            && (seen.volume != listed[i].position.volume
+                || seen.offset != listed[i].position.offset)) {
           if (differing++ == 0) {
-            first = str_cat(listed[i].path, " starts at volume ", seen.volume, " offset ", seen.offset,
-                            ", the index says volume ", listed[i].position.volume, " offset ",
+            first = str_cat(listed[i].path,
+                            " starts at volume ",
+                            seen.volume,
+                            " offset ",
+                            seen.offset,
+                            ", the index says volume ",
+                            listed[i].position.volume,
+                            " offset ",
                             listed[i].position.offset);
           }
         }
       }
       if (differing > 0) { // one cause (a rewritten stream) shifts every later frame: say it once
-        on_problem(str_cat(k_index_member, ": ", differing, " frames are not where the index says; first: ", first));
+        on_problem(str_cat(k_index_member,
+                           ": ",
+                           differing,
+                           " frames are not where the index says; first: ",
+                           first));
       }
     } catch (const Error& error) {
       on_problem(error.what());

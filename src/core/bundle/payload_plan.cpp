@@ -92,16 +92,17 @@ public:
       return;
     }
     if (entry.type != EntryType::regular) {
-      throw Error(ErrorKind::input,
-                  str_cat(subject,
-                          ": not a regular file: a bundle carries regular files only",
-                          entry.type == EntryType::symlink
-                              ? str_cat(" (symlink to ", entry.link_target, ")")
-                              : ""));
+      refuse(str_cat(subject,
+                     ": not a regular file: a bundle carries regular files only",
+                     entry.type == EntryType::symlink
+                         ? str_cat(" (symlink to ", entry.link_target, ")")
+                         : ""));
+      return;
     }
     const std::string path = str_cat(k_oc_mirror_tree, entry.path);
     if (const std::string problem = payload_path_problem(path); !problem.empty()) {
-      throw Error(ErrorKind::input, str_cat(subject, ": unusable path: ", problem));
+      refuse(str_cat(subject, ": unusable path: ", problem));
+      return;
     }
     if (!m_other_paths.insert(path).second) {
       return; // the same file in two archives of one run: the first one is carried
@@ -114,6 +115,9 @@ public:
   void on_problem(oci::Problem problem) override { m_problems.push_back(std::move(problem)); }
 
   PayloadPlan finish(const std::vector<std::string>& required_architectures) {
+    if (!m_refusal.empty()) {
+      throw Error(ErrorKind::input, m_refusal);
+    }
     PayloadPlan plan;
     for (oci::Problem& problem : m_graph.check(required_architectures)) {
       (problem.kind == oci::ProblemKind::foreign_layer ? plan.warnings : m_problems)
@@ -129,6 +133,14 @@ public:
   }
 
 private:
+  // Input errors are kept until the walk ends: thrown inside it they would read as an
+  // unreadable archive.
+  void refuse(std::string message) {
+    if (m_refusal.empty()) {
+      m_refusal = std::move(message);
+    }
+  }
+
   void add_entry(std::string path, const TreeEntry& entry, const std::string& digest) {
     PlannedEntry planned{{std::move(path), entry.size, digest.substr(k_sha256_prefix.size())}, {}};
     if (!entry.disk_path.empty()) {
@@ -148,6 +160,7 @@ private:
   std::vector<PlannedEntry> m_registry;
   std::vector<PlannedEntry> m_others;
   std::vector<oci::Problem> m_problems;
+  std::string m_refusal;
 };
 
 } // namespace
