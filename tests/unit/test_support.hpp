@@ -70,7 +70,7 @@ private:
 #define EXPECT_ZB_ERROR(statement, expected_kind, subject)                                         \
   do {                                                                                             \
     try {                                                                                          \
-      statement;                                                                                   \
+      (void)(statement);                                                                           \
       ADD_FAILURE() << "expected zbundle::Error from " #statement;                                 \
     } catch (const ::zbundle::Error& zb_error) {                                                   \
       EXPECT_EQ(zb_error.kind(), (expected_kind)) << zb_error.what();                              \
