@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The main job on a generated sample: read oc-mirror v1 and v2 output, summarize it, and
-# print the image content sources `hcp create cluster agent --image-content-sources` needs.
+# The main job on a generated sample: read oc-mirror v1 and v2 output, summarize it, print
+# the image content sources `hcp create cluster agent --image-content-sources` needs, then
+# pack the mirror into a signed bundle, verify it with the bastion's binary and inspect it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -24,3 +25,12 @@ printf '\nThe same rules checked against what oc-mirror wrote after mirror-to-mi
 step "$zbundle" ics --check "$sample/v2/mirror_000001.tar" "$sample/v2-m2m"
 step "$zbundle" ics --format idms "$sample/v2-m2m"
 step "$zbundle" ics --format hcp --mirror bastion.example:5000/ocp "$sample/v1/oc-mirror-workspace"
+
+printf '\nThe signed bundle: a key pair, the mirror packed, every byte verified, the manifest read:\n'
+keys=$build/demo-keys
+rm -rf "$keys" "$build/demo.zb" && mkdir -p "$keys"
+zbundle_extract=$build/src/cli/zbundle-extract
+step "$zbundle" keygen --out "$keys/signer"
+step "$zbundle" create "$sample/v2" --sign-key "$keys/signer.key" --mirror mirror.example:8443 -o "$build/demo.zb"
+step "$zbundle_extract" verify "$build/demo.zb" --pubkey "$keys/signer.pub"
+step "$zbundle" inspect "$build/demo.zb" --pubkey "$keys/signer.pub"

@@ -158,7 +158,7 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
   }
   std::cout << "bundle " << manifest.bundle_id << ", created " << manifest.created << '\n'
             << "  signer:       " << reader.signer() << '\n'
-            << "  source:       " << manifest.source_kind << '\n'
+            << "  input:        " << manifest.source_kind << '\n'
             << "  mirror:       " << manifest.mirror.value_or("(rendered on the bastion)") << '\n'
             << "  content:      " << manifest.entries.size() << " entries, "
             << human_bytes(manifest.total_bytes()) << ", " << manifest.repositories.size()

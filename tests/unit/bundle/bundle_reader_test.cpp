@@ -34,7 +34,8 @@ TEST(BundleReader, RefusesOversizedManifest) {
   }
   Trust trust;
   trust.public_key = dir / "key.pub";
-  EXPECT_ZB_ERROR(BundleReader(dir / "big.zb", trust), ErrorKind::check,
+  EXPECT_ZB_ERROR(BundleReader(dir / "big.zb", trust),
+                  ErrorKind::check,
                   "ZBUNDLE/manifest.json: 67108865 bytes, more than the 67108864 allowed");
 }
 
@@ -44,8 +45,10 @@ TEST(BundleReader, RefusesWhatIsNotABundle) {
   test::write_file(dir / "plain.txt", "hello");
   Trust trust;
   trust.public_key = dir / "key.pub";
-  EXPECT_ZB_ERROR(BundleReader(dir / "plain.txt", trust), ErrorKind::check, "plain.txt: frame 0 is corrupt");
-  EXPECT_ZB_ERROR(BundleReader(dir / "missing.zb", trust), ErrorKind::input, "missing.zb: cannot open");
+  EXPECT_ZB_ERROR(
+      BundleReader(dir / "plain.txt", trust), ErrorKind::check, "plain.txt: frame 0 is corrupt");
+  EXPECT_ZB_ERROR(
+      BundleReader(dir / "missing.zb", trust), ErrorKind::input, "missing.zb: cannot open");
 }
 
 } // namespace

@@ -19,17 +19,23 @@ Manifest sample_manifest() {
   manifest.image_content_sources.add("quay.io/openshift-release-dev/ocp-release",
                                      "registry.example.com:5000/openshift/release-images",
                                      ics::MirrorKind::digest);
-  manifest.image_content_sources.add("registry.redhat.io/ubi9", "registry.example.com:5000/ubi9",
-                                     ics::MirrorKind::tag);
+  manifest.image_content_sources.add(
+      "registry.redhat.io/ubi9", "registry.example.com:5000/ubi9", ics::MirrorKind::tag);
   manifest.image_content_sources.set_policy("registry.redhat.io/ubi9",
                                             ics::SourcePolicy::never_contact_source);
   manifest.releases = {{"4.16.5-s390x", test::fake_digest('1')}};
-  manifest.images = {{"registry.redhat.io/ubi9/ubi:9", ocmirror::ImageCategory::generic,
+  manifest.images = {{"registry.redhat.io/ubi9/ubi:9",
+                      ocmirror::ImageCategory::generic,
                       ics::MappingRules::oc_mirror_v2}};
-  manifest.catalogs = {{"redhat-operator-index", "CatalogSource", "registry.redhat.io/index:v4.16"}};
-  manifest.repositories = {{"ubi9/ubi", {{"9", test::fake_digest('2')}}, {test::fake_digest('2')},
+  manifest.catalogs = {
+      {"redhat-operator-index", "CatalogSource", "registry.redhat.io/index:v4.16"}};
+  manifest.repositories = {{"ubi9/ubi",
+                            {{"9", test::fake_digest('2')}},
+                            {test::fake_digest('2')},
                             {test::fake_digest('3')}}};
-  manifest.ca_certificates = {{"CN=Mirror CA", "2030-01-01T00:00:00Z", std::string(64, 'd'),
+  manifest.ca_certificates = {{"CN=Mirror CA",
+                               "2030-01-01T00:00:00Z",
+                               std::string(64, 'd'),
                                "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}};
   manifest.entries = {{blob_entry_path(test::fake_digest('3')), 10, std::string(64, '3')},
                       {"oc-mirror/working-dir/x", 4, std::string(64, 'e')}};
@@ -55,30 +61,45 @@ TEST(BundleManifest, RoundTripsEveryField) {
 TEST(BundleManifest, RefusesUnknownFieldsWrongTypesAndBadTotals) {
   const Manifest manifest = sample_manifest();
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["smuggled"] = 1; })),
-                  ErrorKind::check, "manifest.smuggled: unknown field");
+                  ErrorKind::check,
+                  "manifest.smuggled: unknown field");
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["entries"][0]["size"] = "10"; })),
-                  ErrorKind::check, "size: not a number");
+                  ErrorKind::check,
+                  "size: not a number");
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["totals"]["bytes"] = 15; })),
-                  ErrorKind::check, "totals: do not match");
+                  ErrorKind::check,
+                  "totals: do not match");
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["format"] = "zbundle/v2"; })),
-                  ErrorKind::check, "unsupported format zbundle/v2");
+                  ErrorKind::check,
+                  "unsupported format zbundle/v2");
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j.erase("volumes"); })),
-                  ErrorKind::check, "manifest.volumes: missing");
+                  ErrorKind::check,
+                  "manifest.volumes: missing");
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["bundle_id"] = "ABC"; })),
-                  ErrorKind::check, "bundle_id: not 32 lower-case hex");
-  EXPECT_ZB_ERROR(
-      parse_manifest(edited(manifest, [](auto& j) { j["repositories"][0]["tags"]["9"] = "latest"; })),
-      ErrorKind::check, "repositories[ubi9/ubi].tags.9: not a sha256");
+                  ErrorKind::check,
+                  "bundle_id: not 32 lower-case hex");
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["repositories"][0]["tags"]["9"] = "latest"; })),
+                  ErrorKind::check,
+                  "repositories[ubi9/ubi].tags.9: not a sha256");
   EXPECT_ZB_ERROR(parse_manifest("{not json"), ErrorKind::check, "ZBUNDLE/manifest.json: JSON");
 }
 
 TEST(BundleManifest, RefusesUnsafeAndDuplicatePaths) {
   const Manifest manifest = sample_manifest();
-  for (const std::string path : {"../etc/passwd", "/etc/passwd", "registry/../../x", "registry//x",
-                                 "registry/./x", "registry/a\\b", "other/x", "registry/x/"}) {
+  for (const std::string path : {"../etc/passwd",
+                                 "/etc/passwd",
+                                 "registry/../../x",
+                                 "registry//x",
+                                 "registry/./x",
+                                 "registry/a\\b",
+                                 "other/x",
+                                 "registry/x/"}) {
     SCOPED_TRACE(path);
-    EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [&](auto& j) { j["entries"][0]["path"] = path; })),
-                    ErrorKind::check, "bad path");
+    EXPECT_ZB_ERROR(
+        parse_manifest(edited(manifest, [&](auto& j) { j["entries"][0]["path"] = path; })),
+        ErrorKind::check,
+        "bad path");
   }
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest,
                                         [](auto& j) {
@@ -86,7 +107,8 @@ TEST(BundleManifest, RefusesUnsafeAndDuplicatePaths) {
                                           j["entries"][1]["size"] = 10;
                                           j["totals"]["bytes"] = 20;
                                         })),
-                  ErrorKind::check, "listed twice");
+                  ErrorKind::check,
+                  "listed twice");
 }
 
 TEST(EntryPath, AcceptsTheThreeTreesOnly) {

@@ -26,11 +26,14 @@ TEST(SigningKey, EveryTypeSignsAndVerifiesAndNothingElseVerifies) {
     EXPECT_EQ(key.key_id(), key_id);
     EXPECT_EQ(public_key.key_id(), key_id);
     const std::vector<unsigned char> signature = key.sign(bytes_of("the manifest"));
-    EXPECT_TRUE(public_key.verify(bytes_of("the manifest"), std::as_bytes(std::span(signature.data(), signature.size()))));
-    EXPECT_FALSE(public_key.verify(bytes_of("the manifest!"), std::as_bytes(std::span(signature.data(), signature.size()))));
+    EXPECT_TRUE(public_key.verify(bytes_of("the manifest"),
+                                  std::as_bytes(std::span(signature.data(), signature.size()))));
+    EXPECT_FALSE(public_key.verify(bytes_of("the manifest!"),
+                                   std::as_bytes(std::span(signature.data(), signature.size()))));
     std::vector<unsigned char> damaged = signature;
     damaged[damaged.size() / 2] ^= 1U;
-    EXPECT_FALSE(public_key.verify(bytes_of("the manifest"), std::as_bytes(std::span(damaged.data(), damaged.size()))));
+    EXPECT_FALSE(public_key.verify(bytes_of("the manifest"),
+                                   std::as_bytes(std::span(damaged.data(), damaged.size()))));
     EXPECT_EQ(std::filesystem::status(prefix + ".key").permissions() & std::filesystem::perms::all,
               std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
@@ -38,16 +41,19 @@ TEST(SigningKey, EveryTypeSignsAndVerifiesAndNothingElseVerifies) {
   const VerifyingKey other(dir / "other.pub");
   const SigningKey ed(dir / "ed25519.key", "");
   const std::vector<unsigned char> signed_by_ed = ed.sign(bytes_of("m"));
-  EXPECT_FALSE(other.verify(bytes_of("m"), std::as_bytes(std::span(signed_by_ed.data(), signed_by_ed.size()))));
+  EXPECT_FALSE(other.verify(bytes_of("m"),
+                            std::as_bytes(std::span(signed_by_ed.data(), signed_by_ed.size()))));
 }
 
 TEST(SigningKey, PassphraseIsRequiredNeverPrompted) {
   const TempDir dir;
   generate_signing_key((dir / "k").string(), KeyType::ecdsa_p256, "secret");
-  EXPECT_ZB_ERROR(SigningKey(dir / "k.key", ""), ErrorKind::input, "k.key: cannot read the private key");
+  EXPECT_ZB_ERROR(
+      SigningKey(dir / "k.key", ""), ErrorKind::input, "k.key: cannot read the private key");
   EXPECT_ZB_ERROR(SigningKey(dir / "k.key", "wrong"), ErrorKind::input, "k.key");
   EXPECT_NO_THROW(SigningKey(dir / "k.key", "secret"));
-  EXPECT_ZB_ERROR(generate_signing_key((dir / "k").string(), KeyType::ed25519, ""), ErrorKind::usage,
+  EXPECT_ZB_ERROR(generate_signing_key((dir / "k").string(), KeyType::ed25519, ""),
+                  ErrorKind::usage,
                   "k.key: exists");
 }
 
@@ -62,7 +68,8 @@ TEST(SigningKey, RefusesCurvesAndTypesItDoesNotSignWith) {
   PEM_write_PUBKEY(file, p384.get());
   std::fclose(file);
   EXPECT_ZB_ERROR(SigningKey(path, ""), ErrorKind::input, "unsupported EC curve");
-  EXPECT_ZB_ERROR(VerifyingKey(std::filesystem::path(path)), ErrorKind::input, "unsupported EC curve");
+  EXPECT_ZB_ERROR(
+      VerifyingKey(std::filesystem::path(path)), ErrorKind::input, "unsupported EC curve");
   EXPECT_ZB_ERROR(parse_key_type("dsa"), ErrorKind::usage, "unknown key type");
 }
 
