@@ -188,6 +188,9 @@ int run_create(const std::vector<std::string>& args) {
       "arch",
       po::value<std::string>(),
       "platforms every tagged image must carry, e.g. s390x,amd64")(
+      "base",
+      po::value<std::vector<std::string>>()->composing(),
+      "an earlier bundle the bastion has (repeatable): its blobs are left out")(
       "level", po::value<int>()->default_value(3), "zstd level, 1-19")(
       "threads",
       po::value<unsigned>()->default_value(0),
@@ -216,6 +219,11 @@ int run_create(const std::vector<std::string>& args) {
   }
   if (values.count("ca")) {
     create.ca_certificates = bundle::read_ca_certificates(values["ca"].as<std::string>());
+  }
+  if (values.count("base")) {
+    for (const std::string& base : values["base"].as<std::vector<std::string>>()) {
+      create.base_bundles.emplace_back(base);
+    }
   }
   if (values.count("arch")) {
     create.required_architectures = split_commas(values["arch"].as<std::string>());

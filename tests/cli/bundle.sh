@@ -77,6 +77,15 @@ for name in ec rsa; do
 done
 expect 1 'manifest.sig: the signature does not verify' -- zb verify ec.zb --pubkey ed.pub
 
+# --base: a differential bundle leaves out what an earlier one carried, and names it
+expect 0 '' -- zb create "$SAMPLE/v2" --sign-key ed.key -o diff.zb --base b.zb
+expect 0 '' -- zb verify diff.zb --pubkey ed.pub
+zstd -dc diff.zb | tar -tf - | grep -q '^registry/' && fail "the differential bundle repeats blobs of its base"
+expect 0 '' -- zb inspect diff.zb --pubkey ed.pub
+contains "base bundle: +$(zstd -dc b.zb | tar -xOf - ZBUNDLE/manifest.json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["bundle_id"])')" "$work/out"
+validate diff.zb
+expect 2 '^zbundle: error: --base ec.zb: ZBUNDLE/manifest.sig: the signature does not verify' -- zb create "$SAMPLE/v2" --sign-key ed.key -o never.zb --base ec.zb
+
 # the v1 workspace and an archive set: converted to the distribution layout
 expect 0 '' -- zb create "$SAMPLE/v1/oc-mirror-workspace" --sign-key ed.key --mirror m.example -o v1.zb
 validate v1.zb

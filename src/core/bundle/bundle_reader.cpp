@@ -54,7 +54,7 @@ struct BundleReader::State {
   util::ArchiveReader archive{archive_read_new()};
   std::exception_ptr pending;
   Manifest manifest;
-  std::optional<pki::VerifyingKey> key;
+  std::shared_ptr<const pki::VerifyingKey> key;
   std::string signer;
   std::size_t head_members = 2;
 
@@ -194,12 +194,12 @@ struct BundleReader::State {
     if (!trust.trust_ca.empty()) {
       const std::string chain =
           read_whole(expect_member(k_signer_member, k_signer_limit), k_signer_limit);
-      key.emplace(pki::verify_signer_chain(
+      key = std::make_shared<const pki::VerifyingKey>(pki::verify_signer_chain(
           chain, k_signer_member, trust.trust_ca, trust.signer_name, trust.at));
       head_members = 3;
       signer = str_cat("certificate for ", trust.signer_name, " (key ", key->key_id(), ")");
-    } else if (!trust.public_key.empty()) {
-      key.emplace(trust.public_key);
+    } else if (trust.key || !trust.public_key.empty()) {
+      key = trust.key ? trust.key : std::make_shared<const pki::VerifyingKey>(trust.public_key);
       signer = str_cat(key->algorithm(), " key ", key->key_id());
     }
     if (key

@@ -7,6 +7,7 @@
 
 #include "core/bundle/manifest.hpp"
 #include "core/bundle/volume_writer.hpp"
+#include "core/pki/signing_key.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -22,6 +23,7 @@ namespace zbundle::bundle {
 // Whom to trust: a public key (--pubkey), or a CA and a pinned signer name (--trust-ca,
 // --signer-name).
 struct Trust {
+  std::shared_ptr<const pki::VerifyingKey> key; // a key already at hand, e.g. for --base
   std::filesystem::path public_key;
   std::filesystem::path trust_ca;
   std::string signer_name;

@@ -1,6 +1,8 @@
 #include "core/bundle/bundle_writer.hpp"
 
 #include "core/bundle/bundle_index.hpp"
+#include "core/bundle/bundle_reader.hpp"
+#include "core/bundle/entry_path.hpp"
 #include "core/bundle/payload_copier.hpp"
 #include "core/bundle/payload_plan.hpp"
 #include "core/bundle/tar_frame_writer.hpp"
@@ -18,6 +20,7 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <optional>
 
 namespace zbundle::bundle {
 namespace {
@@ -131,6 +134,32 @@ void write_body(VolumeWriter& out,
   tar.finish(Trailer::write);
 }
 
+// The blobs earlier bundles carried, from their signed manifests (checked with our own key:
+// a base signed by someone else cannot be vouched for here).
+std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
+                                        const pki::SigningKey& key,
+                                        std::vector<std::string>& ids) {
+  std::set<std::string> blobs;
+  Trust trust;
+  trust.key = std::make_shared<const pki::VerifyingKey>(key.verifying_key());
+  const std::string prefix = str_cat(k_registry_tree, "docker/registry/v2/blobs/sha256/");
+  for (const fs::path& base : bases) {
+    std::optional<BundleReader> reader;
+    try {
+      reader.emplace(base, trust);
+    } catch (const Error& error) {
+      throw Error(ErrorKind::input, str_cat("--base ", base.string(), ": ", error.what()));
+    }
+    ids.push_back(reader->manifest().bundle_id);
+    for (const Entry& entry : reader->manifest().entries) {
+      if (entry.path.starts_with(prefix) && entry.path.ends_with("/data")) {
+        blobs.insert(str_cat("sha256:", entry.sha256));
+      }
+    }
+  }
+  return blobs;
+}
+
 } // namespace
 
 std::vector<CaCertificate> read_ca_certificates(const fs::path& path) {
@@ -156,8 +185,9 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   if (options.level < 1 || options.level > k_max_level) {
     throw Error(ErrorKind::usage, str_cat("--level ", options.level, ": use 1 to ", k_max_level));
   }
-  PayloadPlan plan =
-      plan_payload(options.inputs, options.base_blobs, options.required_architectures);
+  std::vector<std::string> base_ids;
+  const std::set<std::string> base_blobs = read_base_bundles(options.base_bundles, key, base_ids);
+  PayloadPlan plan = plan_payload(options.inputs, base_blobs, options.required_architectures);
   if (!plan.problems.empty()) {
     refuse_unsound_mirror(plan.problems);
   }
@@ -166,7 +196,7 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   manifest.bundle_id = random_bundle_id();
   manifest.created = pki::format_time(options.created);
   manifest.key_id = key.key_id();
-  manifest.base_bundles = options.base_bundle_ids;
+  manifest.base_bundles = std::move(base_ids);
   if (options.mirror) {
     manifest.mirror = options.mirror->location();
   }

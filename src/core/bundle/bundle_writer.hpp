@@ -26,8 +26,9 @@ struct CreateOptions {
   std::optional<ics::MirrorName> mirror;
   std::vector<CaCertificate> ca_certificates;
   std::string signer_chain_pem; // ZBUNDLE/signer.pem, when signing with a certificate
-  std::vector<std::string> base_bundle_ids;
-  std::set<std::string> base_blobs; // "sha256:<hex>" the base bundles carried
+  // Earlier bundles the bastion already has, signed with the same key: blobs they carried
+  // are left out, and their ids recorded.
+  std::vector<std::filesystem::path> base_bundles;
   std::vector<std::string> required_architectures;
   int level = 3;
   unsigned threads = 0;          // zstd workers for large entries; 0 = one per core

@@ -226,6 +226,16 @@ VerifyingKey::VerifyingKey(const fs::path& path) {
   m_key_id = compute_key_id(m_key.get());
 }
 
+VerifyingKey SigningKey::verifying_key() const {
+  EVP_PKEY_up_ref(m_key.get());
+  return VerifyingKey(util::PublicKey(m_key.get()), "signing key");
+}
+
+VerifyingKey::VerifyingKey(util::PublicKey key, const std::string& subject) : m_key(std::move(key)) {
+  m_type = classify_key(m_key.get(), subject);
+  m_key_id = compute_key_id(m_key.get());
+}
+
 VerifyingKey::VerifyingKey(X509* certificate, const std::string& subject) {
   m_key.reset(X509_get_pubkey(certificate));
   if (!m_key) {

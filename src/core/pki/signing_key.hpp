@@ -34,6 +34,8 @@ public:
   SigningKey(const std::filesystem::path& path, const std::string& passphrase);
   [[nodiscard]] std::vector<unsigned char> sign(std::span<const std::byte> message) const;
   [[nodiscard]] const std::string& key_id() const noexcept { return m_key_id; }
+  // The public half, to check what this key signed (earlier bundles, for --base).
+  [[nodiscard]] class VerifyingKey verifying_key() const;
 
 private:
   util::PrivateKey m_key;
@@ -46,6 +48,8 @@ public:
   explicit VerifyingKey(const std::filesystem::path& path);
   // Takes the public key of a certificate (a signer chain's leaf). Throws Error{input}.
   explicit VerifyingKey(X509* certificate, const std::string& subject);
+  // Takes `key`; `subject` names it in messages. Throws Error{input} for an unusable key.
+  VerifyingKey(util::PublicKey key, const std::string& subject);
   // True when `signature` is valid for `message` under this key's algorithm.
   [[nodiscard]] bool verify(std::span<const std::byte> message,
                             std::span<const std::byte> signature) const;
