@@ -185,6 +185,7 @@ int run_create(const std::vector<std::string>& args) {
       "the signing key's certificate chain, leaf first (PEM)")(
       "mirror", po::value<std::string>(), "the bastion's registry: HOST[:PORT][/NAMESPACE]")(
       "ca", po::value<std::string>(), "the mirror registry's CA bundle (PEM)")(
+      "probe", "also verify the live registry at --mirror against --ca")(
       "arch",
       po::value<std::string>(),
       "platforms every tagged image must carry, e.g. s390x,amd64")(
@@ -218,7 +219,7 @@ int run_create(const std::vector<std::string>& args) {
     create.mirror = ics::parse_mirror_name(values["mirror"].as<std::string>());
   }
   if (values.count("ca")) {
-    create.ca_certificates = bundle::read_ca_certificates(values["ca"].as<std::string>());
+    create.ca = values["ca"].as<std::string>();
   }
   if (values.count("base")) {
     for (const std::string& base : values["base"].as<std::vector<std::string>>()) {
@@ -231,6 +232,7 @@ int run_create(const std::vector<std::string>& args) {
   if (values.count("split")) {
     create.volume_size = parse_size(values["split"].as<std::string>());
   }
+  create.probe = values.count("probe") > 0;
   create.level = values["level"].as<int>();
   create.threads = values["threads"].as<unsigned>();
   create.created = now();
@@ -262,6 +264,9 @@ int run_create(const std::vector<std::string>& args) {
                      .dump(2)
               << '\n';
   } else {
+    for (const std::string& warning : result.ca_warnings) {
+      std::cerr << "zbundle: warning: " << warning << '\n';
+    }
     for (const oci::Problem& warning : result.warnings) {
       std::cerr << "zbundle: warning: " << oci::problem_kind_name(warning.kind) << ": "
                 << warning.path << ": " << warning.actual << '\n';

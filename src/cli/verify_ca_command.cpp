@@ -4,6 +4,7 @@
 #include "core/pki/ca_bundle.hpp"
 #include "core/pki/chain_verifier.hpp"
 #include "core/pki/tls_probe.hpp"
+#include "core/util/host_name.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -184,9 +185,7 @@ presented_chain(const po::variables_map& values, pki::VerifyOptions& verify) {
   const pki::ProbeTarget target = probe_target(values);
   if (!verify.dns_name && !verify.ip_address) {
     // Check the name that was connected to, as the container runtime will.
-    const bool is_address = target.host.find_first_not_of("0123456789.") == std::string::npos
-                            || target.host.find(':') != std::string::npos;
-    (is_address ? verify.ip_address : verify.dns_name) = target.host;
+    (util::is_ip_literal(target.host) ? verify.ip_address : verify.dns_name) = target.host;
   }
   return {pki::fetch_server_chain(target),
           str_cat(target.host, ":", static_cast<unsigned>(target.port))};

@@ -77,6 +77,16 @@ for name in ec rsa; do
 done
 expect 1 'manifest.sig: the signature does not verify' -- zb verify ec.zb --pubkey ed.pub
 
+# --ca: checked (a CA, valid now) and carried in the signed manifest
+"$TEST_DATA/make-pki.sh" pki >/dev/null
+expect 0 '' -- zb create "$SAMPLE/v2" --sign-key ed.key --mirror mirror.test:5000 --ca pki/root.pem -o ca.zb
+validate ca.zb
+expect 0 '' -- zbx inspect ca.zb --pubkey ed.pub
+contains '^  CA: +CN=zbundle test root, expires ' "$work/out"
+expect 1 '^zbundle: error: pki/no-ca.pem: certificate 1 .*: not a CA' -- zb create "$SAMPLE/v2" --sign-key ed.key --ca pki/no-ca.pem -o never.zb
+expect 0 'warning: pki/short-root.pem: certificate 1 .*expires in' -- zb create "$SAMPLE/v2" --sign-key ed.key --ca pki/short-root.pem -o short.zb
+expect 2 'probe needs --mirror' -- zb create "$SAMPLE/v2" --sign-key ed.key --ca pki/root.pem --probe -o never.zb
+
 # --base: a differential bundle leaves out what an earlier one carried, and names it
 expect 0 '' -- zb create "$SAMPLE/v2" --sign-key ed.key -o diff.zb --base b.zb
 expect 0 '' -- zb verify diff.zb --pubkey ed.pub

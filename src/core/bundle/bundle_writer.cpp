@@ -9,7 +9,11 @@
 #include "core/bundle/volume_writer.hpp"
 #include "core/ocmirror/derive_sources.hpp"
 #include "core/ocmirror/reader.hpp"
+#include "core/pki/ca_bundle.hpp"
 #include "core/pki/certificate_file.hpp"
+#include "core/pki/chain_verifier.hpp"
+#include "core/pki/tls_probe.hpp"
+#include "core/util/host_name.hpp"
 #include "core/pki/openssl_error.hpp"
 #include "core/util/error.hpp"
 #include "core/util/hex.hpp"
@@ -29,6 +33,7 @@ namespace fs = std::filesystem;
 using util::str_cat;
 
 constexpr std::size_t k_problems_named = 5;
+constexpr int k_ca_warning_days = 30;
 constexpr int k_max_level = 19; // higher levels need windows readers refuse (rule R10)
 // Without --mirror, derived sources point at this reserved name (RFC 6761) and the bastion
 // moves them to its own registry.
@@ -160,16 +165,42 @@ std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
   return blobs;
 }
 
-} // namespace
-
-std::vector<CaCertificate> read_ca_certificates(const fs::path& path) {
+// The CA bundle as the manifest carries it, after checking it would work on the bastion: every
+// certificate a CA and valid now, and with --probe the live registry's chain trusted by it.
+std::vector<CaCertificate> checked_ca_certificates(const CreateOptions& options,
+                                                   std::vector<std::string>& warnings) {
+  const std::vector<util::Certificate> bundle = pki::load_certificates(options.ca);
+  warnings = pki::require_usable_ca_bundle(bundle, options.ca.string(), options.created, k_ca_warning_days);
+  if (options.probe) {
+    if (!options.mirror) {
+      throw Error(ErrorKind::usage, "--probe needs --mirror HOST[:PORT]: the registry to connect to");
+    }
+    const std::string registry = options.mirror->registry();
+    const pki::ProbeTarget target = pki::parse_probe_target(
+        registry.find(':') == std::string::npos || registry.ends_with("]") ? str_cat(registry, ":443") : registry);
+    const std::vector<util::Certificate> chain = pki::fetch_server_chain(target);
+    pki::VerifyOptions verify;
+    (util::is_ip_literal(target.host) ? verify.ip_address : verify.dns_name) = target.host;
+    verify.at = options.created;
+    std::vector<util::Certificate> intermediates;
+    for (std::size_t i = 1; i < chain.size(); ++i) {
+      X509_up_ref(chain[i].get());
+      intermediates.emplace_back(chain[i].get());
+    }
+    const pki::ChainVerification result =
+        pki::verify_server_chain(bundle, intermediates, chain.front().get(), {}, verify);
+    if (!result.is_trusted) {
+      throw Error(ErrorKind::check, str_cat("--probe ", registry, ": the registry's chain is not trusted by ",
+                                            options.ca.string(), ": ", result.reason));
+    }
+  }
   std::vector<CaCertificate> certificates;
-  for (const util::Certificate& certificate : pki::load_certificates(path)) {
+  for (const util::Certificate& certificate : bundle) {
     const pki::CertificateInfo info = pki::describe_certificate(certificate.get());
     const util::BasicIo bio(BIO_new(BIO_s_mem()));
     if (!bio || PEM_write_bio_X509(bio.get(), certificate.get()) != 1) {
       throw Error(ErrorKind::io,
-                  str_cat(path.string(), ": cannot encode: ", pki::openssl_error_message()));
+                  str_cat(options.ca.string(), ": cannot encode: ", pki::openssl_error_message()));
     }
     char* data = nullptr;
     const long length = BIO_get_mem_data(bio.get(), &data);
@@ -180,6 +211,8 @@ std::vector<CaCertificate> read_ca_certificates(const fs::path& path) {
   }
   return certificates;
 }
+
+} // namespace
 
 CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& key) {
   if (options.level < 1 || options.level > k_max_level) {
@@ -202,7 +235,9 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   }
   fill_model(manifest, options);
   manifest.repositories = std::move(plan.repositories);
-  manifest.ca_certificates = options.ca_certificates;
+  if (!options.ca.empty()) {
+    manifest.ca_certificates = checked_ca_certificates(options, result.ca_warnings);
+  }
   for (const PlannedEntry& planned : plan.entries) {
     manifest.entries.push_back(planned.entry);
   }

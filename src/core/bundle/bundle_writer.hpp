@@ -24,7 +24,8 @@ struct CreateOptions {
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path output;
   std::optional<ics::MirrorName> mirror;
-  std::vector<CaCertificate> ca_certificates;
+  std::filesystem::path ca; // the mirror registry's CA bundle, checked and carried
+  bool probe = false;       // also verify the live registry at `mirror` against `ca`
   std::string signer_chain_pem; // ZBUNDLE/signer.pem, when signing with a certificate
   // Earlier bundles the bastion already has, signed with the same key: blobs they carried
   // are left out, and their ids recorded.
@@ -42,6 +43,7 @@ struct CreateResult {
   std::vector<std::filesystem::path> files; // what was written, head first
   std::uint64_t compressed_bytes = 0;
   std::vector<oci::Problem> warnings;
+  std::vector<std::string> ca_warnings; // CA certificates expiring soon
 };
 
 // Throws Error{check} when the mirror is unsound (the problems verify-digests reports, the
@@ -49,8 +51,5 @@ struct CreateResult {
 // inputs; Error{io} when writing fails. In every case nothing is left at `output`.
 [[nodiscard]] CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& key);
 
-// The certificates of a CA bundle file as the manifest carries them.
-// Throws Error{input} naming the file.
-[[nodiscard]] std::vector<CaCertificate> read_ca_certificates(const std::filesystem::path& path);
 
 } // namespace zbundle::bundle

@@ -1,5 +1,6 @@
 #include "core/pki/ca_bundle.hpp"
 
+#include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
 namespace zbundle::pki {
@@ -20,12 +21,32 @@ check_ca_bundle(const std::vector<util::Certificate>& bundle, std::int64_t at, i
     } else if (at < not_before) {
       entry.problem = util::str_cat("not valid before ", entry.info.not_before);
     } else if (entry.days_left < min_days) {
+      entry.is_expiring = true;
       entry.problem =
           util::str_cat("expires in ", entry.days_left, " days, on ", entry.info.not_after);
     }
     entries.push_back(std::move(entry));
   }
   return entries;
+}
+
+std::vector<std::string> require_usable_ca_bundle(const std::vector<util::Certificate>& bundle,
+                                                  std::string_view subject,
+                                                  std::int64_t at,
+                                                  int min_days) {
+  std::vector<std::string> warnings;
+  std::size_t number = 0;
+  for (const BundleEntry& entry : check_ca_bundle(bundle, at, min_days)) {
+    ++number;
+    const std::string named =
+        util::str_cat(subject, ": certificate ", number, " (", entry.info.subject, "): ", entry.problem);
+    if (entry.is_expiring) {
+      warnings.push_back(named);
+    } else if (!entry.problem.empty()) {
+      throw Error(ErrorKind::check, named);
+    }
+  }
+  return warnings;
 }
 
 } // namespace zbundle::pki

@@ -231,7 +231,8 @@ VerifyingKey SigningKey::verifying_key() const {
   return VerifyingKey(util::PublicKey(m_key.get()), "signing key");
 }
 
-VerifyingKey::VerifyingKey(util::PublicKey key, const std::string& subject) : m_key(std::move(key)) {
+VerifyingKey::VerifyingKey(util::PublicKey key, const std::string& subject)
+    : m_key(std::move(key)) {
   m_type = classify_key(m_key.get(), subject);
   m_key_id = compute_key_id(m_key.get());
 }

@@ -31,4 +31,10 @@ bool is_dns_name(std::string_view name) noexcept {
   return true;
 }
 
+bool is_ip_literal(std::string_view host) noexcept {
+  return !host.empty()
+         && (host.find_first_not_of("0123456789.") == std::string_view::npos
+             || host.find(':') != std::string_view::npos);
+}
+
 } // namespace zbundle::util

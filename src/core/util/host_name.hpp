@@ -8,4 +8,8 @@ namespace zbundle::util {
 // 253 characters at most. No trailing dot, no wildcard.
 [[nodiscard]] bool is_dns_name(std::string_view name) noexcept;
 
+// True for an IPv4 or IPv6 literal (brackets not included), which certificates name in an IP
+// SAN rather than a DNS one.
+[[nodiscard]] bool is_ip_literal(std::string_view host) noexcept;
+
 } // namespace zbundle::util
