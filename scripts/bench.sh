@@ -1,58 +1,87 @@
 #!/usr/bin/env bash
 # Benchmarks against shell baselines measured in the same run (ratios, not absolute targets).
 #   scripts/bench.sh [SIZE_MIB]     default 2048
-# verify-digests: a synthetic registry storage tree of SIZE_MIB of incompressible blobs (like
-# gzip layers) plus many small ones, read from page cache, against `sha256sum` over the same
-# files and the `openssl speed -evp sha256 -multi N` ceiling; peak RSS from /usr/bin/time.
+# Data: a synthetic registry storage tree of SIZE_MIB of incompressible blobs (like gzip
+# layers) plus 2000 small ones, read from page cache. Ceilings: `openssl speed -evp sha256
+# -multi N` and `zstd -b1`. Peak RSS from /usr/bin/time.
+#   verify-digests  vs  sha256sum over the files
+#   create          vs  sha256sum, then tar -cf - | zstd -3 -T0, then openssl pkeyutl -sign
+#   verify          vs  zstd -dc | tar -xf -, then sha256sum -c
 set -euo pipefail
 cd "$(dirname "$0")/.."
 size_mib=${1:-2048}
 scripts/bootstrap.sh
-command -v /usr/bin/time >/dev/null || { echo "bench: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 build=${BUILD_DIR:-build-bench}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DZBUNDLE_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target zbundle >/dev/null
 zbundle=$build/src/cli/zbundle
 work=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$work"' EXIT
-storage=$work/storage/docker/registry/v2/blobs/sha256
+tree=$work/storage
+blobs=$tree/docker/registry/v2/blobs/sha256
 
 echo "bench: generating ${size_mib} MiB of blobs in $work"
-mkdir -p "$storage"
+mkdir -p "$blobs"
 add_blob() { # FILE: moves it into the tree under its sha256
   local hex
   hex=$(openssl dgst -sha256 -r "$1" | cut -c1-64)
-  mkdir -p "$storage/${hex:0:2}/$hex"
-  mv "$1" "$storage/${hex:0:2}/$hex/data"
+  mkdir -p "$blobs/${hex:0:2}/$hex"
+  mv "$1" "$blobs/${hex:0:2}/$hex/data"
 }
-big=$(( size_mib / 64 ))
 random_bytes() { # N: incompressible bytes, fast (AES-CTR keystream, not for secrets)
   head -c "$1" < <(openssl enc -aes-128-ctr -nosalt -pass "pass:$RANDOM$RANDOM" -pbkdf2 -in /dev/zero 2>/dev/null)
 }
-for i in $(seq "$big"); do
+for _ in $(seq $(( size_mib / 64 ))); do
   random_bytes $((64 << 20)) >"$work/blob"
   add_blob "$work/blob"
 done
-for i in $(seq 2000); do
+for _ in $(seq 2000); do
   head -c $((RANDOM % 8192 + 100)) /dev/urandom >"$work/blob" # small: urandom is fine
   add_blob "$work/blob"
 done
-files=$(find "$work/storage" -name data | wc -l)
-bytes=$(find "$work/storage" -name data -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
-cat $(find "$work/storage" -name data) >/dev/null # into page cache
+files=$(find "$tree" -name data | wc -l)
+bytes=$(find "$tree" -name data -printf '%s\n' | awk '{s += $1} END {printf "%d", s}')
+(cd "$tree" && find . -name data -print0 | xargs -0 sha256sum >"$work/sums")
+"$zbundle" keygen --out "$work/key" >/dev/null
 
+cold() { cat $(find "$tree" -name data) >/dev/null; sync; } # page cache warm, dirty pages written
 seconds() { local start=$EPOCHREALTIME; "$@" >/dev/null 2>&1; echo "$EPOCHREALTIME - $start" | bc -l; }
 mbps() { echo "scale=0; $bytes / 1000000 / $1" | bc -l; }
+ratio() { echo "scale=2; $1 / $2" | bc -l; }
+rss_mib() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%d", $1 / 1024}'; }
 
 cores=$(nproc)
-ceiling=$(openssl speed -evp sha256 -multi "$cores" -seconds 2 -bytes 1048576 2>/dev/null | awk '/^sha256/ {print $NF}' | tr -d k)
-ceiling_mbps=$(echo "scale=0; $ceiling * 1000 / 1000000" | bc -l)
-baseline=$(seconds sh -c "find '$work/storage' -name data -print0 | xargs -0 sha256sum")
-ours=$(seconds "$zbundle" verify-digests "$work/storage")
-rss=$(/usr/bin/time -f %M "$zbundle" verify-digests "$work/storage" 2>&1 >/dev/null | tail -1)
+sha_ceiling=$(openssl speed -evp sha256 -multi "$cores" -seconds 2 -bytes 1048576 2>/dev/null | awk '/^sha256/ {print $NF}' | tr -d k)
+sha_ceiling=$(echo "scale=0; $sha_ceiling * 1000 / 1000000" | bc -l)
+zstd_ceiling=$(zstd -b1 -q "$blobs"/*/*/data 2>&1 | grep -o '[0-9.]* MB/s' | head -1 | cut -d' ' -f1)
 
-printf '\nverify-digests, %d blobs, %d MiB, page cache, %d cores (%s)\n' "$files" $((bytes >> 20)) "$cores" "$(uname -m)"
-printf '  openssl speed -evp sha256 -multi %d   %6s MB/s  (ceiling)\n' "$cores" "$ceiling_mbps"
-printf '  sha256sum over the files               %6s MB/s  (baseline)\n' "$(mbps "$baseline")"
-printf '  zbundle verify-digests                 %6s MB/s  %.2fx baseline, %d%% of ceiling, peak RSS %d MiB\n' \
-  "$(mbps "$ours")" "$(echo "$baseline / $ours" | bc -l)" "$(echo "scale=0; 100 * $(mbps "$ours") / $ceiling_mbps" | bc -l)" $((rss / 1024))
+cold
+digest_base=$(seconds sh -c "cd '$tree' && find . -name data -print0 | xargs -0 sha256sum")
+digest_ours=$(seconds "$zbundle" verify-digests "$tree")
+digest_rss=$(rss_mib "$zbundle" verify-digests "$tree")
+
+cold
+create_base=$(seconds sh -c "cd '$tree' && find . -name data -print0 | xargs -0 sha256sum >'$work/s' \
+  && tar -cf - . | zstd -3 -T0 -q >'$work/base.tar.zst' && openssl pkeyutl -sign -inkey '$work/key.key' -rawin -in '$work/s' -out '$work/s.sig'")
+rm -f "$work/base.tar.zst"
+cold
+create_ours=$(seconds "$zbundle" create "$tree" --sign-key "$work/key.key" -o "$work/b.zb")
+rm -f "$work/b.zb"
+create_rss=$(rss_mib "$zbundle" create "$tree" --sign-key "$work/key.key" -o "$work/b.zb")
+
+(cd "$tree" && tar -cf - . | zstd -3 -T0 -q >"$work/base.tar.zst")
+mkdir "$work/x"
+verify_base=$(seconds sh -c "zstd -dc '$work/base.tar.zst' | tar -xf - -C '$work/x' && cd '$work/x' && sha256sum -c --quiet '$work/sums'")
+rm -rf "$work/x" "$work/base.tar.zst"
+verify_ours=$(seconds "$zbundle" verify "$work/b.zb" --pubkey "$work/key.pub")
+verify_rss=$(rss_mib "$zbundle" verify "$work/b.zb" --pubkey "$work/key.pub")
+
+printf '\n%d blobs, %d MiB, page cache, %d cores (%s, %s)\n' "$files" $((bytes >> 20)) "$cores" "$(uname -m)" "$(. /etc/os-release && echo "$PRETTY_NAME")"
+printf '  ceilings: openssl speed sha256 -multi %d %s MB/s, zstd -b1 %s MB/s\n' "$cores" "$sha_ceiling" "$zstd_ceiling"
+row() { # NAME BASELINE OURS RSS
+  printf '  %-15s %6s MB/s  baseline %5s MB/s  %5sx  %3d%% of sha256 ceiling  peak RSS %s MiB\n' \
+    "$1" "$(mbps "$3")" "$(mbps "$2")" "$(ratio "$2" "$3")" "$(echo "scale=0; 100 * $(mbps "$3") / $sha_ceiling" | bc -l)" "$4"
+}
+row verify-digests "$digest_base" "$digest_ours" "$digest_rss"
+row create "$create_base" "$create_ours" "$create_rss"
+row verify "$verify_base" "$verify_ours" "$verify_rss"

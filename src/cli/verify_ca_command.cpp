@@ -4,8 +4,8 @@
 #include "core/pki/ca_bundle.hpp"
 #include "core/pki/chain_verifier.hpp"
 #include "core/pki/tls_probe.hpp"
-#include "core/util/host_name.hpp"
 #include "core/util/error.hpp"
+#include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <nlohmann/json.hpp>

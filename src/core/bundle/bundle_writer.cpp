@@ -12,11 +12,11 @@
 #include "core/pki/ca_bundle.hpp"
 #include "core/pki/certificate_file.hpp"
 #include "core/pki/chain_verifier.hpp"
-#include "core/pki/tls_probe.hpp"
-#include "core/util/host_name.hpp"
 #include "core/pki/openssl_error.hpp"
+#include "core/pki/tls_probe.hpp"
 #include "core/util/error.hpp"
 #include "core/util/hex.hpp"
+#include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/work_pool.hpp"
 
@@ -170,14 +170,18 @@ std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
 std::vector<CaCertificate> checked_ca_certificates(const CreateOptions& options,
                                                    std::vector<std::string>& warnings) {
   const std::vector<util::Certificate> bundle = pki::load_certificates(options.ca);
-  warnings = pki::require_usable_ca_bundle(bundle, options.ca.string(), options.created, k_ca_warning_days);
+  warnings = pki::require_usable_ca_bundle(
+      bundle, options.ca.string(), options.created, k_ca_warning_days);
   if (options.probe) {
     if (!options.mirror) {
-      throw Error(ErrorKind::usage, "--probe needs --mirror HOST[:PORT]: the registry to connect to");
+      throw Error(ErrorKind::usage,
+                  "--probe needs --mirror HOST[:PORT]: the registry to connect to");
     }
     const std::string registry = options.mirror->registry();
-    const pki::ProbeTarget target = pki::parse_probe_target(
-        registry.find(':') == std::string::npos || registry.ends_with("]") ? str_cat(registry, ":443") : registry);
+    const pki::ProbeTarget target =
+        pki::parse_probe_target(registry.find(':') == std::string::npos || registry.ends_with("]")
+                                    ? str_cat(registry, ":443")
+                                    : registry);
     const std::vector<util::Certificate> chain = pki::fetch_server_chain(target);
     pki::VerifyOptions verify;
     (util::is_ip_literal(target.host) ? verify.ip_address : verify.dns_name) = target.host;
@@ -190,8 +194,13 @@ std::vector<CaCertificate> checked_ca_certificates(const CreateOptions& options,
     const pki::ChainVerification result =
         pki::verify_server_chain(bundle, intermediates, chain.front().get(), {}, verify);
     if (!result.is_trusted) {
-      throw Error(ErrorKind::check, str_cat("--probe ", registry, ": the registry's chain is not trusted by ",
-                                            options.ca.string(), ": ", result.reason));
+      throw Error(ErrorKind::check,
+                  str_cat("--probe ",
+                          registry,
+                          ": the registry's chain is not trusted by ",
+                          options.ca.string(),
+                          ": ",
+                          result.reason));
     }
   }
   std::vector<CaCertificate> certificates;

@@ -24,8 +24,8 @@ struct CreateOptions {
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path output;
   std::optional<ics::MirrorName> mirror;
-  std::filesystem::path ca; // the mirror registry's CA bundle, checked and carried
-  bool probe = false;       // also verify the live registry at `mirror` against `ca`
+  std::filesystem::path ca;     // the mirror registry's CA bundle, checked and carried
+  bool probe = false;           // also verify the live registry at `mirror` against `ca`
   std::string signer_chain_pem; // ZBUNDLE/signer.pem, when signing with a certificate
   // Earlier bundles the bastion already has, signed with the same key: blobs they carried
   // are left out, and their ids recorded.
@@ -50,6 +50,5 @@ struct CreateResult {
 // first ones named) or a blob does not match its name while packing; Error{input} for unusable
 // inputs; Error{io} when writing fails. In every case nothing is left at `output`.
 [[nodiscard]] CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& key);
-
 
 } // namespace zbundle::bundle

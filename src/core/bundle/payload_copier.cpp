@@ -3,8 +3,10 @@
 #include "core/ocmirror/tree_walker.hpp"
 #include "core/util/error.hpp"
 #include "core/util/file_reader.hpp"
-#include "core/util/sha256.hpp"
+#include "core/util/hash_pipeline.hpp"
 #include "core/util/str_cat.hpp"
+
+#include <zstd.h>
 
 #include <algorithm>
 #include <array>
@@ -19,6 +21,20 @@ constexpr std::size_t k_chunk_size = std::size_t{1} << 20;
 // are stored nearly raw at a fraction of the CPU that level 3 would spend finding nothing.
 constexpr int k_incompressible_level = -5;
 
+// True when a trial compression of the entry's first bytes gains almost nothing: layers that are
+// compressed already (the usual case), or otherwise random.
+bool is_incompressible(std::span<const char> head) {
+  constexpr std::size_t k_sample_size = std::size_t{64} * 1024;
+  constexpr double k_useful_ratio = 0.95;
+  if (head.size() < k_sample_size) {
+    return false; // small entries: compressing them is cheap whatever they hold
+  }
+  thread_local std::vector<char> output(ZSTD_compressBound(k_sample_size));
+  const std::size_t size = ZSTD_compress(output.data(), output.size(), head.data(), k_sample_size, 1);
+  return ZSTD_isError(size) == 0
+         && static_cast<double>(size) > k_useful_ratio * static_cast<double>(k_sample_size);
+}
+
 bool is_compressed(std::span<const char> head) {
   const auto starts_with = [&](std::string_view magic) {
     return head.size() >= magic.size() && std::equal(magic.begin(), magic.end(), head.begin());
@@ -31,19 +47,23 @@ bool is_compressed(std::span<const char> head) {
 
 using ReadSome = std::function<std::size_t(std::span<char>)>;
 
+// Reads each entry once into the hash pipeline's buffers: the second core hashes a buffer
+// while this thread compresses and writes it. Digests are compared as they arrive and all of
+// them before the payload ends, so a mismatch still aborts the bundle.
 class Copier {
 public:
   Copier(TarFrameWriter& tar, int level, const ByteProgress& progress)
-      : m_tar(tar), m_level(level), m_progress(progress), m_buffer(k_chunk_size) {}
+      : m_tar(tar), m_level(level), m_progress(progress) {}
 
   FramePosition
   copy(const PlannedEntry& planned, const std::string& subject, const ReadSome& read) {
     const Entry& entry = planned.entry;
-    std::size_t got = read(m_buffer);
+    std::span<char> buffer = m_hashes.next_buffer();
+    std::size_t got = read(buffer);
+    const std::span<const char> head(buffer.data(), got);
     const int level =
-        is_compressed(std::span(m_buffer.data(), got)) ? k_incompressible_level : m_level;
+        is_compressed(head) || is_incompressible(head) ? k_incompressible_level : m_level;
     const FramePosition position = m_tar.begin_member(entry.path, entry.size, level);
-    util::Sha256 hasher;
     std::uint64_t total = 0;
     while (got > 0) {
       total += got;
@@ -52,37 +72,51 @@ public:
             ErrorKind::check,
             str_cat(subject, ": changed while packing: larger than ", entry.size, " bytes"));
       }
-      const auto bytes = std::as_bytes(std::span(m_buffer.data(), got));
-      hasher.update(bytes);
-      m_tar.write(bytes);
+      m_hashes.submit(got);
+      m_tar.write(std::as_bytes(buffer.first(got)));
       if (m_progress) {
         m_progress(got);
       }
-      got = read(m_buffer);
+      buffer = m_hashes.next_buffer();
+      got = read(buffer);
     }
     if (total != entry.size) {
       throw Error(
           ErrorKind::check,
           str_cat(subject, ": changed while packing: ", total, " bytes instead of ", entry.size));
     }
-    const std::string actual = hasher.finish().substr(std::string_view("sha256:").size());
-    if (actual != entry.sha256) {
-      throw Error(ErrorKind::check,
-                  str_cat(subject,
-                          ": digest mismatch: expected sha256:",
-                          entry.sha256,
-                          ", got sha256:",
-                          actual));
-    }
+    m_hashes.end_stream(m_pending.size());
+    m_pending.push_back({subject, entry.sha256});
     m_tar.end_member();
+    compare(m_hashes.take_digests());
     return position;
   }
 
+  void finish() { compare(m_hashes.finish()); }
+
 private:
+  struct Pending {
+    std::string subject;
+    std::string expected; // hex
+  };
+
+  void compare(const std::vector<std::pair<std::uint64_t, std::string>>& digests) const {
+    for (const auto& [id, digest] : digests) {
+      const Pending& pending = m_pending[id];
+      const std::string actual = digest.substr(std::string_view("sha256:").size());
+      if (actual != pending.expected) {
+        throw Error(ErrorKind::check,
+                    str_cat(pending.subject, ": digest mismatch: expected sha256:",
+                            pending.expected, ", got sha256:", actual));
+      }
+    }
+  }
+
   TarFrameWriter& m_tar;
   int m_level;
   const ByteProgress& m_progress;
-  std::vector<char> m_buffer;
+  std::vector<Pending> m_pending;
+  util::HashPipeline m_hashes; // last: its thread stops before the rest goes away
 };
 
 } // namespace
@@ -128,6 +162,7 @@ std::vector<FramePosition> copy_payload(TarFrameWriter& tar,
                           ": missing, or out of order, on the second read"));
     }
   }
+  copier.finish();
   return positions;
 }
 

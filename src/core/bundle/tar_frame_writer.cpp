@@ -15,7 +15,7 @@ using util::str_cat;
 
 // Members this large are compressed by zstd's worker threads; smaller ones are not worth it.
 constexpr std::uint64_t k_threaded_member_size = std::uint64_t{4} << 20;
-constexpr int k_max_window_log = 24;           // rule R10: readers refuse larger windows
+constexpr int k_job_size = 4 << 20;
 constexpr std::uint64_t k_tar_overhead = 4096; // headers and padding, generously
 
 void check_zstd(std::size_t result, std::string_view what) {
@@ -27,10 +27,20 @@ void check_zstd(std::size_t result, std::string_view what) {
 } // namespace
 
 TarFrameWriter::TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned threads)
-    : m_out(out), m_mtime(mtime), m_threads(threads), m_compressor(ZSTD_createCCtx()),
-      m_writer(archive_write_new()), m_entry(archive_entry_new()), m_output(ZSTD_CStreamOutSize()) {
-  if (!m_compressor || !m_writer || !m_entry) {
+    : m_out(out), m_mtime(mtime), m_compressor(ZSTD_createCCtx()),
+      m_threaded_compressor(ZSTD_createCCtx()), m_writer(archive_write_new()),
+      m_entry(archive_entry_new()), m_output(ZSTD_CStreamOutSize()) {
+  if (!m_compressor || !m_threaded_compressor || !m_writer || !m_entry) {
     throw Error(ErrorKind::io, "bundle: out of memory");
+  }
+  // Two contexts, so the worker threads are made once: switching one context between
+  // threaded and not would tear its threads down and start them again for every member.
+  check_zstd(ZSTD_CCtx_setParameter(m_threaded_compressor.get(), ZSTD_c_nbWorkers,
+                                    static_cast<int>(threads)),
+             "threads");
+  if (threads > 0) { // small jobs keep memory bounded: a job buffers its input and its output
+    check_zstd(ZSTD_CCtx_setParameter(m_threaded_compressor.get(), ZSTD_c_jobSize, k_job_size),
+               "job size");
   }
   // Unblocked: libarchive hands every byte over at once, so frames end exactly at members.
   if (archive_write_set_format_pax_restricted(m_writer.get()) != ARCHIVE_OK
@@ -63,18 +73,12 @@ TarFrameWriter::on_write(archive* writer, void* self, const void* buffer, size_t
 }
 
 FramePosition TarFrameWriter::begin_frame(std::uint64_t size, int level) {
-  check_zstd(ZSTD_CCtx_reset(m_compressor.get(), ZSTD_reset_session_only), "reset");
-  const int threads = size >= k_threaded_member_size ? static_cast<int>(m_threads) : 0;
-  check_zstd(ZSTD_CCtx_setParameter(m_compressor.get(), ZSTD_c_compressionLevel, level), "level");
-  check_zstd(ZSTD_CCtx_setParameter(m_compressor.get(), ZSTD_c_nbWorkers, threads), "threads");
-  check_zstd(ZSTD_CCtx_setParameter(m_compressor.get(), ZSTD_c_checksumFlag, 1), "checksum");
-  // Level defaults stay below this; the cap keeps every frame readable under rule R10.
+  m_current = size >= k_threaded_member_size ? m_threaded_compressor.get() : m_compressor.get();
+  check_zstd(ZSTD_CCtx_reset(m_current, ZSTD_reset_session_only), "reset");
+  check_zstd(ZSTD_CCtx_setParameter(m_current, ZSTD_c_compressionLevel, level), "level");
+  check_zstd(ZSTD_CCtx_setParameter(m_current, ZSTD_c_checksumFlag, 1), "checksum");
+  // No window is set: levels up to 19 choose at most 2^23, under rule R10's 2^24 cap.
   const std::size_t bounded = ZSTD_compressBound(static_cast<std::size_t>(size + k_tar_overhead));
-  int window_log = 10;
-  while (window_log < k_max_window_log && (std::uint64_t{1} << window_log) < size) {
-    ++window_log;
-  }
-  check_zstd(ZSTD_CCtx_setParameter(m_compressor.get(), ZSTD_c_windowLog, window_log), "window");
   m_in_frame = true;
   return m_out.start_frame(bounded);
 }
@@ -142,7 +146,7 @@ void TarFrameWriter::compress(std::span<const std::byte> bytes, ZSTD_EndDirectiv
   while (true) {
     ZSTD_outBuffer output{m_output.data(), m_output.size(), 0};
     const std::size_t remaining =
-        ZSTD_compressStream2(m_compressor.get(), &output, &input, directive);
+        ZSTD_compressStream2(m_current, &output, &input, directive);
     check_zstd(remaining, "compress");
     m_out.write(std::span(m_output.data(), output.pos));
     const bool is_done = directive == ZSTD_e_end ? remaining == 0 : input.pos == input.size;

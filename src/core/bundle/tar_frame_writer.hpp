@@ -41,8 +41,9 @@ private:
 
   VolumeWriter& m_out;
   std::int64_t m_mtime;
-  unsigned m_threads;
   util::ZstdCompressor m_compressor;
+  util::ZstdCompressor m_threaded_compressor;
+  ZSTD_CCtx* m_current = nullptr; // one of the two, for the frame being written
   util::ArchiveWriter m_writer;
   util::ArchiveEntry m_entry;
   std::vector<std::byte> m_output;

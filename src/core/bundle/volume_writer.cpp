@@ -18,6 +18,13 @@ fs::path volume_path(const fs::path& target, std::uint32_t volume) {
 VolumeWriter::VolumeWriter(fs::path target)
     : m_target(std::move(target)), m_file(std::make_unique<util::AtomicFile>(m_target, 0644)) {}
 
+void VolumeWriter::write_now(std::span<const std::byte> bytes) {
+  m_file->write(bytes);
+  if (m_hasher) {
+    m_hasher->update(bytes);
+  }
+}
+
 VolumeWriter::VolumeWriter(fs::path target, std::uint32_t first_volume, std::uint64_t volume_size)
     : m_target(std::move(target)), m_volume_size(volume_size), m_volume_number(first_volume) {
   open_volume();
@@ -30,6 +37,7 @@ void VolumeWriter::open_volume() {
 }
 
 void VolumeWriter::close_volume() {
+  m_writer.flush(); // the file and the hasher change hands only between flushes
   m_volumes.push_back({volume_path(m_target, m_volume_number).filename().string(),
                        m_offset,
                        m_hasher->finish().substr(std::string_view("sha256:").size())});
@@ -46,14 +54,12 @@ FramePosition VolumeWriter::start_frame(std::uint64_t frame_bound) {
 }
 
 void VolumeWriter::write(std::span<const std::byte> bytes) {
-  m_file->write(bytes);
-  if (m_hasher) {
-    m_hasher->update(bytes);
-  }
+  m_writer.write(bytes);
   m_offset += bytes.size();
 }
 
 std::vector<Volume> VolumeWriter::finish() {
+  m_writer.flush();
   if (m_volume_size > 0 && m_file) {
     close_volume();
   }
@@ -61,6 +67,7 @@ std::vector<Volume> VolumeWriter::finish() {
 }
 
 void VolumeWriter::commit() {
+  m_writer.flush();
   for (const std::unique_ptr<util::AtomicFile>& file : m_closed) {
     file->commit();
   }

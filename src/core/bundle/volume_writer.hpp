@@ -6,6 +6,7 @@
 
 #include "core/bundle/manifest.hpp"
 #include "core/util/atomic_file.hpp"
+#include "core/util/background_writer.hpp"
 #include "core/util/sha256.hpp"
 
 #include <cstddef>
@@ -43,6 +44,7 @@ public:
 private:
   void open_volume();
   void close_volume();
+  void write_now(std::span<const std::byte> bytes); // on the writer thread
 
   std::filesystem::path m_target;
   std::uint64_t m_volume_size = 0; // 0: a single file
@@ -52,6 +54,8 @@ private:
   std::unique_ptr<util::AtomicFile> m_file;
   std::vector<std::unique_ptr<util::AtomicFile>> m_closed;
   std::vector<Volume> m_volumes;
+  // last: its thread writes into m_file and m_hasher, and stops before they go away
+  util::BackgroundWriter m_writer{[this](std::span<const std::byte> bytes) { write_now(bytes); }};
 };
 
 // "B.001" for `target` B and volume 1.

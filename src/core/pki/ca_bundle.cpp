@@ -38,8 +38,8 @@ std::vector<std::string> require_usable_ca_bundle(const std::vector<util::Certif
   std::size_t number = 0;
   for (const BundleEntry& entry : check_ca_bundle(bundle, at, min_days)) {
     ++number;
-    const std::string named =
-        util::str_cat(subject, ": certificate ", number, " (", entry.info.subject, "): ", entry.problem);
+    const std::string named = util::str_cat(
+        subject, ": certificate ", number, " (", entry.info.subject, "): ", entry.problem);
     if (entry.is_expiring) {
       warnings.push_back(named);
     } else if (!entry.problem.empty()) {
