@@ -7,6 +7,7 @@
 #include "core/pki/signing_key.hpp"
 #include "core/util/error.hpp"
 #include "core/util/handles.hpp"
+#include "core/util/hash_pipeline.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -259,9 +260,23 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
     position_of.emplace(manifest.entries[i].path, i);
   }
   std::vector<std::optional<FramePosition>> frames(manifest.entries.size());
-  std::vector<char> buffer(k_chunk_size);
   PayloadTotals totals;
   std::size_t expected_next = 0;
+  // Entries are hashed on a second core while this one decompresses and parses the next.
+  util::HashPipeline hashes(4, k_chunk_size);
+  const auto report_digests = [&](const std::vector<std::pair<std::uint64_t, std::string>>& digests) {
+    bool is_verified = true;
+    for (const auto& [position, digest] : digests) {
+      const Entry& entry = manifest.entries[position];
+      const std::string actual = digest.substr(std::string_view("sha256:").size());
+      if (actual != entry.sha256) {
+        is_verified = false;
+        on_problem(str_cat(entry.path, ": digest mismatch: expected sha256:", entry.sha256,
+                           ", got sha256:", actual));
+      }
+    }
+    return is_verified;
+  };
   try {
     std::optional<Member> member = state.next_member();
     if (member && member->path == k_signer_member && state.head_members == 2) {
@@ -306,29 +321,24 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
       if (sink != nullptr) {
         sink->begin(entry);
       }
-      util::Sha256 hasher;
-      for (std::size_t got = state.read_data(buffer); got > 0; got = state.read_data(buffer)) {
-        const auto bytes = std::as_bytes(std::span(buffer.data(), got));
-        hasher.update(bytes);
+      for (std::span<char> chunk = hashes.next_buffer();; chunk = hashes.next_buffer()) {
+        const std::size_t got = state.read_data(chunk);
+        if (got == 0) {
+          break;
+        }
+        hashes.submit(got);
         if (sink != nullptr) {
-          sink->write(bytes);
+          sink->write(std::as_bytes(chunk.first(got)));
         }
       }
-      const std::string actual = hasher.finish().substr(std::string_view("sha256:").size());
-      const bool is_verified = actual == entry.sha256;
-      if (!is_verified) {
-        on_problem(str_cat(entry.path,
-                           ": digest mismatch: expected sha256:",
-                           entry.sha256,
-                           ", got sha256:",
-                           actual));
-      }
-      if (sink != nullptr) {
-        sink->end(entry, is_verified);
+      hashes.end_stream(position);
+      if (sink != nullptr) { // the sink must know now whether what it got is right
+        sink->end(entry, report_digests(hashes.finish()));
       }
       totals.entries += 1;
       totals.bytes += entry.size;
     }
+    (void)report_digests(hashes.finish());
     for (std::size_t i = 0; i < frames.size(); ++i) {
       if (!frames[i]) {
         on_problem(str_cat(manifest.entries[i].path, ": missing from the bundle"));
@@ -343,6 +353,7 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
     if (error.kind() != ErrorKind::check) {
       throw;
     }
+    (void)report_digests(hashes.finish());
     on_problem(error.what()); // the stream is unreadable from here on
   }
   return totals;

@@ -30,7 +30,8 @@ bool is_incompressible(std::span<const char> head) {
     return false; // small entries: compressing them is cheap whatever they hold
   }
   thread_local std::vector<char> output(ZSTD_compressBound(k_sample_size));
-  const std::size_t size = ZSTD_compress(output.data(), output.size(), head.data(), k_sample_size, 1);
+  const std::size_t size =
+      ZSTD_compress(output.data(), output.size(), head.data(), k_sample_size, 1);
   return ZSTD_isError(size) == 0
          && static_cast<double>(size) > k_useful_ratio * static_cast<double>(k_sample_size);
 }
@@ -106,8 +107,11 @@ private:
       const std::string actual = digest.substr(std::string_view("sha256:").size());
       if (actual != pending.expected) {
         throw Error(ErrorKind::check,
-                    str_cat(pending.subject, ": digest mismatch: expected sha256:",
-                            pending.expected, ", got sha256:", actual));
+                    str_cat(pending.subject,
+                            ": digest mismatch: expected sha256:",
+                            pending.expected,
+                            ", got sha256:",
+                            actual));
       }
     }
   }

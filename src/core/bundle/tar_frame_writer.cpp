@@ -35,8 +35,8 @@ TarFrameWriter::TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned t
   }
   // Two contexts, so the worker threads are made once: switching one context between
   // threaded and not would tear its threads down and start them again for every member.
-  check_zstd(ZSTD_CCtx_setParameter(m_threaded_compressor.get(), ZSTD_c_nbWorkers,
-                                    static_cast<int>(threads)),
+  check_zstd(ZSTD_CCtx_setParameter(
+                 m_threaded_compressor.get(), ZSTD_c_nbWorkers, static_cast<int>(threads)),
              "threads");
   if (threads > 0) { // small jobs keep memory bounded: a job buffers its input and its output
     check_zstd(ZSTD_CCtx_setParameter(m_threaded_compressor.get(), ZSTD_c_jobSize, k_job_size),
@@ -145,8 +145,7 @@ void TarFrameWriter::compress(std::span<const std::byte> bytes, ZSTD_EndDirectiv
   ZSTD_inBuffer input{bytes.data(), bytes.size(), 0};
   while (true) {
     ZSTD_outBuffer output{m_output.data(), m_output.size(), 0};
-    const std::size_t remaining =
-        ZSTD_compressStream2(m_current, &output, &input, directive);
+    const std::size_t remaining = ZSTD_compressStream2(m_current, &output, &input, directive);
     check_zstd(remaining, "compress");
     m_out.write(std::span(m_output.data(), output.pos));
     const bool is_done = directive == ZSTD_e_end ? remaining == 0 : input.pos == input.size;

@@ -5,7 +5,9 @@
 
 namespace zbundle::util {
 
-BackgroundWriter::BackgroundWriter(Sink sink, std::size_t buffer_size, std::size_t buffers_in_flight)
+BackgroundWriter::BackgroundWriter(Sink sink,
+                                   std::size_t buffer_size,
+                                   std::size_t buffers_in_flight)
     : m_sink(std::move(sink)), m_buffer_size(buffer_size), m_max_in_flight(buffers_in_flight),
       m_thread([this] { run(); }) {
   m_current.reserve(m_buffer_size);
@@ -30,7 +32,8 @@ void BackgroundWriter::write(std::span<const std::byte> bytes) {
   while (!bytes.empty()) {
     const std::size_t room = m_buffer_size - m_current.size();
     const std::size_t taken = std::min(room, bytes.size());
-    m_current.insert(m_current.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(taken));
+    m_current.insert(
+        m_current.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(taken));
     bytes = bytes.subspan(taken);
     if (m_current.size() == m_buffer_size) {
       hand_over();

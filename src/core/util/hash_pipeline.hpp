@@ -21,7 +21,8 @@ namespace zbundle::util {
 
 class HashPipeline {
 public:
-  explicit HashPipeline(std::size_t buffer_count = 4, std::size_t buffer_size = std::size_t{1} << 20);
+  explicit HashPipeline(std::size_t buffer_count = 4,
+                        std::size_t buffer_size = std::size_t{1} << 20);
   HashPipeline(const HashPipeline&) = delete;
   HashPipeline& operator=(const HashPipeline&) = delete;
   ~HashPipeline();
