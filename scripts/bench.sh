@@ -54,6 +54,10 @@ cores=$(nproc)
 sha_ceiling=$(openssl speed -evp sha256 -multi "$cores" -seconds 2 -bytes 1048576 2>/dev/null | awk '/^sha256/ {print $NF}' | tr -d k)
 sha_ceiling=$(echo "scale=0; $sha_ceiling * 1000 / 1000000" | bc -l)
 zstd_ceiling=$(zstd -b1 -q "$blobs"/*/*/data 2>&1 | grep -o '[0-9.]* MB/s' | head -1 | cut -d' ' -f1)
+# create writes as much as it reads: what the file system takes is its ceiling too
+sync
+write_ceiling=$(mbps "$(seconds dd if=/dev/zero of="$work/dd" bs=1M count=$((bytes >> 20)))")
+rm -f "$work/dd"
 
 cold
 digest_base=$(seconds sh -c "cd '$tree' && find . -name data -print0 | xargs -0 sha256sum")
@@ -77,7 +81,8 @@ verify_ours=$(seconds "$zbundle" verify "$work/b.zb" --pubkey "$work/key.pub")
 verify_rss=$(rss_mib "$zbundle" verify "$work/b.zb" --pubkey "$work/key.pub")
 
 printf '\n%d blobs, %d MiB, page cache, %d cores (%s, %s)\n' "$files" $((bytes >> 20)) "$cores" "$(uname -m)" "$(. /etc/os-release && echo "$PRETTY_NAME")"
-printf '  ceilings: openssl speed sha256 -multi %d %s MB/s, zstd -b1 %s MB/s\n' "$cores" "$sha_ceiling" "$zstd_ceiling"
+printf '  ceilings: openssl speed sha256 -multi %d %s MB/s, zstd -b1 %s MB/s, dd to %s %s MB/s\n' \
+  "$cores" "$sha_ceiling" "$zstd_ceiling" "$(df --output=target "$work" | tail -1)" "$write_ceiling"
 row() { # NAME BASELINE OURS RSS
   printf '  %-15s %6s MB/s  baseline %5s MB/s  %5sx  %3d%% of sha256 ceiling  peak RSS %s MiB\n' \
     "$1" "$(mbps "$3")" "$(mbps "$2")" "$(ratio "$2" "$3")" "$(echo "scale=0; 100 * $(mbps "$3") / $sha_ceiling" | bc -l)" "$4"

@@ -264,24 +264,27 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
   std::size_t expected_next = 0;
   // Entries are hashed on a second core while this one decompresses and parses the next.
   util::HashPipeline hashes(4, k_chunk_size);
-  const auto report_digests = [&](const std::vector<std::pair<std::uint64_t, std::string>>& digests) {
-    bool is_verified = true;
-    for (const auto& [position, digest] : digests) {
-      const Entry& entry = manifest.entries[position];
-      const std::string actual = digest.substr(std::string_view("sha256:").size());
-      if (actual != entry.sha256) {
-        is_verified = false;
-        on_problem(str_cat(entry.path, ": digest mismatch: expected sha256:", entry.sha256,
-                           ", got sha256:", actual));
-      }
-    }
-    return is_verified;
-  };
+  const auto report_digests =
+      [&](const std::vector<std::pair<std::uint64_t, std::string>>& digests) {
+        bool is_verified = true;
+        for (const auto& [position, digest] : digests) {
+          const Entry& entry = manifest.entries[position];
+          const std::string actual = digest.substr(std::string_view("sha256:").size());
+          if (actual != entry.sha256) {
+            is_verified = false;
+            on_problem(str_cat(entry.path,
+                               ": digest mismatch: expected sha256:",
+                               entry.sha256,
+                               ", got sha256:",
+                               actual));
+          }
+        }
+        return is_verified;
+      };
   try {
     std::optional<Member> member = state.next_member();
     if (member && member->path == k_signer_member && state.head_members == 2) {
-      on_problem(
-          str_cat(k_signer_member, ": a signer chain the trust given does not use: ignored"));
+      // A chain for --trust-ca readers; a pinned key does not need it (rule R1 allows it here).
       state.head_members = 3;
       member = state.next_member();
     }
