@@ -87,6 +87,14 @@ expect 1 '^zbundle: error: pki/no-ca.pem: certificate 1 .*: not a CA' -- zb crea
 expect 0 'warning: pki/short-root.pem: certificate 1 .*expires in' -- zb create "$SAMPLE/v2" --sign-key ed.key --ca pki/short-root.pem -o short.zb
 expect 2 'probe needs --mirror' -- zb create "$SAMPLE/v2" --sign-key ed.key --ca pki/root.pem --probe -o never.zb
 
+# UTF-8 names travel as they are, whatever the locale (the static s390x build has none)
+mkdir utf8 && cp -r "$SAMPLE/v2/working-dir" utf8/working-dir
+echo log >"utf8/working-dir/logs/$(printf 'r\xc3\xa9sum\xc3\xa9-\xe6\x97\xa5\xe6\x9c\xac').log"
+LC_ALL=C expect 0 '' -- zb create utf8 --sign-key ed.key --mirror m.example -o utf8.zb
+LC_ALL=C expect 0 '' -- zbx verify utf8.zb --pubkey ed.pub
+LC_ALL=C expect 0 '' -- zbx list utf8.zb --pubkey ed.pub
+contains "oc-mirror/working-dir/logs/$(printf 'r\xc3\xa9sum\xc3\xa9-\xe6\x97\xa5\xe6\x9c\xac').log" "$work/out"
+
 # --base: a differential bundle leaves out what an earlier one carried, and names it
 expect 0 '' -- zb create "$SAMPLE/v2" --sign-key ed.key -o diff.zb --base b.zb
 expect 0 '' -- zb verify diff.zb --pubkey ed.pub

@@ -101,7 +101,11 @@ struct BundleReader::State {
       fail_archive();
     }
     Member member;
-    const char* name = archive_entry_pathname(entry);
+    // UTF-8 as the pax header holds it: no locale conversion, which a static binary lacks
+    const char* name = archive_entry_pathname_utf8(entry);
+    if (name == nullptr) {
+      name = archive_entry_pathname(entry);
+    }
     member.path = name == nullptr ? "" : name;
     member.size = archive_entry_size_is_set(entry) != 0
                       ? static_cast<std::uint64_t>(archive_entry_size(entry))

@@ -2,6 +2,8 @@
 
 #include "core/util/str_cat.hpp"
 
+#include <array>
+
 namespace zbundle::bundle {
 namespace {
 
@@ -9,6 +11,48 @@ constexpr std::size_t k_max_path_bytes = 4096;
 constexpr std::size_t k_max_component_bytes = 255;
 constexpr unsigned char k_first_printable = 0x20;
 constexpr unsigned char k_delete = 0x7f;
+
+// Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    unsigned int code = 0;
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((lead & 0xE0U) == 0xC0) {
+      length = 2;
+      code = lead & 0x1FU;
+    } else if ((lead & 0xF0U) == 0xE0) {
+      length = 3;
+      code = lead & 0x0FU;
+    } else if ((lead & 0xF8U) == 0xF0) {
+      length = 4;
+      code = lead & 0x07U;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) {
+      return false;
+    }
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0U) != 0x80) {
+        return false;
+      }
+      code = (code << 6U) | (next & 0x3FU);
+    }
+    constexpr std::array<unsigned int, 5> k_smallest{0, 0, 0x80, 0x800, 0x10000};
+    if (code < k_smallest[length] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
 
 } // namespace
 
@@ -25,6 +69,9 @@ std::string payload_path_problem(std::string_view path) {
     if (byte < k_first_printable || byte == k_delete || c == '\\') {
       return "holds a control character or a backslash";
     }
+  }
+  if (!is_utf8(path)) {
+    return "is not valid UTF-8";
   }
   std::size_t start = 0;
   while (start <= path.size()) {

@@ -28,9 +28,9 @@ void check_zstd(std::size_t result, std::string_view what) {
 
 TarFrameWriter::TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned threads)
     : m_out(out), m_mtime(mtime), m_compressor(ZSTD_createCCtx()),
-      m_threaded_compressor(ZSTD_createCCtx()), m_writer(archive_write_new()),
-      m_entry(archive_entry_new()), m_output(ZSTD_CStreamOutSize()) {
-  if (!m_compressor || !m_threaded_compressor || !m_writer || !m_entry) {
+      m_threaded_compressor(ZSTD_createCCtx()), m_entry(archive_entry_new()),
+      m_output(ZSTD_CStreamOutSize()) {
+  if (!m_compressor || !m_threaded_compressor || !m_entry) {
     throw Error(ErrorKind::io, "bundle: out of memory");
   }
   // Two contexts, so the worker threads are made once: switching one context between
@@ -42,17 +42,25 @@ TarFrameWriter::TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned t
     check_zstd(ZSTD_CCtx_setParameter(m_threaded_compressor.get(), ZSTD_c_jobSize, k_job_size),
                "job size");
   }
-  // Unblocked: libarchive hands every byte over at once, so frames end exactly at members.
-  if (archive_write_set_format_pax_restricted(m_writer.get()) != ARCHIVE_OK
-      || archive_write_add_filter_none(m_writer.get()) != ARCHIVE_OK
-      || archive_write_set_bytes_per_block(m_writer.get(), 0) != ARCHIVE_OK
-      || archive_write_set_bytes_in_last_block(m_writer.get(), 1) != ARCHIVE_OK
+  open_writer(m_writer, Charset::locale);
+}
+
+// Unblocked: libarchive hands every byte over at once, so frames end exactly at members.
+void TarFrameWriter::open_writer(util::ArchiveWriter& writer, Charset charset) {
+  writer.reset(archive_write_new());
+  if (!writer || archive_write_set_format_pax_restricted(writer.get()) != ARCHIVE_OK
+      || (charset == Charset::binary
+          && archive_write_set_format_option(writer.get(), "pax", "hdrcharset", "BINARY")
+                 != ARCHIVE_OK)
+      || archive_write_add_filter_none(writer.get()) != ARCHIVE_OK
+      || archive_write_set_bytes_per_block(writer.get(), 0) != ARCHIVE_OK
+      || archive_write_set_bytes_in_last_block(writer.get(), 1) != ARCHIVE_OK
       || archive_write_open2(
-             m_writer.get(), this, nullptr, &TarFrameWriter::on_write, nullptr, nullptr)
+             writer.get(), this, nullptr, &TarFrameWriter::on_write, nullptr, nullptr)
              != ARCHIVE_OK) {
-    throw Error(
-        ErrorKind::io,
-        str_cat("bundle: cannot start the tar writer: ", archive_error_string(m_writer.get())));
+    throw Error(ErrorKind::io,
+                str_cat("bundle: cannot start the tar writer: ",
+                        writer ? archive_error_string(writer.get()) : "out of memory"));
   }
 }
 
@@ -94,35 +102,52 @@ FramePosition TarFrameWriter::begin_member(std::string_view path, std::uint64_t 
   archive_entry_set_mtime(m_entry.get(), m_mtime, 0);
   archive_entry_set_uid(m_entry.get(), 0);
   archive_entry_set_gid(m_entry.get(), 0);
-  if (archive_write_header(m_writer.get(), m_entry.get()) != ARCHIVE_OK) {
+  // Non-ASCII names (UTF-8, as payload_path_problem demands) go through a second writer
+  // that stores them as they are (pax hdrcharset BINARY): converting them through the locale
+  // fails under C and in a static binary. ASCII names stay plain for every tar.
+  const bool is_ascii = std::all_of(
+      path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (!is_ascii && !m_binary_writer) {
+    open_writer(m_binary_writer, Charset::binary);
+  }
+  m_active = is_ascii ? m_writer.get() : m_binary_writer.get();
+  if (archive_write_header(m_active, m_entry.get()) != ARCHIVE_OK) {
     throw Error(
         ErrorKind::io,
-        str_cat(path, ": cannot write the tar header: ", archive_error_string(m_writer.get())));
+        str_cat(path, ": cannot write the tar header: ", archive_error_string(m_active)));
   }
   return position;
 }
 
 void TarFrameWriter::write(std::span<const std::byte> bytes) {
   while (!bytes.empty()) {
-    const la_ssize_t written = archive_write_data(m_writer.get(), bytes.data(), bytes.size());
+    const la_ssize_t written = archive_write_data(m_active, bytes.data(), bytes.size());
     if (written <= 0) {
       throw Error(ErrorKind::io,
-                  str_cat("bundle: cannot write: ", archive_error_string(m_writer.get())));
+                  str_cat("bundle: cannot write: ", archive_error_string(m_active)));
     }
     bytes = bytes.subspan(static_cast<std::size_t>(written));
   }
 }
 
 void TarFrameWriter::end_member() {
-  if (archive_write_finish_entry(m_writer.get()) != ARCHIVE_OK) {
+  if (archive_write_finish_entry(m_active) != ARCHIVE_OK) {
     throw Error(ErrorKind::io,
-                str_cat("bundle: cannot finish a member: ", archive_error_string(m_writer.get())));
+                str_cat("bundle: cannot finish a member: ", archive_error_string(m_active)));
   }
   compress({}, ZSTD_e_end);
   m_in_frame = false;
 }
 
 void TarFrameWriter::finish(Trailer trailer) {
+  if (m_binary_writer) { // its end-of-archive blocks are swallowed: the stream has one end
+    m_discard = true;
+    if (archive_write_close(m_binary_writer.get()) != ARCHIVE_OK) {
+      throw Error(ErrorKind::io, str_cat("bundle: cannot end the archive: ",
+                                         archive_error_string(m_binary_writer.get())));
+    }
+    m_discard = false;
+  }
   if (trailer == Trailer::write) {
     (void)begin_frame(k_tar_overhead, 1);
   } else {

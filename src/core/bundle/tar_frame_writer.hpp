@@ -36,6 +36,8 @@ public:
 
 private:
   static la_ssize_t on_write(archive* writer, void* self, const void* buffer, size_t length);
+  enum class Charset { locale, binary };
+  void open_writer(util::ArchiveWriter& writer, Charset charset);
   void compress(std::span<const std::byte> bytes, ZSTD_EndDirective directive);
   FramePosition begin_frame(std::uint64_t size, int level);
 
@@ -44,7 +46,9 @@ private:
   util::ZstdCompressor m_compressor;
   util::ZstdCompressor m_threaded_compressor;
   ZSTD_CCtx* m_current = nullptr; // one of the two, for the frame being written
-  util::ArchiveWriter m_writer;
+  util::ArchiveWriter m_writer;        // names in ASCII
+  util::ArchiveWriter m_binary_writer; // other names, stored as their UTF-8 bytes; made on need
+  archive* m_active = nullptr;         // the writer of the member being written
   util::ArchiveEntry m_entry;
   std::vector<std::byte> m_output;
   bool m_in_frame = false;

@@ -199,7 +199,10 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
           str_cat(
               archive_name, ": corrupt or truncated tar: ", archive_error_string(reader.get())));
     }
-    const char* raw_name = archive_entry_pathname(header);
+    const char* raw_name = archive_entry_pathname_utf8(header); // no locale conversion
+    if (raw_name == nullptr) {
+      raw_name = archive_entry_pathname(header);
+    }
     TreeEntry entry;
     entry.path = normalize_entry_path(archive_name, raw_name == nullptr ? "" : raw_name);
     if (entry.path.empty()) {
