@@ -115,6 +115,38 @@ private:
   std::chrono::steady_clock::duration m_last_shown{};
 };
 
+// The options of `create` as the core takes them (everything but the key and the progress).
+bundle::CreateOptions create_options(const po::variables_map& values) {
+  bundle::CreateOptions create;
+  if (values.count("source")) {
+    for (const std::string& source : values["source"].as<std::vector<std::string>>()) {
+      create.inputs.emplace_back(source);
+    }
+  }
+  create.output = values["output"].as<std::string>();
+  if (values.count("mirror")) {
+    create.mirror = ics::parse_mirror_name(values["mirror"].as<std::string>());
+  }
+  if (values.count("ca")) {
+    create.ca = values["ca"].as<std::string>();
+  }
+  if (values.count("base")) {
+    for (const std::string& base : values["base"].as<std::vector<std::string>>()) {
+      create.base_bundles.emplace_back(base);
+    }
+  }
+  if (values.count("arch")) {
+    create.required_architectures = split_commas(values["arch"].as<std::string>());
+  }
+  if (values.count("split")) {
+    create.volume_size = parse_size(values["split"].as<std::string>());
+  }
+  create.probe = values.count("probe") > 0;
+  create.level = values["level"].as<int>();
+  create.threads = values["threads"].as<unsigned>();
+  return create;
+}
+
 } // namespace
 
 void add_trust_options(po::options_description& options) {
@@ -208,33 +240,7 @@ int run_create(const std::vector<std::string>& args) {
   if (!values.count("sign-key") || !values.count("output")) {
     throw Error(ErrorKind::usage, "create: --sign-key KEY and -o OUT are required");
   }
-  bundle::CreateOptions create;
-  if (values.count("source")) {
-    for (const std::string& source : values["source"].as<std::vector<std::string>>()) {
-      create.inputs.emplace_back(source);
-    }
-  }
-  create.output = values["output"].as<std::string>();
-  if (values.count("mirror")) {
-    create.mirror = ics::parse_mirror_name(values["mirror"].as<std::string>());
-  }
-  if (values.count("ca")) {
-    create.ca = values["ca"].as<std::string>();
-  }
-  if (values.count("base")) {
-    for (const std::string& base : values["base"].as<std::vector<std::string>>()) {
-      create.base_bundles.emplace_back(base);
-    }
-  }
-  if (values.count("arch")) {
-    create.required_architectures = split_commas(values["arch"].as<std::string>());
-  }
-  if (values.count("split")) {
-    create.volume_size = parse_size(values["split"].as<std::string>());
-  }
-  create.probe = values.count("probe") > 0;
-  create.level = values["level"].as<int>();
-  create.threads = values["threads"].as<unsigned>();
+  bundle::CreateOptions create = create_options(values);
   create.created = now();
   const pki::SigningKey key(values["sign-key"].as<std::string>(), read_passphrase(values));
   if (values.count("sign-cert")) {

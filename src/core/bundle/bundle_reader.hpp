@@ -12,11 +12,18 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
+
+namespace zbundle::util {
+class HashPipeline;
+} // namespace zbundle::util
 
 namespace zbundle::bundle {
 
@@ -73,6 +80,17 @@ public:
 private:
   struct State;
   struct Member;
+  struct PayloadPass {
+    std::map<std::string_view, std::size_t> position_of;
+    std::vector<std::optional<FramePosition>> frames; // where each listed entry was found
+    std::size_t expected_next = 0;
+  };
+  [[nodiscard]] std::optional<std::size_t>
+  match_member(const Member& member, PayloadPass& pass, const ProblemHandler& on_problem) const;
+  [[nodiscard]] bool
+  report_mismatches(const std::vector<std::pair<std::uint64_t, std::string>>& digests,
+                    const ProblemHandler& on_problem) const;
+  void stream_entry(const Entry& entry, util::HashPipeline& hashes, EntrySink* sink);
   void check_index(const Member& index_member,
                    const std::vector<std::optional<FramePosition>>& frames,
                    const ProblemHandler& on_problem);

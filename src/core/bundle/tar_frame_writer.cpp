@@ -35,10 +35,14 @@ TarFrameWriter::TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned t
   }
   // Two contexts, so the worker threads are made once: switching one context between
   // threaded and not would tear its threads down and start them again for every member.
-  check_zstd(ZSTD_CCtx_setParameter(
-                 m_threaded_compressor.get(), ZSTD_c_nbWorkers, static_cast<int>(threads)),
+  // A libzstd built without threads (Debian's static one) has no workers: compress inline.
+  const ZSTD_bounds workers = ZSTD_cParam_getBounds(ZSTD_c_nbWorkers);
+  const int worker_count = ZSTD_isError(workers.error) != 0
+                               ? 0
+                               : std::min(static_cast<int>(threads), workers.upperBound);
+  check_zstd(ZSTD_CCtx_setParameter(m_threaded_compressor.get(), ZSTD_c_nbWorkers, worker_count),
              "threads");
-  if (threads > 0) { // small jobs keep memory bounded: a job buffers its input and its output
+  if (worker_count > 0) { // small jobs keep memory bounded: a job buffers its input and its output
     check_zstd(ZSTD_CCtx_setParameter(m_threaded_compressor.get(), ZSTD_c_jobSize, k_job_size),
                "job size");
   }
@@ -112,9 +116,8 @@ FramePosition TarFrameWriter::begin_member(std::string_view path, std::uint64_t 
   }
   m_active = is_ascii ? m_writer.get() : m_binary_writer.get();
   if (archive_write_header(m_active, m_entry.get()) != ARCHIVE_OK) {
-    throw Error(
-        ErrorKind::io,
-        str_cat(path, ": cannot write the tar header: ", archive_error_string(m_active)));
+    throw Error(ErrorKind::io,
+                str_cat(path, ": cannot write the tar header: ", archive_error_string(m_active)));
   }
   return position;
 }
@@ -123,8 +126,7 @@ void TarFrameWriter::write(std::span<const std::byte> bytes) {
   while (!bytes.empty()) {
     const la_ssize_t written = archive_write_data(m_active, bytes.data(), bytes.size());
     if (written <= 0) {
-      throw Error(ErrorKind::io,
-                  str_cat("bundle: cannot write: ", archive_error_string(m_active)));
+      throw Error(ErrorKind::io, str_cat("bundle: cannot write: ", archive_error_string(m_active)));
     }
     bytes = bytes.subspan(static_cast<std::size_t>(written));
   }
@@ -143,8 +145,9 @@ void TarFrameWriter::finish(Trailer trailer) {
   if (m_binary_writer) { // its end-of-archive blocks are swallowed: the stream has one end
     m_discard = true;
     if (archive_write_close(m_binary_writer.get()) != ARCHIVE_OK) {
-      throw Error(ErrorKind::io, str_cat("bundle: cannot end the archive: ",
-                                         archive_error_string(m_binary_writer.get())));
+      throw Error(
+          ErrorKind::io,
+          str_cat("bundle: cannot end the archive: ", archive_error_string(m_binary_writer.get())));
     }
     m_discard = false;
   }

@@ -45,7 +45,7 @@ private:
   std::int64_t m_mtime;
   util::ZstdCompressor m_compressor;
   util::ZstdCompressor m_threaded_compressor;
-  ZSTD_CCtx* m_current = nullptr; // one of the two, for the frame being written
+  ZSTD_CCtx* m_current = nullptr;      // one of the two, for the frame being written
   util::ArchiveWriter m_writer;        // names in ASCII
   util::ArchiveWriter m_binary_writer; // other names, stored as their UTF-8 bytes; made on need
   archive* m_active = nullptr;         // the writer of the member being written

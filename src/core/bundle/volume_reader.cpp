@@ -13,7 +13,7 @@ constexpr std::string_view k_head_suffix = ".001";
 
 } // namespace
 
-VolumeReader::VolumeReader(const fs::path& path) : m_first(path) {
+VolumeReader::VolumeReader(fs::path path) : m_first(std::move(path)) {
   std::error_code error;
   if (!fs::exists(m_first, error) && fs::exists(volume_path(m_first, 1), error)) {
     m_first = volume_path(m_first, 1);

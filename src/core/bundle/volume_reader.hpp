@@ -21,7 +21,7 @@ class VolumeReader {
 public:
   // `path` is a bundle file or a head volume (B.001); a missing B with a present B.001 means
   // the volume set. Throws Error{input} when neither exists.
-  explicit VolumeReader(const std::filesystem::path& path);
+  explicit VolumeReader(std::filesystem::path path);
 
   // The data volumes the verified manifest lists. Throws Error{check} naming the volume when
   // the one being read already differs in size, or when volumes appear without a head volume.

@@ -2,17 +2,16 @@
 
 #include "core/util/str_cat.hpp"
 
-#include <array>
-#include <cstdio>
+#include <string>
 
 namespace zbundle::bundle {
 
 namespace fs = std::filesystem;
 
 fs::path volume_path(const fs::path& target, std::uint32_t volume) {
-  std::array<char, 16> number{};
-  std::snprintf(number.data(), number.size(), ".%03u", volume);
-  return fs::path(target.string() + number.data());
+  std::string number = std::to_string(volume);
+  number.insert(0, number.size() < 3 ? 3 - number.size() : 0, '0');
+  return {target.string() + "." + number};
 }
 
 VolumeWriter::VolumeWriter(fs::path target)

@@ -4,6 +4,8 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
+#include <optional>
+
 namespace zbundle::oci {
 
 using util::str_cat;
@@ -109,6 +111,34 @@ void ReferenceGraph::check_reference(const Descriptor& descriptor, const std::st
   }
 }
 
+// The parsed manifest `digest`, when it can be verified; reports why not on the first visit.
+std::optional<Manifest> ReferenceGraph::load_manifest(const std::string& digest,
+                                                      const std::string& where,
+                                                      bool is_first_visit) {
+  const auto json = m_json.find(digest);
+  if (json == m_json.end()) {
+    if (is_first_visit && !m_base_blobs.contains(digest)) {
+      report(ProblemKind::bad_manifest, where, digest, "not a JSON manifest");
+    }
+    return std::nullopt;
+  }
+  try {
+    Manifest manifest = parse_manifest(json->second, str_cat(where, " (", digest, ")"));
+    if (manifest.kind != ManifestKind::docker_schema1) {
+      return manifest;
+    }
+    if (is_first_visit) {
+      report(
+          ProblemKind::schema1, where, digest, "Docker schema 1 manifest: layers not verifiable");
+    }
+  } catch (const Error& error) {
+    if (is_first_visit) {
+      report(ProblemKind::bad_manifest, where, digest, error.what());
+    }
+  }
+  return std::nullopt;
+}
+
 // Problems are reported the first time a manifest is seen; its blobs are recorded for every
 // repository that holds it.
 void ReferenceGraph::verify_manifest(const std::string& digest,
@@ -118,29 +148,11 @@ void ReferenceGraph::verify_manifest(const std::string& digest,
     return;
   }
   const bool is_first_visit = m_verified_manifests.insert(digest).second;
-  const auto json = m_json.find(digest);
-  if (json == m_json.end()) {
-    if (is_first_visit && !m_base_blobs.contains(digest)) {
-      report(ProblemKind::bad_manifest, where, digest, "not a JSON manifest");
-    }
+  const std::optional<Manifest> loaded = load_manifest(digest, where, is_first_visit);
+  if (!loaded) {
     return;
   }
-  Manifest manifest;
-  try {
-    manifest = parse_manifest(json->second, str_cat(where, " (", digest, ")"));
-  } catch (const Error& error) {
-    if (is_first_visit) {
-      report(ProblemKind::bad_manifest, where, digest, error.what());
-    }
-    return;
-  }
-  if (manifest.kind == ManifestKind::docker_schema1) {
-    if (is_first_visit) {
-      report(
-          ProblemKind::schema1, where, digest, "Docker schema 1 manifest: layers not verifiable");
-    }
-    return;
-  }
+  const Manifest& manifest = *loaded;
   for (const Descriptor& child : manifest.children) {
     if (is_first_visit) {
       check_reference(child, where);

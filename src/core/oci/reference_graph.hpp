@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -76,6 +77,8 @@ public:
 private:
   void report(ProblemKind kind, std::string path, std::string expected, std::string actual);
   void check_reference(const struct Descriptor& descriptor, const std::string& where);
+  std::optional<struct Manifest>
+  load_manifest(const std::string& digest, const std::string& where, bool is_first_visit);
   void
   verify_manifest(const std::string& digest, const std::string& where, RepositoryGraph& repository);
   void check_architectures(const StoredTag& tag,

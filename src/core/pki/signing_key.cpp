@@ -228,7 +228,7 @@ VerifyingKey::VerifyingKey(const fs::path& path) {
 
 VerifyingKey SigningKey::verifying_key() const {
   EVP_PKEY_up_ref(m_key.get());
-  return VerifyingKey(util::PublicKey(m_key.get()), "signing key");
+  return {util::PublicKey(m_key.get()), "signing key"};
 }
 
 VerifyingKey::VerifyingKey(util::PublicKey key, const std::string& subject)

@@ -117,9 +117,13 @@ TEST(EntryPath, AcceptsTheThreeTreesOnly) {
   EXPECT_EQ(payload_path_problem("artifacts/icsp.yaml"), "");
   EXPECT_NE(payload_path_problem("ZBUNDLE/manifest.json"), "");
   EXPECT_NE(payload_path_problem(std::string("oc-mirror/a\nb")), "");
-  EXPECT_EQ(payload_path_problem("oc-mirror/logs/\xc3\xbc" "n\xc3\xaf" "code-\xe6\x97\xa5" ".log"), "");
-  EXPECT_NE(payload_path_problem("oc-mirror/\xc3"), "");          // truncated sequence
-  EXPECT_NE(payload_path_problem("oc-mirror/\xc0\xaf"), "");      // overlong '/'
+  EXPECT_EQ(payload_path_problem("oc-mirror/logs/\xc3\xbc"
+                                 "n\xc3\xaf"
+                                 "code-\xe6\x97\xa5"
+                                 ".log"),
+            "");
+  EXPECT_NE(payload_path_problem("oc-mirror/\xc3"), "");         // truncated sequence
+  EXPECT_NE(payload_path_problem("oc-mirror/\xc0\xaf"), "");     // overlong '/'
   EXPECT_NE(payload_path_problem("oc-mirror/\xed\xa0\x80"), ""); // a surrogate
   EXPECT_NE(payload_path_problem("oc-mirror/" + std::string(256, 'x')), "");
   EXPECT_NE(payload_path_problem("oc-mirror/" + std::string(4100, 'x')), "");
