@@ -41,6 +41,8 @@ elif mode == "truncate":   # the etcd manifest
 elif mode == "dangling":
     i = find("repositories/rhel9/postgresql-15/_manifests/tags/latest/current/link")
     members[i] = (members[i][0], b"sha256:" + b"0" * 64)
+elif mode == "drop-image":   # the ubi image the ISC names: its repository links are gone
+    members = [(m, d) for m, d in members if "/repositories/ubi9/ubi/" not in m.name]
 elif mode == "drop-s390x":   # a new index without the s390x child, tagged latest
     index = json.loads(members[find(blob_name(link("rhel9/postgresql-15", "latest")))][1])
     index["manifests"] = [m for m in index["manifests"] if m["platform"]["architecture"] != "s390x"]
@@ -68,6 +70,10 @@ contains '^  dangling-tag: openshift/release:4.16.5-s390x-etcd: ' "$work/out"
 tamper dangling "$work/dangling.tar"
 expect 1 'problems found' -- zb verify-digests "$work/dangling.tar"
 contains '^  dangling-tag: rhel9/postgresql-15:latest: expected sha256:0{64}, got no such blob$' "$work/out"
+tamper drop-image "$work/image.tar"
+expect 1 'problems found' -- zb verify-digests "$work/image.tar"
+contains '^  missing-image: registry.redhat.io/ubi9/ubi@sha256:[0-9a-f]{64}: expected ubi9/ubi@sha256:[0-9a-f]{64}, got not in the mirror$' "$work/out"
+contains ' 6 images of the run verified' "$work/out"
 tamper drop-s390x "$work/drop.tar"
 expect 0 '' -- zb verify-digests "$work/drop.tar"
 expect 1 'problems found' -- zb verify-digests --arch s390x "$work/drop.tar"

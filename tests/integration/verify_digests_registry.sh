@@ -69,14 +69,14 @@ push multi multi
 
 # The OCI image layout umoci wrote is an input too.
 expect 0 '' -- zb verify-digests "$oci"
-contains '^[0-9]+ blobs .* 3 tags verified .* 0 problems$' "$work/out"
+contains '^[0-9]+ blobs .* 3 tags .* 0 problems$' "$work/out"
 expect 0 '' -- zb inspect "$oci"
 contains '^source: +OCI image layout, directory' "$work/out"
 contains '^images: +3 \(3 tags\)$' "$work/out"
 
 # What the registry stored verifies clean, and the platforms are what was pushed.
 expect 0 '' -- zb verify-digests "$storage"
-contains '^[0-9]+ blobs .* 3 tags verified .* 0 problems$' "$work/out"
+contains '^[0-9]+ blobs .* 3 tags .* 0 problems$' "$work/out"
 expect 1 'problems found' -- zb verify-digests --arch s390x,amd64 --json "$storage"
 "$PYTHON" - "$work/out" <<'PY'
 import json, sys

@@ -2,12 +2,19 @@
 
 #include "core/oci/blob_hasher.hpp"
 #include "core/oci/storage_walker.hpp"
+#include "core/ics/image_ref.hpp"
+#include "core/ocmirror/derive_sources.hpp"
+#include "core/ocmirror/reader.hpp"
 #include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <algorithm>
 
 namespace zbundle::oci {
 namespace {
 
 namespace fs = std::filesystem;
+using util::str_cat;
 
 constexpr std::size_t k_json_blob_limit = std::size_t{4} << 20; // manifests and configs are small
 
@@ -31,7 +38,7 @@ public:
                 ocmirror::EntryContent& /*content*/) override {}
   void on_problem(Problem problem) override { m_report.problems.push_back(std::move(problem)); }
 
-  DigestReport finish(const DigestOptions& options) {
+  void finish(const DigestOptions& options) {
     for (HashedBlob& blob : m_hasher.finish()) {
       m_report.blob_count += 1;
       m_report.blob_bytes += blob.size;
@@ -51,8 +58,54 @@ public:
     }
     m_report.tag_count = m_graph.tag_count();
     m_report.manifest_count = m_graph.manifest_count();
-    return std::move(m_report);
+    for (const auto& [name, repository] : m_graph.repositories()) {
+      m_report.signature_count += static_cast<std::uint64_t>(
+          std::count_if(repository.tags.begin(), repository.tags.end(), [](const auto& tag) {
+            return tag.first.ends_with(".sig");
+          }));
+    }
   }
+
+  void report_unreadable_records(const std::string& why) {
+    if (m_report.problems.empty()) {
+      m_report.problems.push_back(
+          {ProblemKind::unreadable, "oc-mirror records", "records that name the mirrored images", why});
+    }
+  }
+
+  [[nodiscard]] bool has_unreadable_input() const {
+    return std::any_of(m_report.problems.begin(), m_report.problems.end(), [](const Problem& p) {
+      return p.kind == ProblemKind::unreadable;
+    });
+  }
+
+  // Every image the oc-mirror run collected (ImageSetConfiguration, release references,
+  // catalogs, v1 metadata) must be in the repository oc-mirror pushes it to, by its digest
+  // or its tag. Call after finish().
+  void check_collected_images(const ocmirror::MirrorContent& content) {
+    for (const ocmirror::CollectedImage& image : content.collected_images) {
+      const ics::ImageRef source = ics::parse_image_ref(image.source);
+      if (source.registry.empty() || (source.digest.empty() && source.tag.empty())) {
+        continue;
+      }
+      const std::string name = ocmirror::mirrored_repository(image.category, source);
+      const auto repository = m_graph.repositories().find(name);
+      const bool is_present =
+          repository != m_graph.repositories().end()
+          && (source.has_digest() ? repository->second.manifests.contains(source.digest)
+                                  : repository->second.tags.contains(source.tag));
+      if (is_present) {
+        ++m_report.image_count;
+      } else {
+        m_report.problems.push_back(
+            {ProblemKind::missing_image, image.source,
+             str_cat(name, source.has_digest() ? "@" : ":", source.has_digest() ? source.digest : source.tag),
+             "not in the mirror"});
+      }
+    }
+  }
+
+  DigestReport take_report() { return std::move(m_report); }
 
   ReferenceGraph& graph() noexcept { return m_graph; }
 
@@ -97,7 +150,20 @@ DigestReport verify_digests(const std::vector<fs::path>& inputs, const DigestOpt
   for (const fs::path& input : inputs) {
     walk_storage(input, verifier);
   }
-  return verifier.finish(options);
+  verifier.finish(options);
+  if (!verifier.has_unreadable_input()) { // else the run's records cannot be read either
+    try {
+      verifier.check_collected_images(ocmirror::read_mirror(inputs, {}));
+    } catch (const Error& error) {
+      if (error.kind() != ErrorKind::input) {
+        throw;
+      }
+      // A record the reader refuses (a malformed link, broken YAML): the images the run
+      // names cannot be told. Said once, unless the walk's problems explain it already.
+      verifier.report_unreadable_records(error.what());
+    }
+  }
+  return verifier.take_report();
 }
 
 } // namespace zbundle::oci

@@ -30,6 +30,8 @@ struct DigestReport {
   std::uint64_t blob_bytes = 0; // bytes hashed
   std::uint64_t tag_count = 0;
   std::uint64_t manifest_count = 0;
+  std::uint64_t image_count = 0;     // images the oc-mirror run names, each found in the storage
+  std::uint64_t signature_count = 0; // cosign signature tags ("sha256-<hex>.sig"), verified as any
 };
 
 // Verifies `inputs`. Problems are collected, never thrown; throws Error{input} only for an

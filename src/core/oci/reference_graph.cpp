@@ -24,6 +24,8 @@ std::string_view problem_kind_name(ProblemKind kind) noexcept {
     return "dangling-tag";
   case ProblemKind::missing_arch:
     return "missing-arch";
+  case ProblemKind::missing_image:
+    return "missing-image";
   case ProblemKind::schema1:
     return "schema1";
   case ProblemKind::foreign_layer:

@@ -23,6 +23,7 @@ enum class ProblemKind {
   bad_manifest,    // a tagged or revision manifest that does not parse
   dangling_tag,    // a tag whose link is unreadable or points at no blob
   missing_arch,    // a tagged image without a required platform
+  missing_image,   // an image the oc-mirror run says it mirrored that the storage lacks
   schema1,         // a Docker schema 1 manifest: cannot be verified, say so
   foreign_layer,   // a non-distributable layer that is not in the mirror, by design
   unreadable,      // an input that cannot be read to the end (truncated or corrupt archive)

@@ -55,6 +55,16 @@ std::optional<ics::MirrorName> common_registry(const ics::ImageContentSources& s
 
 } // namespace
 
+std::string mirrored_repository(ImageCategory category, const ics::ImageRef& source) {
+  if (category == ImageCategory::release) {
+    return std::string(ics::k_release_images_path);
+  }
+  if (category == ImageCategory::release_content) {
+    return std::string(ics::k_release_components_path);
+  }
+  return source.repository;
+}
+
 DerivedSources derive_content_sources(const MirrorContent& content,
                                       const ics::MirrorName& mirror,
                                       ics::ScopeRule scope) {
@@ -70,12 +80,7 @@ DerivedSources derive_content_sources(const MirrorContent& content,
           str_cat(image.source, ": not from a registry, so no mirror set can name it"));
       continue;
     }
-    std::string path = source.repository;
-    if (image.category == ImageCategory::release) {
-      path = ics::k_release_images_path;
-    } else if (image.category == ImageCategory::release_content) {
-      path = ics::k_release_components_path;
-    }
+    const std::string path = mirrored_repository(image.category, source);
     ics::ImageRef destination;
     destination.registry = mirror.registry();
     destination.repository =

@@ -155,6 +155,31 @@ TEST(VerifyDigests, SizeMismatchSchema1AndTruncatedArchive) {
   EXPECT_NE(truncated.problems.front().path.find("a.tar"), std::string::npos);
 }
 
+// A cosign signature is tagged sha256-<hex>.sig and carries no platform: counted as a
+// signature and verified like any manifest, never reported as lacking an architecture.
+TEST(VerifyDigests, CosignSignatureTagsAreTheirOwnKind) {
+  const TempDir dir;
+  const Image image;
+  Image signature;
+  signature.config = R"({"critical":{"image":{"docker-manifest-digest":"x"}}})";
+  signature.layer = R"({"payload":"signed"})";
+  const std::string sig_tag = "sha256-" + sha256(image.manifest()).substr(7) + ".sig";
+  TarBuilder(dir / "mirror_000001.tar")
+      .file(tag_path("ubi9/ubi", "9"), sha256(image.manifest()))
+      .file(tag_path("ubi9/ubi", sig_tag), sha256(signature.manifest()))
+      .file(blob_path(sha256(image.manifest())), image.manifest())
+      .file(blob_path(sha256(image.config)), image.config)
+      .file(blob_path(sha256(image.layer)), image.layer)
+      .file(blob_path(sha256(signature.manifest())), signature.manifest())
+      .file(blob_path(sha256(signature.config)), signature.config)
+      .file(blob_path(sha256(signature.layer)), signature.layer)
+      .close();
+  const DigestReport report = verify_digests({dir / "mirror_000001.tar"}, {{"s390x"}, {}});
+  EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).path;
+  EXPECT_EQ(report.signature_count, 1U);
+  EXPECT_EQ(report.tag_count, 2U);
+}
+
 // Many blobs of mixed sizes (some spanning several hand-over chunks), one of them corrupt:
 // every thread count finds the same single problem, from an archive and from a directory.
 TEST(VerifyDigests, SameReportForEveryThreadCount) {
