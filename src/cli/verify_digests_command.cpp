@@ -81,8 +81,8 @@ int run_verify_digests(const std::vector<std::string>& args) {
     std::cout << report.blob_count << " blobs (" << human_bytes(report.blob_bytes) << "), "
               << report.manifest_count << " manifests, " << report.tag_count << " tags ("
               << report.signature_count << " signatures), " << report.image_count
-              << " images of the run verified in "
-              << seconds << " s (" << static_cast<std::uint64_t>(megabytes_per_second) << " MB/s); "
+              << " images of the run verified in " << seconds << " s ("
+              << static_cast<std::uint64_t>(megabytes_per_second) << " MB/s); "
               << report.problems.size() << " problems\n";
     for (std::size_t i = 0; i < report.problems.size() && i < k_problems_shown; ++i) {
       const oci::Problem& problem = report.problems[i];

@@ -1,8 +1,8 @@
 #include "core/oci/digest_verifier.hpp"
 
+#include "core/ics/image_ref.hpp"
 #include "core/oci/blob_hasher.hpp"
 #include "core/oci/storage_walker.hpp"
-#include "core/ics/image_ref.hpp"
 #include "core/ocmirror/derive_sources.hpp"
 #include "core/ocmirror/reader.hpp"
 #include "core/util/error.hpp"
@@ -68,8 +68,10 @@ public:
 
   void report_unreadable_records(const std::string& why) {
     if (m_report.problems.empty()) {
-      m_report.problems.push_back(
-          {ProblemKind::unreadable, "oc-mirror records", "records that name the mirrored images", why});
+      m_report.problems.push_back({ProblemKind::unreadable,
+                                   "oc-mirror records",
+                                   "records that name the mirrored images",
+                                   why});
     }
   }
 
@@ -97,10 +99,12 @@ public:
       if (is_present) {
         ++m_report.image_count;
       } else {
-        m_report.problems.push_back(
-            {ProblemKind::missing_image, image.source,
-             str_cat(name, source.has_digest() ? "@" : ":", source.has_digest() ? source.digest : source.tag),
-             "not in the mirror"});
+        m_report.problems.push_back({ProblemKind::missing_image,
+                                     image.source,
+                                     str_cat(name,
+                                             source.has_digest() ? "@" : ":",
+                                             source.has_digest() ? source.digest : source.tag),
+                                     "not in the mirror"});
       }
     }
   }
