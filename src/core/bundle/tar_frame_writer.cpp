@@ -15,7 +15,7 @@ using util::str_cat;
 
 // Members this large are compressed by zstd's worker threads; smaller ones are not worth it.
 constexpr std::uint64_t k_threaded_member_size = std::uint64_t{4} << 20;
-constexpr int k_job_size = 4 << 20;
+constexpr int k_job_size = 1 << 20;
 constexpr std::uint64_t k_tar_overhead = 4096; // headers and padding, generously
 
 void check_zstd(std::size_t result, std::string_view what) {
