@@ -29,5 +29,9 @@ expect() {
   fi
 }
 
+# members BUNDLE: the member names, read by stock zstd and tar, into $work/members. Into a
+# file, not a pipe to grep -q: under pipefail, grep quitting early fails the pipeline.
+members() { zstd -dc "$1" | tar -tf - >"$work/members"; }
+
 # contains PATTERN FILE
 contains() { grep -Eq -- "$1" "$2" || fail "$2 does not contain '$1': $(head -c 2000 "$2")"; }
