@@ -87,6 +87,10 @@ void fill_model(Manifest& manifest, const CreateOptions& options) {
   manifest.releases.assign(content.releases.begin(), content.releases.end());
   manifest.images.assign(content.collected_images.begin(), content.collected_images.end());
   manifest.catalogs.assign(content.catalogs.begin(), content.catalogs.end());
+  for (const ocmirror::ClusterResource& resource : content.cluster_resources) {
+    // Where it came from on the connected host means nothing on the bastion.
+    manifest.cluster_resources.push_back({resource.kind, resource.name, {}, resource.text});
+  }
 }
 
 void write_member(TarFrameWriter& tar, std::string_view path, std::span<const std::byte> bytes) {

@@ -1,162 +1,21 @@
 #include "core/bundle/manifest.hpp"
 
 #include "core/bundle/entry_path.hpp"
-#include "core/ics/image_ref.hpp"
-#include "core/util/error.hpp"
-#include "core/util/hex.hpp"
-#include "core/util/str_cat.hpp"
-
-#include <nlohmann/json.hpp>
+#include "core/bundle/manifest_json.hpp"
 
 #include <algorithm>
 #include <array>
-#include <initializer_list>
 
 namespace zbundle::bundle {
 namespace {
 
-using Json = nlohmann::ordered_json;
+using namespace manifest_json;
 using util::str_cat;
 
-constexpr std::string_view k_subject = "ZBUNDLE/manifest.json";
-constexpr std::size_t k_bundle_id_length = 32;
-constexpr std::size_t k_sha256_hex_length = 64;
-
-constexpr std::array k_categories{ocmirror::ImageCategory::release,
-                                  ocmirror::ImageCategory::release_content,
-                                  ocmirror::ImageCategory::operator_image,
-                                  ocmirror::ImageCategory::generic,
-                                  ocmirror::ImageCategory::catalog,
-                                  ocmirror::ImageCategory::graph};
 constexpr std::array k_source_formats{ocmirror::SourceFormat::oc_mirror_v1,
                                       ocmirror::SourceFormat::oc_mirror_v2,
                                       ocmirror::SourceFormat::registry_storage,
                                       ocmirror::SourceFormat::oci_layout};
-
-[[noreturn]] void refuse(std::string_view field, std::string_view why) {
-  throw Error(ErrorKind::check, str_cat(k_subject, ": ", field, ": ", why));
-}
-
-// Field access that refuses what the schema refuses: missing members, unknown members and
-// wrong types, naming the field.
-class Reader {
-public:
-  Reader(const Json& object, std::string field, std::initializer_list<std::string_view> members)
-      : m_object(object), m_field(std::move(field)) {
-    if (!object.is_object()) {
-      refuse(m_field, "not an object");
-    }
-    for (const auto& [key, value] : object.items()) {
-      if (std::find(members.begin(), members.end(), key) == members.end()) {
-        refuse(str_cat(m_field, ".", key), "unknown field");
-      }
-    }
-  }
-
-  [[nodiscard]] const Json& at(std::string_view key, Json::value_t type) const {
-    const auto found = m_object.find(std::string(key));
-    if (found == m_object.end()) {
-      refuse(str_cat(m_field, ".", key), "missing");
-    }
-    const bool matches =
-        found->type() == type
-        || (type == Json::value_t::number_unsigned && found->type() == Json::value_t::number_integer
-            && found->get<std::int64_t>() >= 0);
-    if (!matches) {
-      refuse(str_cat(m_field, ".", key), str_cat("not a ", Json(type).type_name()));
-    }
-    return *found;
-  }
-  [[nodiscard]] bool has(std::string_view key) const { return m_object.contains(std::string(key)); }
-  [[nodiscard]] std::string text(std::string_view key) const {
-    return at(key, Json::value_t::string).get<std::string>();
-  }
-  [[nodiscard]] std::uint64_t number(std::string_view key) const {
-    return at(key, Json::value_t::number_unsigned).get<std::uint64_t>();
-  }
-  [[nodiscard]] const Json& array(std::string_view key) const {
-    return at(key, Json::value_t::array);
-  }
-  [[nodiscard]] std::string field(std::string_view key) const { return str_cat(m_field, ".", key); }
-
-private:
-  const Json& m_object;
-  std::string m_field;
-};
-
-std::string checked_hex(std::string text, std::size_t length, std::string_view field) {
-  if (!util::is_lower_hex(text, length)) {
-    refuse(field, str_cat("not ", length, " lower-case hex characters"));
-  }
-  return text;
-}
-
-std::string checked_digest(std::string text, std::string_view field) {
-  if (!ics::is_sha256_digest(text)) {
-    refuse(field, "not a sha256:<64 hex> digest");
-  }
-  return text;
-}
-
-std::vector<std::string> text_list(const Json& array, std::string_view field) {
-  std::vector<std::string> items;
-  for (const Json& item : array) {
-    if (!item.is_string()) {
-      refuse(field, "holds a non-string");
-    }
-    items.push_back(item.get<std::string>());
-  }
-  return items;
-}
-
-Json sources_json(const ics::ImageContentSources& sources) {
-  Json list = Json::array();
-  for (const ics::ContentSource& entry : sources.sources()) {
-    Json mirrors = Json::array();
-    for (const ics::Mirror& mirror : entry.mirrors) {
-      mirrors.push_back(
-          {{"location", mirror.location}, {"digest", mirror.by_digest}, {"tag", mirror.by_tag}});
-    }
-    Json item = {{"source", entry.source}, {"mirrors", std::move(mirrors)}};
-    if (entry.policy == ics::SourcePolicy::never_contact_source) {
-      item["mirrorSourcePolicy"] = "NeverContactSource";
-    } else if (entry.policy == ics::SourcePolicy::allow_contacting_source) {
-      item["mirrorSourcePolicy"] = "AllowContactingSource";
-    }
-    list.push_back(std::move(item));
-  }
-  return list;
-}
-
-ics::ImageContentSources parse_sources(const Json& list) {
-  ics::ImageContentSources sources;
-  for (const Json& item : list) {
-    const Reader entry(
-        item, "image_content_sources[]", {"source", "mirrors", "mirrorSourcePolicy"});
-    const std::string source = entry.text("source");
-    for (const Json& mirror_item : entry.array("mirrors")) {
-      const Reader mirror(mirror_item, entry.field("mirrors[]"), {"location", "digest", "tag"});
-      const std::string location = mirror.text("location");
-      if (mirror.at("digest", Json::value_t::boolean).get<bool>()) {
-        sources.add(source, location, ics::MirrorKind::digest);
-      }
-      if (mirror.at("tag", Json::value_t::boolean).get<bool>()) {
-        sources.add(source, location, ics::MirrorKind::tag);
-      }
-    }
-    if (entry.has("mirrorSourcePolicy")) {
-      const std::string policy = entry.text("mirrorSourcePolicy");
-      if (policy != "NeverContactSource" && policy != "AllowContactingSource") {
-        refuse(entry.field("mirrorSourcePolicy"), "unknown policy");
-      }
-      sources.set_policy(source,
-                         policy == "NeverContactSource"
-                             ? ics::SourcePolicy::never_contact_source
-                             : ics::SourcePolicy::allow_contacting_source);
-    }
-  }
-  return sources;
-}
 
 Json repositories_json(const std::vector<RepositoryRecord>& repositories) {
   Json list = Json::array();
@@ -271,20 +130,8 @@ std::string serialize_manifest(const Manifest& manifest) {
                    {"signer", {{"key_id", manifest.key_id}}},
                    {"source", {{"kind", manifest.source_kind}, {"names", manifest.source_names}}},
                    {"base_bundles", manifest.base_bundles},
-                   {"mirror", manifest.mirror ? Json(*manifest.mirror) : Json(nullptr)},
-                   {"image_content_sources", sources_json(manifest.image_content_sources)}};
-  Json& releases = document["releases"] = Json::array();
-  for (const ocmirror::ReleaseImage& release : manifest.releases) {
-    releases.push_back({{"name", release.name}, {"digest", release.digest}});
-  }
-  Json& images = document["images"] = Json::array();
-  for (const ocmirror::CollectedImage& image : manifest.images) {
-    images.push_back({{"source", image.source}, {"category", category_name(image.category)}});
-  }
-  Json& catalogs = document["catalogs"] = Json::array();
-  for (const ocmirror::CatalogSource& catalog : manifest.catalogs) {
-    catalogs.push_back({{"name", catalog.name}, {"image", catalog.image}});
-  }
+                   {"mirror", manifest.mirror ? Json(*manifest.mirror) : Json(nullptr)}};
+  write_model(manifest, document);
   document["repositories"] = repositories_json(manifest.repositories);
   Json& certificates = document["ca_certificates"] = Json::array();
   for (const CaCertificate& certificate : manifest.ca_certificates) {
@@ -325,6 +172,7 @@ Manifest parse_manifest(std::string_view json) {
                     "releases",
                     "images",
                     "catalogs",
+                    "cluster_resources",
                     "repositories",
                     "ca_certificates",
                     "entries",
@@ -356,25 +204,7 @@ Manifest parse_manifest(std::string_view json) {
   if (!document.at("mirror").is_null()) {
     manifest.mirror = top.text("mirror");
   }
-  manifest.image_content_sources = parse_sources(top.array("image_content_sources"));
-  for (const Json& item : top.array("releases")) {
-    const Reader release(item, "releases[]", {"name", "digest"});
-    manifest.releases.push_back({release.text("name"), release.text("digest")});
-  }
-  for (const Json& item : top.array("images")) {
-    const Reader image(item, "images[]", {"source", "category"});
-    const std::string name = image.text("category");
-    const auto* category = std::find_if(
-        k_categories.begin(), k_categories.end(), [&](auto c) { return category_name(c) == name; });
-    if (category == k_categories.end()) {
-      refuse("images[].category", str_cat("unknown category ", name));
-    }
-    manifest.images.push_back({image.text("source"), *category, ics::MappingRules::oc_mirror_v2});
-  }
-  for (const Json& item : top.array("catalogs")) {
-    const Reader catalog(item, "catalogs[]", {"name", "image"});
-    manifest.catalogs.push_back({catalog.text("name"), "CatalogSource", catalog.text("image")});
-  }
+  read_model(top, manifest);
   manifest.repositories = parse_repositories(top.array("repositories"));
   for (const Json& item : top.array("ca_certificates")) {
     const Reader certificate(item, "ca_certificates[]", {"subject", "not_after", "sha256", "pem"});

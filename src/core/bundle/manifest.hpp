@@ -61,6 +61,8 @@ struct Manifest {
   std::vector<ocmirror::ReleaseImage> releases;
   std::vector<ocmirror::CollectedImage> images;
   std::vector<ocmirror::CatalogSource> catalogs;
+  // Resources oc-mirror wrote for the cluster (release signatures, UpdateService), carried.
+  std::vector<ocmirror::ClusterResource> cluster_resources;
   std::vector<RepositoryRecord> repositories;
   std::vector<CaCertificate> ca_certificates;
   std::vector<Entry> entries;

@@ -33,9 +33,11 @@ struct InputSource {
 };
 
 struct CatalogSource {
-  std::string name;  // metadata.name, or the catalog reference when it came from an ISC
-  std::string kind;  // CatalogSource, ClusterCatalog, or ImageSetConfiguration
-  std::string image; // the catalog image reference
+  std::string name; // metadata.name, or the catalog reference when it came from an ISC
+  // CatalogSource or ClusterCatalog: `image` is where oc-mirror pushed it; ImageSetConfiguration
+  // or Metadata (v1 .metadata.json): `image` is the source reference.
+  std::string kind;
+  std::string image;
   friend auto operator<=>(const CatalogSource&, const CatalogSource&) = default;
 };
 

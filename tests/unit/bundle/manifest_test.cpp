@@ -29,6 +29,8 @@ Manifest sample_manifest() {
                       ics::MappingRules::oc_mirror_v2}};
   manifest.catalogs = {
       {"redhat-operator-index", "CatalogSource", "registry.redhat.io/index:v4.16"}};
+  manifest.cluster_resources = {
+      {"UpdateService", "update-service-oc-mirror", {}, "kind: UpdateService\n"}};
   manifest.repositories = {{"ubi9/ubi",
                             {{"9", test::fake_digest('2')}},
                             {test::fake_digest('2')},
@@ -82,6 +84,10 @@ TEST(BundleManifest, RefusesUnknownFieldsWrongTypesAndBadTotals) {
                       manifest, [](auto& j) { j["repositories"][0]["tags"]["9"] = "latest"; })),
                   ErrorKind::check,
                   "repositories[ubi9/ubi].tags.9: not a sha256");
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["cluster_resources"][0]["kind"] = "Secret"; })),
+                  ErrorKind::check,
+                  "cluster_resources[].kind: unknown value Secret");
   EXPECT_ZB_ERROR(parse_manifest("{not json"), ErrorKind::check, "ZBUNDLE/manifest.json: JSON");
 }
 

@@ -1,0 +1,111 @@
+#pragma once
+
+// Internal to the manifest's reader and writer: strict JSON field access (unknown members,
+// missing members and wrong types are refused, naming the field) and the model's sections.
+
+#include "core/bundle/manifest.hpp"
+#include "core/ics/image_ref.hpp"
+#include "core/util/error.hpp"
+#include "core/util/hex.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zbundle::bundle::manifest_json {
+
+using Json = nlohmann::ordered_json;
+
+inline constexpr std::string_view k_subject = "ZBUNDLE/manifest.json";
+inline constexpr std::size_t k_bundle_id_length = 32;
+inline constexpr std::size_t k_sha256_hex_length = 64;
+
+[[noreturn]] inline void refuse(std::string_view field, std::string_view why) {
+  throw Error(ErrorKind::check, util::str_cat(k_subject, ": ", field, ": ", why));
+}
+
+// Field access that refuses what the schema refuses: missing members, unknown members and
+// wrong types, naming the field.
+class Reader {
+public:
+  Reader(const Json& object, std::string field, std::initializer_list<std::string_view> members)
+      : m_object(object), m_field(std::move(field)) {
+    if (!object.is_object()) {
+      refuse(m_field, "not an object");
+    }
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(members.begin(), members.end(), key) == members.end()) {
+        refuse(util::str_cat(m_field, ".", key), "unknown field");
+      }
+    }
+  }
+
+  [[nodiscard]] const Json& at(std::string_view key, Json::value_t type) const {
+    const auto found = m_object.find(std::string(key));
+    if (found == m_object.end()) {
+      refuse(util::str_cat(m_field, ".", key), "missing");
+    }
+    const bool matches =
+        found->type() == type
+        || (type == Json::value_t::number_unsigned && found->type() == Json::value_t::number_integer
+            && found->get<std::int64_t>() >= 0);
+    if (!matches) {
+      refuse(util::str_cat(m_field, ".", key), util::str_cat("not a ", Json(type).type_name()));
+    }
+    return *found;
+  }
+  [[nodiscard]] bool has(std::string_view key) const { return m_object.contains(std::string(key)); }
+  [[nodiscard]] std::string text(std::string_view key) const {
+    return at(key, Json::value_t::string).get<std::string>();
+  }
+  [[nodiscard]] std::uint64_t number(std::string_view key) const {
+    return at(key, Json::value_t::number_unsigned).get<std::uint64_t>();
+  }
+  [[nodiscard]] const Json& array(std::string_view key) const {
+    return at(key, Json::value_t::array);
+  }
+  [[nodiscard]] std::string field(std::string_view key) const {
+    return util::str_cat(m_field, ".", key);
+  }
+
+private:
+  const Json& m_object;
+  std::string m_field;
+};
+
+inline std::string checked_hex(std::string text, std::size_t length, std::string_view field) {
+  if (!util::is_lower_hex(text, length)) {
+    refuse(field, util::str_cat("not ", length, " lower-case hex characters"));
+  }
+  return text;
+}
+
+inline std::string checked_digest(std::string text, std::string_view field) {
+  if (!ics::is_sha256_digest(text)) {
+    refuse(field, "not a sha256:<64 hex> digest");
+  }
+  return text;
+}
+
+inline std::vector<std::string> text_list(const Json& array, std::string_view field) {
+  std::vector<std::string> items;
+  for (const Json& item : array) {
+    if (!item.is_string()) {
+      refuse(field, "holds a non-string");
+    }
+    items.push_back(item.get<std::string>());
+  }
+  return items;
+}
+
+// The signed model's sections (image content sources, releases, images, catalogs, cluster
+// resources), written into and read from the manifest document.
+void write_model(const Manifest& manifest, Json& document);
+void read_model(const Reader& top, Manifest& manifest);
+
+} // namespace zbundle::bundle::manifest_json

@@ -1,0 +1,138 @@
+// The signed model's sections of the manifest (bundle-schema/README.md section 3): what the
+// artifacts are rendered from, on either side of the air gap.
+
+#include "core/bundle/manifest_json.hpp"
+
+#include <array>
+#include <span>
+
+namespace zbundle::bundle::manifest_json {
+namespace {
+
+using util::str_cat;
+
+constexpr std::array k_categories{ocmirror::ImageCategory::release,
+                                  ocmirror::ImageCategory::release_content,
+                                  ocmirror::ImageCategory::operator_image,
+                                  ocmirror::ImageCategory::generic,
+                                  ocmirror::ImageCategory::catalog,
+                                  ocmirror::ImageCategory::graph};
+constexpr std::array<std::string_view, 4> k_catalog_kinds{
+    "CatalogSource", "ClusterCatalog", "ImageSetConfiguration", "Metadata"};
+constexpr std::array<std::string_view, 2> k_resource_kinds{"ConfigMap", "UpdateService"};
+
+Json sources_json(const ics::ImageContentSources& sources) {
+  Json list = Json::array();
+  for (const ics::ContentSource& entry : sources.sources()) {
+    Json mirrors = Json::array();
+    for (const ics::Mirror& mirror : entry.mirrors) {
+      mirrors.push_back(
+          {{"location", mirror.location}, {"digest", mirror.by_digest}, {"tag", mirror.by_tag}});
+    }
+    Json item = {{"source", entry.source}, {"mirrors", std::move(mirrors)}};
+    if (entry.policy == ics::SourcePolicy::never_contact_source) {
+      item["mirrorSourcePolicy"] = "NeverContactSource";
+    } else if (entry.policy == ics::SourcePolicy::allow_contacting_source) {
+      item["mirrorSourcePolicy"] = "AllowContactingSource";
+    }
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+ics::ImageContentSources parse_sources(const Json& list) {
+  ics::ImageContentSources sources;
+  for (const Json& item : list) {
+    const Reader entry(
+        item, "image_content_sources[]", {"source", "mirrors", "mirrorSourcePolicy"});
+    const std::string source = entry.text("source");
+    for (const Json& mirror_item : entry.array("mirrors")) {
+      const Reader mirror(mirror_item, entry.field("mirrors[]"), {"location", "digest", "tag"});
+      const std::string location = mirror.text("location");
+      if (mirror.at("digest", Json::value_t::boolean).get<bool>()) {
+        sources.add(source, location, ics::MirrorKind::digest);
+      }
+      if (mirror.at("tag", Json::value_t::boolean).get<bool>()) {
+        sources.add(source, location, ics::MirrorKind::tag);
+      }
+    }
+    if (entry.has("mirrorSourcePolicy")) {
+      const std::string policy = entry.text("mirrorSourcePolicy");
+      if (policy != "NeverContactSource" && policy != "AllowContactingSource") {
+        refuse(entry.field("mirrorSourcePolicy"), "unknown policy");
+      }
+      sources.set_policy(source,
+                         policy == "NeverContactSource"
+                             ? ics::SourcePolicy::never_contact_source
+                             : ics::SourcePolicy::allow_contacting_source);
+    }
+  }
+  return sources;
+}
+
+std::string checked_choice(std::string text,
+                           std::span<const std::string_view> choices,
+                           std::string_view field) {
+  if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
+    refuse(field, str_cat("unknown value ", text));
+  }
+  return text;
+}
+
+} // namespace
+
+void write_model(const Manifest& manifest, Json& document) {
+  document["image_content_sources"] = sources_json(manifest.image_content_sources);
+  Json& releases = document["releases"] = Json::array();
+  for (const ocmirror::ReleaseImage& release : manifest.releases) {
+    releases.push_back({{"name", release.name}, {"digest", release.digest}});
+  }
+  Json& images = document["images"] = Json::array();
+  for (const ocmirror::CollectedImage& image : manifest.images) {
+    images.push_back({{"source", image.source}, {"category", category_name(image.category)}});
+  }
+  Json& catalogs = document["catalogs"] = Json::array();
+  for (const ocmirror::CatalogSource& catalog : manifest.catalogs) {
+    catalogs.push_back({{"name", catalog.name}, {"kind", catalog.kind}, {"image", catalog.image}});
+  }
+  Json& resources = document["cluster_resources"] = Json::array();
+  for (const ocmirror::ClusterResource& resource : manifest.cluster_resources) {
+    resources.push_back(
+        {{"kind", resource.kind}, {"name", resource.name}, {"text", resource.text}});
+  }
+}
+
+void read_model(const Reader& top, Manifest& manifest) {
+  manifest.image_content_sources = parse_sources(top.array("image_content_sources"));
+  for (const Json& item : top.array("releases")) {
+    const Reader release(item, "releases[]", {"name", "digest"});
+    manifest.releases.push_back({release.text("name"), release.text("digest")});
+  }
+  for (const Json& item : top.array("images")) {
+    const Reader image(item, "images[]", {"source", "category"});
+    const std::string name = image.text("category");
+    const auto* category = std::find_if(
+        k_categories.begin(), k_categories.end(), [&](auto c) { return category_name(c) == name; });
+    if (category == k_categories.end()) {
+      refuse("images[].category", str_cat("unknown category ", name));
+    }
+    manifest.images.push_back({image.text("source"), *category, ics::MappingRules::oc_mirror_v2});
+  }
+  for (const Json& item : top.array("catalogs")) {
+    const Reader catalog(item, "catalogs[]", {"name", "kind", "image"});
+    manifest.catalogs.push_back(
+        {catalog.text("name"),
+         checked_choice(catalog.text("kind"), k_catalog_kinds, "catalogs[].kind"),
+         catalog.text("image")});
+  }
+  for (const Json& item : top.array("cluster_resources")) {
+    const Reader resource(item, "cluster_resources[]", {"kind", "name", "text"});
+    manifest.cluster_resources.push_back(
+        {checked_choice(resource.text("kind"), k_resource_kinds, "cluster_resources[].kind"),
+         resource.text("name"),
+         {},
+         resource.text("text")});
+  }
+}
+
+} // namespace zbundle::bundle::manifest_json
