@@ -10,7 +10,7 @@ packages=(
   libarchive-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libzstd-dev zstd
   libboost-program-options-dev libboost-dev libgtest-dev googletest
   clang-format clang-tidy python3 python3-jsonschema python3-yaml
-  openssl ca-certificates publicsuffix time bc
+  openssl ca-certificates publicsuffix time bc shellcheck
   docker-registry skopeo umoci
 )
 if [ "${1:-}" = cross ]; then

@@ -1,6 +1,7 @@
 // zbundle: the connected-host CLI. Parses options, calls one core entry point per
 // subcommand, renders the result as text or --json, and maps errors to exit codes.
 
+#include "artifacts_command.hpp"
 #include "bundle_commands.hpp"
 #include "cli_support.hpp"
 #include "core/ics/render.hpp"
@@ -34,6 +35,10 @@ commands:
                                    make a signing key pair; prints the key id
   create SRC... --sign-key KEY -o OUT [--mirror HOST[:PORT][/NS]] [--ca CA.pem] [--split 4G]
                                    pack oc-mirror output into a signed bundle
+  artifacts SRC_OR_BUNDLE --mirror HOST[:PORT][/NS] --ca CA.pem -o DIR [--pull-secret FILE]
+            [--mirror-auth FILE] [--release VERSION]
+                                   render the cluster and host artifacts (ConfigMaps, patches,
+                                   mirror sets, icsp.yaml, hcp and oc scripts)
   verify B --pubkey PUB.pem        verify the signature and every byte of a bundle
   inspect SRC... [--json]          summarize oc-mirror output (v1/v2, directories or archives),
                                    or a bundle's manifest
@@ -209,7 +214,7 @@ std::string inspect_text(const ocmirror::MirrorContent& content) {
     // Derived for counting only: the number of sources does not depend on the mirror's name.
     const ocmirror::DerivedSources derived =
         ocmirror::derive_content_sources(content,
-                                         ics::MirrorName{"mirror.invalid", {}, {}},
+                                         ics::parse_mirror_name(ics::k_placeholder_mirror),
                                          ics::ScopeRule::namespace_when_paths_match);
     out += str_cat("\nimage content sources: ",
                    derived.sources.sources().size(),
@@ -328,6 +333,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "keygen") {
     return cli::run_keygen(rest);
+  }
+  if (command == "artifacts") {
+    return cli::run_artifacts(rest);
   }
   if (command == "create") {
     return cli::run_create(rest);

@@ -3,6 +3,7 @@
 #include "core/bundle/bundle_index.hpp"
 #include "core/bundle/bundle_reader.hpp"
 #include "core/bundle/entry_path.hpp"
+#include "core/bundle/model_builder.hpp"
 #include "core/bundle/payload_copier.hpp"
 #include "core/bundle/payload_plan.hpp"
 #include "core/bundle/tar_frame_writer.hpp"
@@ -35,9 +36,6 @@ using util::str_cat;
 constexpr std::size_t k_problems_named = 5;
 constexpr int k_ca_warning_days = 30;
 constexpr int k_max_level = 19; // higher levels need windows readers refuse (rule R10)
-// Without --mirror, derived sources point at this reserved name (RFC 6761) and the bastion
-// moves them to its own registry.
-constexpr std::string_view k_placeholder_mirror = "mirror.invalid";
 
 std::string random_bundle_id() {
   std::array<unsigned char, 16> bytes{};
@@ -65,32 +63,6 @@ void refuse_unsound_mirror(const std::vector<oci::Problem>& problems) {
                       problems.size(),
                       " problems; see zbundle verify-digests):",
                       named));
-}
-
-// The signed model from what oc-mirror wrote (DESIGN.md "Image content sources").
-void fill_model(Manifest& manifest, const CreateOptions& options) {
-  const ocmirror::MirrorContent content = ocmirror::read_mirror(options.inputs, {});
-  if (!content.inputs.empty()) {
-    manifest.source_kind = std::string(source_kind_name(content.inputs.front().format));
-  }
-  for (const ocmirror::InputSource& input : content.inputs) {
-    manifest.source_names.push_back(input.path.filename().string());
-  }
-  if (!content.image_content_sources.empty() || !content.collected_images.empty()) {
-    const ics::MirrorName mirror =
-        options.mirror ? *options.mirror : ics::parse_mirror_name(k_placeholder_mirror);
-    manifest.image_content_sources =
-        ocmirror::resolve_content_sources(
-            content, mirror, ics::ScopeRule::namespace_when_paths_match)
-            .result.sources;
-  }
-  manifest.releases.assign(content.releases.begin(), content.releases.end());
-  manifest.images.assign(content.collected_images.begin(), content.collected_images.end());
-  manifest.catalogs.assign(content.catalogs.begin(), content.catalogs.end());
-  for (const ocmirror::ClusterResource& resource : content.cluster_resources) {
-    // Where it came from on the connected host means nothing on the bastion.
-    manifest.cluster_resources.push_back({resource.kind, resource.name, {}, resource.text});
-  }
 }
 
 void write_member(TarFrameWriter& tar, std::string_view path, std::span<const std::byte> bytes) {
@@ -207,22 +179,7 @@ std::vector<CaCertificate> checked_ca_certificates(const CreateOptions& options,
                           result.reason));
     }
   }
-  std::vector<CaCertificate> certificates;
-  for (const util::Certificate& certificate : bundle) {
-    const pki::CertificateInfo info = pki::describe_certificate(certificate.get());
-    const util::BasicIo bio(BIO_new(BIO_s_mem()));
-    if (!bio || PEM_write_bio_X509(bio.get(), certificate.get()) != 1) {
-      throw Error(ErrorKind::io,
-                  str_cat(options.ca.string(), ": cannot encode: ", pki::openssl_error_message()));
-    }
-    char* data = nullptr;
-    const long length = BIO_get_mem_data(bio.get(), &data);
-    certificates.push_back({info.subject,
-                            info.not_after,
-                            info.fingerprint,
-                            std::string(data, static_cast<std::size_t>(length))});
-  }
-  return certificates;
+  return carried_certificates(bundle, options.ca);
 }
 
 } // namespace
@@ -243,10 +200,7 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   manifest.created = pki::format_time(options.created);
   manifest.key_id = key.key_id();
   manifest.base_bundles = std::move(base_ids);
-  if (options.mirror) {
-    manifest.mirror = options.mirror->location();
-  }
-  fill_model(manifest, options);
+  fill_model(manifest, options.inputs, options.mirror);
   manifest.repositories = std::move(plan.repositories);
   if (!options.ca.empty()) {
     manifest.ca_certificates = checked_ca_certificates(options, result.ca_warnings);

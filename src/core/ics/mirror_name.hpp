@@ -30,6 +30,10 @@ struct MirrorName {
   [[nodiscard]] std::string auth_file_key() const;
 };
 
+// The registry a bundle made without --mirror points its sources at (RFC 6761 reserves the
+// .invalid top-level domain); the bastion moves them to its own registry.
+inline constexpr std::string_view k_placeholder_mirror = "mirror.invalid";
+
 // Parses and validates HOST[:PORT][/NAMESPACE...]. Throws Error{usage} naming `text` and the
 // part that is wrong (such names come from the command line).
 [[nodiscard]] MirrorName parse_mirror_name(std::string_view text);

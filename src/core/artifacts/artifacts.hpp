@@ -1,0 +1,59 @@
+#pragma once
+
+// The cluster and host artifacts of the hosted control planes procedure (DESIGN.md
+// "Artifacts"), rendered from the signed model: the same function runs in `zbundle create`,
+// `zbundle artifacts` and `zbundle-extract apply`, so the connected host and the bastion write
+// the same bytes for the same facts. Rendering is pure: it reads no file and writes none.
+
+#include "core/bundle/manifest.hpp"
+#include "core/ics/mirror_name.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zbundle::artifacts {
+
+// A text input and the name errors use for it (a file name, usually).
+struct NamedText {
+  std::string name;
+  std::string text;
+};
+
+struct RenderOptions {
+  ics::MirrorName mirror;               // the registry the images are (or will be) served from
+  std::string ca_pem;                   // the CA bundle its certificate chains to, already checked
+  std::optional<NamedText> pull_secret; // the cluster's .dockerconfigjson
+  std::optional<NamedText> mirror_auth; // containers auth file with the mirror's credentials
+  std::string release;                  // the release to pin; empty: the newest one mirrored
+  std::string bundle_id;                // for the scripts' headers; may be empty
+};
+
+enum class FileMode { regular, secret, script }; // 0644, 0600, 0755
+
+struct Artifact {
+  std::string name; // a file name, no directory
+  std::string content;
+  FileMode mode = FileMode::regular;
+  friend bool operator==(const Artifact&, const Artifact&) = default;
+};
+
+// Renders every artifact the model and the options allow, sorted by name. Throws
+// Error{input} naming the pull secret or auth file when it is not what it must be, or the
+// release when --release names none the model has; Error{usage} for an empty CA.
+[[nodiscard]] std::vector<Artifact> render_artifacts(const bundle::Manifest& model,
+                                                     const RenderOptions& options);
+
+// Writes `artifacts` into `directory` (created 0755 when missing), each file atomically with
+// its mode; files already there that are not rendered are left alone. Throws Error{io}.
+void write_artifacts(const std::vector<Artifact>& artifacts,
+                     const std::filesystem::path& directory);
+
+// The model's image content sources moved to `mirror`: a location below the registry the
+// model was made for (its `mirror`, or the placeholder) keeps its path below it; any other
+// keeps its path below its own registry.
+[[nodiscard]] ics::ImageContentSources relocated_sources(const bundle::Manifest& model,
+                                                         const ics::MirrorName& mirror);
+
+} // namespace zbundle::artifacts

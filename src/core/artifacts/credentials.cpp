@@ -1,0 +1,114 @@
+// The mirror registry's credentials in the cluster's pull secret: `auths."host:port"` merged
+// into the given pull secret, every other entry kept. Without a pull secret, the credentials
+// alone go to mirror-pull-secret.json (for `hcp --pull-secret`), never over the cluster's
+// pull secret, which would lose the others.
+
+#include "core/artifacts/renderers.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+
+#include <array>
+
+namespace zbundle::artifacts::detail {
+namespace {
+
+using Json = nlohmann::ordered_json;
+using util::str_cat;
+
+[[noreturn]] void refuse(const NamedText& file, std::string_view why) {
+  throw Error(ErrorKind::input, str_cat(file.name, ": ", why));
+}
+
+// {"auths": {...}}, checked.
+Json parse_auths(const NamedText& file) {
+  Json document = Json::parse(file.text, nullptr, false);
+  if (document.is_discarded() || !document.is_object()) {
+    refuse(file, "not a JSON object");
+  }
+  const auto auths = document.find("auths");
+  if (auths == document.end() || !auths->is_object()) {
+    refuse(file, "no \"auths\" object");
+  }
+  return document;
+}
+
+// True when `auth` is base64 of "user:password", as registries expect.
+bool is_basic_credential(const std::string& auth) {
+  if (auth.empty() || auth.size() % 4 != 0 || auth.size() > 16384) {
+    return false;
+  }
+  std::string decoded(auth.size() / 4 * 3, '\0');
+  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
+                                     reinterpret_cast<const unsigned char*>(auth.data()),
+                                     static_cast<int>(auth.size()));
+  if (length < 0) {
+    return false;
+  }
+  decoded.resize(static_cast<std::size_t>(length));
+  const std::size_t colon = decoded.find(':');
+  return colon != std::string::npos && colon > 0;
+}
+
+// The mirror's entry of the auth file: the most specific key first (with the namespace),
+// then the registry, then the legacy https:// spelling.
+Json mirror_credential(const Context& context, const NamedText& file) {
+  const Json document = parse_auths(file);
+  const Json& auths = document.at("auths");
+  const ics::MirrorName& mirror = context.options.mirror;
+  const std::array keys{
+      mirror.location(), mirror.auth_file_key(), str_cat("https://", mirror.auth_file_key())};
+  for (const std::string& key : keys) {
+    const auto found = auths.find(key);
+    if (found == auths.end()) {
+      continue;
+    }
+    const std::string where = str_cat("auths.\"", key, "\".auth");
+    if (!found->is_object() || !found->contains("auth") || !found->at("auth").is_string()) {
+      refuse(file, str_cat(where, ": missing"));
+    }
+    const std::string auth = found->at("auth").get<std::string>();
+    if (!is_basic_credential(auth)) {
+      refuse(file, str_cat(where, ": not base64 of user:password"));
+    }
+    const auto email = found->find("email");
+    return {{"auth", auth},
+            {"email", email != found->end() && email->is_string() ? *email : Json("")}};
+  }
+  std::string known;
+  for (const auto& [key, value] : auths.items()) {
+    known += str_cat(known.empty() ? "" : ", ", key);
+  }
+  refuse(file,
+         str_cat("no credentials for the mirror ",
+                 mirror.auth_file_key(),
+                 " (it has: ",
+                 known.empty() ? "none" : known,
+                 ")"));
+}
+
+} // namespace
+
+void add_credentials(const Context& context, Artifacts& out) {
+  const RenderOptions& options = context.options;
+  if (!options.mirror_auth) {
+    if (options.pull_secret) {
+      (void)parse_auths(*options.pull_secret); // refused here too, not only on merge
+    }
+    return;
+  }
+  const Json credential = mirror_credential(context, *options.mirror_auth);
+  const std::string key = options.mirror.auth_file_key();
+  if (options.pull_secret) {
+    Json merged = parse_auths(*options.pull_secret);
+    merged["auths"][key] = credential;
+    out.push_back({"pull-secret.json", merged.dump(2) + "\n", FileMode::secret});
+  } else {
+    const Json alone = {{"auths", {{key, credential}}}};
+    out.push_back({"mirror-pull-secret.json", alone.dump(2) + "\n", FileMode::secret});
+  }
+}
+
+} // namespace zbundle::artifacts::detail

@@ -1,0 +1,179 @@
+// hcp-create-cluster.sh: `hcp create cluster agent` for the mirrored release, pinned by
+// digest, with the rendered image content sources and CA, and placeholders for what only the
+// site knows. The script refuses to run while a placeholder is left.
+
+#include "core/artifacts/renderers.hpp"
+#include "core/ics/image_ref.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace zbundle::artifacts::detail {
+namespace {
+
+using util::str_cat;
+
+constexpr std::string_view k_release_repository = "quay.io/openshift-release-dev/ocp-release";
+
+struct SiteFlag {
+  std::string_view variable;
+  std::string_view flag;
+  std::string_view placeholder;
+};
+constexpr std::array<SiteFlag, 8> k_site_flags{{
+    {"NAME", "--name", "<cluster-name>"},
+    {"PULL_SECRET", "--pull-secret", "<pull-secret-file>"},
+    {"AGENT_NAMESPACE", "--agent-namespace", "<agent-namespace>"},
+    {"BASE_DOMAIN", "--base-domain", "<base-domain>"},
+    {"API_SERVER_ADDRESS", "--api-server-address", "<api-server-address>"},
+    {"ETCD_STORAGE_CLASS", "--etcd-storage-class", "<etcd-storage-class>"},
+    {"SSH_KEY", "--ssh-key", "<ssh-public-key-file>"},
+    {"NAMESPACE", "--namespace", "<hosted-cluster-namespace>"},
+}};
+
+// Numbers compare as numbers: 4.16.10 is newer than 4.16.9.
+bool is_older(std::string_view a, std::string_view b) {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (std::isdigit(static_cast<unsigned char>(a[i])) != 0
+        && std::isdigit(static_cast<unsigned char>(b[j])) != 0) {
+      std::size_t i_end = i;
+      std::size_t j_end = j;
+      while (i_end < a.size() && std::isdigit(static_cast<unsigned char>(a[i_end])) != 0) {
+        ++i_end;
+      }
+      while (j_end < b.size() && std::isdigit(static_cast<unsigned char>(b[j_end])) != 0) {
+        ++j_end;
+      }
+      const std::string_view x = a.substr(i, i_end - i);
+      const std::string_view y = b.substr(j, j_end - j);
+      if (x.size() != y.size() || x != y) {
+        return x.size() != y.size() ? x.size() < y.size() : x < y;
+      }
+      i = i_end;
+      j = j_end;
+    } else if (a[i] != b[j]) {
+      return a[i] < b[j];
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+
+// The release `wanted` names ("4.16.5-s390x", or "4.16.5" when one architecture variant
+// matches), or the newest; only releases with a digest can be pinned.
+const ocmirror::ReleaseImage* chosen_release(const bundle::Manifest& model,
+                                             const std::string& wanted) {
+  std::vector<const ocmirror::ReleaseImage*> candidates;
+  for (const ocmirror::ReleaseImage& release : model.releases) {
+    const bool matches =
+        wanted.empty() || release.name == wanted || release.name.starts_with(str_cat(wanted, "-"));
+    if (matches && ics::is_sha256_digest(release.digest)) {
+      candidates.push_back(&release);
+    }
+  }
+  const auto exact = std::find_if(
+      candidates.begin(), candidates.end(), [&](const auto* r) { return r->name == wanted; });
+  if (exact != candidates.end()) {
+    return *exact;
+  }
+  if (!wanted.empty() && candidates.size() != 1) {
+    std::string names;
+    for (const ocmirror::ReleaseImage& release : model.releases) {
+      names += str_cat(names.empty() ? "" : ", ", release.name);
+    }
+    throw Error(ErrorKind::input,
+                str_cat("--release ",
+                        wanted,
+                        candidates.empty() ? ": no mirrored release with a digest matches"
+                                           : ": names several releases",
+                        " (mirrored: ",
+                        names.empty() ? "none" : names,
+                        ")"));
+  }
+  const auto newest = std::max_element(candidates.begin(), candidates.end(), [](auto* a, auto* b) {
+    return is_older(a->name, b->name);
+  });
+  return newest == candidates.end() ? nullptr : *newest;
+}
+
+// The release image's source repository, as the run named it.
+std::string release_repository(const bundle::Manifest& model,
+                               const ocmirror::ReleaseImage& release) {
+  for (const ocmirror::CollectedImage& image : model.images) {
+    if (image.category != ocmirror::ImageCategory::release) {
+      continue;
+    }
+    const ics::ImageRef ref = ics::parse_image_ref(image.source);
+    if (ref.tag == release.name || ref.digest == release.digest) {
+      return ref.location();
+    }
+  }
+  return std::string(k_release_repository);
+}
+
+bool has(const Artifacts& out, std::string_view name) {
+  return std::any_of(out.begin(), out.end(), [&](const Artifact& a) { return a.name == name; });
+}
+
+} // namespace
+
+void add_hcp_command(const Context& context, Artifacts& out) {
+  const ocmirror::ReleaseImage* release = chosen_release(context.model, context.options.release);
+  if (release == nullptr) {
+    return;
+  }
+  const std::string repository = release_repository(context.model, *release);
+  std::string script = str_cat(
+      "#!/bin/sh\n",
+      "# hcp-create-cluster.sh, rendered by zbundle",
+      context.options.bundle_id.empty() ? "" : str_cat(" from bundle ", context.options.bundle_id),
+      " for the mirror ",
+      context.options.mirror.location(),
+      ".\n",
+      "# Creates a hosted cluster on the agent platform from the mirrored release\n",
+      "#   ",
+      comment_text(str_cat(repository, ":", release->name)),
+      "\n# pinned by its digest. Set the site's own values below (each <...>), then run it.\n",
+      "set -eu\n",
+      "here=$(CDPATH='' cd -- \"$(dirname -- \"$0\")\" && pwd)\n\n");
+  for (const SiteFlag& site : k_site_flags) {
+    std::string value = shell_quote(site.placeholder);
+    if (site.variable == "PULL_SECRET" && has(out, "pull-secret.json")) {
+      value = "\"$here/pull-secret.json\"";
+    } else if (site.variable == "PULL_SECRET" && has(out, "mirror-pull-secret.json")) {
+      value = "\"$here/mirror-pull-secret.json\"";
+    }
+    script += str_cat(site.variable, "=", value, "\n");
+  }
+  script += "\nfor value in";
+  for (const SiteFlag& site : k_site_flags) {
+    script += str_cat(" \"$", site.variable, "\"");
+  }
+  script += "; do\n"
+            "  case $value in\n"
+            "  '<'*'>')\n"
+            "    echo \"hcp-create-cluster.sh: replace the placeholder $value first\" >&2\n"
+            "    exit 2\n"
+            "    ;;\n"
+            "  esac\n"
+            "done\n\n"
+            "exec hcp create cluster agent \\\n";
+  for (const SiteFlag& site : k_site_flags) {
+    script += str_cat("  ", site.flag, " \"$", site.variable, "\" \\\n");
+  }
+  script += str_cat("  --release-image ", shell_quote(str_cat(repository, "@", release->digest)));
+  if (has(out, "icsp.yaml")) {
+    script += " \\\n  --image-content-sources \"$here/icsp.yaml\"";
+  }
+  script += " \\\n  --additional-trust-bundle \"$here/ca-bundle.crt\"\n";
+  out.push_back({"hcp-create-cluster.sh", std::move(script), FileMode::script});
+}
+
+} // namespace zbundle::artifacts::detail

@@ -1,0 +1,78 @@
+#include "core/artifacts/artifacts.hpp"
+#include "core/artifacts/renderers.hpp"
+#include "core/ics/render.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <algorithm>
+
+namespace zbundle::artifacts {
+namespace {
+
+using util::str_cat;
+
+// The registry (and namespace) the model's mirror locations were made for.
+ics::MirrorName recorded_mirror(const bundle::Manifest& model) {
+  return ics::parse_mirror_name(model.mirror ? *model.mirror : ics::k_placeholder_mirror);
+}
+
+std::string relocate_location(std::string_view location,
+                              const ics::MirrorName& from,
+                              const ics::MirrorName& to) {
+  const std::string prefix = str_cat(from.location(), "/");
+  if (location.starts_with(prefix)) {
+    return str_cat(to.location(), "/", location.substr(prefix.size()));
+  }
+  return ics::rewrite_mirror_location(location, to);
+}
+
+} // namespace
+
+ics::ImageContentSources relocated_sources(const bundle::Manifest& model,
+                                           const ics::MirrorName& mirror) {
+  const ics::MirrorName from = recorded_mirror(model);
+  ics::ImageContentSources moved;
+  for (const ics::ContentSource& entry : model.image_content_sources.sources()) {
+    for (const ics::Mirror& target : entry.mirrors) {
+      const std::string location = relocate_location(target.location, from, mirror);
+      if (target.by_digest) {
+        moved.add(entry.source, location, ics::MirrorKind::digest);
+      }
+      if (target.by_tag) {
+        moved.add(entry.source, location, ics::MirrorKind::tag);
+      }
+    }
+    moved.set_policy(entry.source, entry.policy);
+  }
+  return moved;
+}
+
+namespace detail {
+
+std::string Context::relocate(std::string_view reference) const {
+  return relocate_location(reference, recorded_mirror(model), options.mirror);
+}
+
+} // namespace detail
+
+std::vector<Artifact> render_artifacts(const bundle::Manifest& model,
+                                       const RenderOptions& options) {
+  if (options.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
+    throw Error(ErrorKind::usage, "artifacts: the mirror registry's CA bundle is empty");
+  }
+  const detail::Context context{model, options, relocated_sources(model, options.mirror)};
+  detail::Artifacts out;
+  detail::add_trust(context, out);
+  out.push_back(
+      {"registries.conf", ics::render_registries_conf(context.sources), FileMode::regular});
+  detail::add_mirror_sets(context, out);
+  detail::add_cluster_resources(context, out);
+  detail::add_credentials(context, out);
+  detail::add_hcp_command(context, out);
+  detail::add_apply_script(context, out);
+  std::sort(
+      out.begin(), out.end(), [](const Artifact& a, const Artifact& b) { return a.name < b.name; });
+  return out;
+}
+
+} // namespace zbundle::artifacts
