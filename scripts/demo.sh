@@ -34,3 +34,12 @@ step "$zbundle" keygen --out "$keys/signer"
 step "$zbundle" create "$sample/v2" --sign-key "$keys/signer.key" --mirror mirror.example:8443 -o "$build/demo.zb"
 step "$zbundle_extract" verify "$build/demo.zb" --pubkey "$keys/signer.pub"
 step "$zbundle" inspect "$build/demo.zb" --pubkey "$keys/signer.pub"
+
+printf '\nThe artifacts of the hosted control planes procedure, rendered from the signed bundle for\nthe bastion'"'"'s registry and its CA (an OpenSSL-made CA here):\n'
+pki=$build/demo-pki
+rm -rf "$pki" "$build/demo-artifacts"
+tests/data/make-pki.sh "$pki" >/dev/null
+step "$zbundle" artifacts "$build/demo.zb" --pubkey "$keys/signer.pub" --mirror bastion.example:5000/ocp \
+  --ca "$pki/root.pem" -o "$build/demo-artifacts"
+step cat "$build/demo-artifacts/registry-config.yaml" "$build/demo-artifacts/icsp.yaml"
+step sed -n '/^exec hcp/,$p' "$build/demo-artifacts/hcp-create-cluster.sh"

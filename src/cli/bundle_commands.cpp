@@ -141,6 +141,15 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
   if (values.count("split")) {
     create.volume_size = parse_size(values["split"].as<std::string>());
   }
+  if (values.count("release")) {
+    create.release = values["release"].as<std::string>();
+  }
+  if (values.count("mirror-auth")) {
+    create.mirror_auth = values["mirror-auth"].as<std::string>();
+  }
+  if (values.count("recipient")) {
+    create.recipient = values["recipient"].as<std::string>();
+  }
   create.probe = values.count("probe") > 0;
   create.level = values["level"].as<int>();
   create.threads = values["threads"].as<unsigned>();
@@ -218,6 +227,15 @@ int run_create(const std::vector<std::string>& args) {
       "mirror", po::value<std::string>(), "the bastion's registry: HOST[:PORT][/NAMESPACE]")(
       "ca", po::value<std::string>(), "the mirror registry's CA bundle (PEM)")(
       "probe", "also verify the live registry at --mirror against --ca")(
+      "release",
+      po::value<std::string>(),
+      "the release hcp-create-cluster.sh pins, e.g. 4.16.5 (default: the newest)")(
+      "mirror-auth",
+      po::value<std::string>(),
+      "the mirror registry's credentials (containers auth file), carried encrypted")(
+      "recipient",
+      po::value<std::string>(),
+      "the bastion's certificate (RSA or EC) the credentials are encrypted to")(
       "arch",
       po::value<std::string>(),
       "platforms every tagged image must carry, e.g. s390x,amd64")(

@@ -1,5 +1,6 @@
 #include "core/bundle/bundle_writer.hpp"
 
+#include "core/bundle/bundle_artifacts.hpp"
 #include "core/bundle/bundle_index.hpp"
 #include "core/bundle/bundle_reader.hpp"
 #include "core/bundle/entry_path.hpp"
@@ -204,6 +205,9 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   manifest.repositories = std::move(plan.repositories);
   if (!options.ca.empty()) {
     manifest.ca_certificates = checked_ca_certificates(options, result.ca_warnings);
+  }
+  for (PlannedEntry& rendered : artifact_entries(options, manifest)) {
+    plan.entries.push_back(std::move(rendered));
   }
   for (const PlannedEntry& planned : plan.entries) {
     manifest.entries.push_back(planned.entry);

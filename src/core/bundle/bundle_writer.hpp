@@ -24,8 +24,13 @@ struct CreateOptions {
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path output;
   std::optional<ics::MirrorName> mirror;
-  std::filesystem::path ca;     // the mirror registry's CA bundle, checked and carried
-  bool probe = false;           // also verify the live registry at `mirror` against `ca`
+  std::filesystem::path ca; // the mirror registry's CA bundle, checked and carried
+  bool probe = false;       // also verify the live registry at `mirror` against `ca`
+  std::string release;      // the release hcp-create-cluster.sh pins; empty: the newest
+  // The mirror's credentials (a containers auth file), encrypted to `recipient` (a PEM
+  // certificate): they never travel in plaintext.
+  std::filesystem::path mirror_auth;
+  std::filesystem::path recipient;
   std::string signer_chain_pem; // ZBUNDLE/signer.pem, when signing with a certificate
   // Earlier bundles the bastion already has, signed with the same key: blobs they carried
   // are left out, and their ids recorded.

@@ -135,6 +135,17 @@ std::vector<FramePosition> copy_payload(TarFrameWriter& tar,
   std::size_t next = 0;
   while (next < entries.size()) {
     const PlannedEntry& planned = entries[next];
+    if (planned.source.rendered) {
+      std::string_view rest = *planned.source.rendered;
+      positions.push_back(copier.copy(planned, planned.entry.path, [&](std::span<char> buffer) {
+        const std::size_t size = std::min(buffer.size(), rest.size());
+        std::copy_n(rest.begin(), size, buffer.begin());
+        rest.remove_prefix(size);
+        return size;
+      }));
+      ++next;
+      continue;
+    }
     if (!planned.source.disk_path.empty()) {
       util::FileReader reader(planned.source.disk_path);
       positions.push_back(

@@ -10,17 +10,20 @@
 #include "core/oci/reference_graph.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace zbundle::bundle {
 
-// Where a payload entry's bytes are: a file on disk, or an entry of a tar archive.
+// Where a payload entry's bytes are: a file on disk, an entry of a tar archive, or text
+// rendered in memory (the artifacts, a few KiB).
 struct PayloadSource {
   std::string disk_path;
   std::filesystem::path archive;
   std::string archive_entry;
+  std::optional<std::string> rendered;
 };
 
 struct PlannedEntry {

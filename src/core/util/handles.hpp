@@ -6,10 +6,14 @@
 #include <archive_entry.h>
 #include <openssl/bio.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 #include <zstd.h>
+// clang-format off
+#include <openssl/cms.h> // after pem.h: it declares its PEM functions only when pem.h came first
+// clang-format on
 
 #include <memory>
 
@@ -37,6 +41,7 @@ using NameConstraints = std::unique_ptr<NAME_CONSTRAINTS, FreeWith<NAME_CONSTRAI
 using GeneralNames = std::unique_ptr<GENERAL_NAMES, FreeWith<GENERAL_NAMES_free>>;
 using ExtendedKeyUsage = std::unique_ptr<EXTENDED_KEY_USAGE, FreeWith<EXTENDED_KEY_USAGE_free>>;
 using BasicConstraints = std::unique_ptr<BASIC_CONSTRAINTS, FreeWith<BASIC_CONSTRAINTS_free>>;
+using CmsContent = std::unique_ptr<CMS_ContentInfo, FreeWith<CMS_ContentInfo_free>>;
 using ZstdCompressor = std::unique_ptr<ZSTD_CCtx, FreeWith<ZSTD_freeCCtx>>;
 using ZstdDecompressor = std::unique_ptr<ZSTD_DCtx, FreeWith<ZSTD_freeDCtx>>;
 
