@@ -90,7 +90,7 @@ std::string resource_steps(const Artifacts& out) {
       "\n  # 3. Image content sources (the ICSP file is for clusters older than 4.13).\n";
   for (const char* name : {"imagedigestmirrorset.yaml", "imagetagmirrorset.yaml"}) {
     if (has(out, name)) {
-      steps += str_cat("  oc apply \"$dry\" -f \"$here/", name, "\"\n");
+      steps += str_cat(R"(  oc apply "$dry" -f "$here/)", name, "\"\n");
     }
   }
   steps += "\n  # 4. Catalogs, release signatures, the update service.\n";
