@@ -282,6 +282,31 @@ spec:
       ref: $mirror/redhat/redhat-operator-index:v4.16
     type: Image
 EOF
+cat >"$cr/updateService.yaml" <<EOF
+apiVersion: updateservice.operator.openshift.io/v1
+kind: UpdateService
+metadata:
+$annotations
+  name: update-service-oc-mirror
+  namespace: openshift-update-service
+spec:
+  graphDataImage: $mirror/openshift/graph-image:latest
+  releases: $mirror/openshift/release-images
+  replicas: 2
+EOF
+# The signature bytes are a stand-in: nothing in zbundle verifies release signatures.
+cat >"$cr/signature-configmap.yaml" <<EOF
+apiVersion: v1
+binaryData:
+  sha256-${release_image#sha256:}-1: $(printf 'sample signature of %s' "$release_image" | base64 -w0)
+kind: ConfigMap
+metadata:
+$annotations
+  labels:
+    release.openshift.io/verification-signatures: ""
+  name: mirrored-release-signatures
+  namespace: openshift-config-managed
+EOF
 
 # --- oc-mirror v1 workspace and archive -------------------------------------------------------
 ws=$out/v1/oc-mirror-workspace

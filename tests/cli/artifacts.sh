@@ -14,7 +14,7 @@ check() {
   local dir=$1 mirror=$2
   shift 2
   "$PYTHON" "$check" "$dir" --mirror "$mirror" --ca pki/root.pem "$@" >report || fail "$dir: $(cat report)"
-  shellcheck -s sh "$dir/apply-cluster.sh" "$dir/hcp-create-cluster.sh" >report || fail "$dir: shellcheck: $(cat report)"
+  shellcheck -s sh "$dir"/*.sh >report || fail "$dir: shellcheck: $(cat report)"
 }
 
 # From oc-mirror output, with credentials: everything the procedure needs
@@ -37,6 +37,21 @@ contains "--release-image 'quay.io/openshift-release-dev/ocp-release@$release_di
 contains '^#   quay.io/openshift-release-dev/ocp-release:4.16.5-s390x$' full/hcp-create-cluster.sh
 # the placeholders stop it before hcp runs
 expect 2 "replace the placeholder <cluster-name>" -- sh full/hcp-create-cluster.sh
+
+# oc-mirror's own resources (mirror-to-mirror output) are carried, their images moved
+expect 0 '' -- zb artifacts "$SAMPLE/v2-m2m" --mirror mirror.test:8443/ocp --ca pki/root.pem -o m2m
+check m2m mirror.test:8443/ocp
+"$PYTHON" - "$SAMPLE/v2-m2m/working-dir/cluster-resources" m2m "$TEST_DATA/schemas/configmap.json" <<'PY' || fail "carried resources are wrong"
+import json, sys, yaml, jsonschema
+origin, out, schema = sys.argv[1:]
+update = yaml.safe_load(open(f"{out}/updateservice-update-service-oc-mirror.yaml"))
+assert update["spec"]["graphDataImage"] == "mirror.test:8443/ocp/openshift/graph-image:latest", update
+assert update["spec"]["releases"] == "mirror.test:8443/ocp/openshift/release-images", update
+assert isinstance(update["metadata"]["annotations"]["createdAt"], str), "createdAt lost its quotes"
+signatures = yaml.safe_load(open(f"{out}/release-signatures-mirrored-release-signatures.yaml"))
+assert signatures == yaml.safe_load(open(f"{origin}/signature-configmap.yaml")), "signatures changed"
+jsonschema.validate(signatures, json.load(open(schema)))
+PY
 
 # A mirror without a port, and an IPv6 one (no ConfigMap key can spell it)
 expect 0 '' -- zb artifacts "$SAMPLE/v2" --mirror mirror.test --ca pki/root.pem -o plain

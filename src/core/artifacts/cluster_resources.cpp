@@ -95,6 +95,41 @@ YAML::Node parse_resource(const ocmirror::ClusterResource& resource) {
               str_cat(resource.kind, " ", resource.name, ": not a YAML or JSON object"));
 }
 
+// Writes `node` back as it was read, quoted scalars quoted: yaml-cpp would otherwise drop the
+// quotes oc-mirror put around a value such as createdAt, which YAML 1.1 readers then take for
+// a timestamp instead of the string an annotation must be.
+void emit_as_read(YAML::Emitter& out, const YAML::Node& node) {
+  switch (node.Type()) {
+  case YAML::NodeType::Map:
+    out << YAML::BeginMap;
+    for (const auto& item : node) {
+      out << YAML::Key;
+      emit_as_read(out, item.first);
+      out << YAML::Value;
+      emit_as_read(out, item.second);
+    }
+    out << YAML::EndMap;
+    break;
+  case YAML::NodeType::Sequence:
+    out << YAML::BeginSeq;
+    for (const auto& item : node) {
+      emit_as_read(out, item);
+    }
+    out << YAML::EndSeq;
+    break;
+  case YAML::NodeType::Scalar:
+    if (node.Tag() == "!") {
+      out << YAML::DoubleQuoted;
+    }
+    out << node.Scalar();
+    break;
+  case YAML::NodeType::Null:
+  case YAML::NodeType::Undefined:
+    out << YAML::Null;
+    break;
+  }
+}
+
 // The UpdateService's graph image and release repository, moved to the mirror.
 std::string update_service_yaml(const Context& context, const ocmirror::ClusterResource& resource) {
   YAML::Node node = parse_resource(resource);
@@ -105,7 +140,7 @@ std::string update_service_yaml(const Context& context, const ocmirror::ClusterR
     }
   }
   YAML::Emitter out;
-  out << node;
+  emit_as_read(out, node);
   return std::string(out.c_str()) + "\n";
 }
 
