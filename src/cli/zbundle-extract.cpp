@@ -5,6 +5,7 @@
 #include "cli_support.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "extract_commands.hpp"
 #include "verify_ca_command.hpp"
 
 #include <iostream>
@@ -23,6 +24,9 @@ commands:
                        list the entries of a bundle, after checking its signature
   inspect B [--pubkey ...] [--json]
                        summarize a bundle's manifest
+  expand B --to DIR (--pubkey ... | --trust-ca ...) [--only registry|artifacts|oc-mirror]
+                       write the verified payload into DIR (the registry as distribution serves
+                       it); nothing changes in DIR unless every entry matched
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                        verify the mirror registry's certificate chain and the CA bundle
 
@@ -52,6 +56,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "list") {
     return zbundle::cli::run_list("zbundle-extract", rest);
+  }
+  if (command == "expand") {
+    return zbundle::cli::run_expand(rest);
   }
   if (command == "inspect") {
     return zbundle::cli::run_bundle_inspect("zbundle-extract", rest);

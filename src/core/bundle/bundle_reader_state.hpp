@@ -113,6 +113,8 @@ struct BundleReader::State {
                       : 0;
     if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_hardlink(entry) != nullptr) {
       member.refusal = "not a regular file (symlink, hardlink, directory or device)";
+    } else if ((archive_entry_perm(entry) & 07000) != 0) {
+      member.refusal = "carries setuid, setgid or sticky bits";
     } else if (archive_entry_xattr_count(entry) > 0 || archive_entry_sparse_count(entry) > 0
                || archive_entry_acl_count(entry,
                                           ARCHIVE_ENTRY_ACL_TYPE_ACCESS

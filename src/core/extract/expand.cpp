@@ -1,0 +1,226 @@
+#include "core/extract/expand.hpp"
+
+#include "core/extract/registry_links.hpp"
+#include "core/extract/safe_tree.hpp"
+#include "core/util/error.hpp"
+#include "core/util/sha256.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <set>
+#include <vector>
+
+namespace zbundle::extract {
+namespace {
+
+namespace fs = std::filesystem;
+using util::str_cat;
+
+std::string_view prefix_of(Part part) {
+  switch (part) {
+  case Part::registry:
+    return "registry/";
+  case Part::artifacts:
+    return "artifacts/";
+  case Part::oc_mirror:
+    return "oc-mirror/";
+  }
+  return "";
+}
+
+bool is_selected(const ExpandOptions& options, std::string_view path) {
+  return !options.only || path.starts_with(prefix_of(*options.only));
+}
+
+// Scripts rendered under artifacts/ are meant to be run; everything else is data.
+unsigned mode_of(std::string_view path) {
+  return path.starts_with("artifacts/") && path.ends_with(".sh") ? 0755 : 0644;
+}
+
+// The staging directory and what it holds; removed however the expansion ends.
+class Staging {
+public:
+  Staging(const fs::path& target, int target_fd) : m_target_fd(target_fd) {
+    std::string pattern = (target / ".zbundle-staging-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) { // mode 0700
+      throw Error(
+          ErrorKind::io,
+          str_cat(target.string(), ": cannot create a staging directory: ", errno_message(errno)));
+    }
+    m_path = pattern;
+    m_fd = open_directory(m_path);
+  }
+  Staging(const Staging&) = delete;
+  Staging& operator=(const Staging&) = delete;
+  ~Staging() { remove_tree(m_path); }
+
+  // A new file for `path`; its bytes go through write().
+  util::Fd create(std::string_view path) {
+    const auto [parent, name] = split_parent(path);
+    const util::Fd directory = make_directories(m_fd.get(), parent, path);
+    m_files.emplace_back(path);
+    return create_file(directory.get(), name, mode_of(path), path);
+  }
+
+  // Renames every staged file into the target, then syncs the directories it changed.
+  void commit() {
+    std::set<std::string_view> parents;
+    for (const std::string& path : m_files) {
+      const auto [parent, name] = split_parent(path);
+      const util::Fd from = make_directories(m_fd.get(), parent, path);
+      const util::Fd to = make_directories(m_target_fd, parent, path);
+      const std::string file(name);
+      if (::renameat(from.get(), file.c_str(), to.get(), file.c_str()) != 0) {
+        throw Error(ErrorKind::io,
+                    str_cat(path, ": cannot move into place: ", errno_message(errno)));
+      }
+      parents.insert(parent);
+    }
+    for (const std::string_view parent : parents) {
+      sync(make_directories(m_target_fd, parent, parent).get(), parent);
+    }
+    sync(m_target_fd, "the target directory");
+  }
+
+private:
+  fs::path m_path;
+  util::Fd m_fd;
+  int m_target_fd;
+  std::vector<std::string> m_files;
+};
+
+// Receives the verified stream: each selected entry into the staging directory, unless the
+// target holds it already.
+class StagingSink final : public bundle::EntrySink {
+public:
+  StagingSink(const ExpandOptions& options, Staging& staging, int target_fd, ExpandResult& result)
+      : m_options(options), m_staging(staging), m_target_fd(target_fd), m_result(result) {}
+
+  void begin(const bundle::Entry& entry) override {
+    m_file = util::Fd();
+    if (!is_selected(m_options, entry.path)) {
+      return;
+    }
+    m_path = entry.path;
+    if (holds_file(m_target_fd, entry.path, entry.size, entry.sha256)) {
+      ++m_result.unchanged;
+      return;
+    }
+    m_file = m_staging.create(entry.path);
+  }
+  void write(std::span<const std::byte> bytes) override {
+    if (m_file.is_open()) {
+      write_all(m_file.get(), bytes, m_path);
+    }
+  }
+  void end(const bundle::Entry& entry, bool is_verified) override {
+    if (!is_verified) { // the reader reported it already; never keep a byte of it
+      throw Error(ErrorKind::check, str_cat(entry.path, ": does not match the manifest"));
+    }
+    if (m_file.is_open()) {
+      sync(m_file.get(), entry.path);
+      m_file = util::Fd();
+      ++m_result.written;
+      m_result.bytes += entry.size;
+    }
+  }
+
+private:
+  const ExpandOptions& m_options;
+  Staging& m_staging;
+  int m_target_fd;
+  ExpandResult& m_result;
+  util::Fd m_file;
+  std::string m_path;
+};
+
+void require_space(const fs::path& target, std::uint64_t needed) {
+  struct statvfs status {};
+  if (::statvfs(target.c_str(), &status) != 0) {
+    throw Error(ErrorKind::io,
+                str_cat(target.string(), ": cannot tell the free space: ", errno_message(errno)));
+  }
+  const std::uint64_t available = static_cast<std::uint64_t>(status.f_bavail) * status.f_frsize;
+  if (available < needed) {
+    throw Error(
+        ErrorKind::io,
+        str_cat(target.string(), ": ", available, " bytes free, the bundle needs ", needed));
+  }
+}
+
+void stage_links(const bundle::Manifest& manifest,
+                 Staging& staging,
+                 int target_fd,
+                 ExpandResult& result) {
+  for (const LinkFile& link : registry_links(manifest.repositories)) {
+    util::Sha256 hash;
+    const auto bytes = std::as_bytes(std::span(link.content.data(), link.content.size()));
+    hash.update(bytes);
+    const std::string digest = hash.finish();
+    if (holds_file(target_fd, link.path, link.content.size(), std::string_view(digest).substr(7))) {
+      ++result.unchanged;
+      continue;
+    }
+    const util::Fd file = staging.create(link.path);
+    write_all(file.get(), bytes, link.path);
+    sync(file.get(), link.path);
+    ++result.written;
+  }
+}
+
+} // namespace
+
+Part parse_part(std::string_view name) {
+  if (name == "registry") {
+    return Part::registry;
+  }
+  if (name == "artifacts") {
+    return Part::artifacts;
+  }
+  if (name == "oc-mirror") {
+    return Part::oc_mirror;
+  }
+  throw Error(ErrorKind::usage, str_cat("--only ", name, ": use registry, artifacts or oc-mirror"));
+}
+
+ExpandResult expand_bundle(const ExpandOptions& options) {
+  bundle::BundleReader reader(options.bundle, options.trust); // the signature, before anything
+  const bundle::Manifest& manifest = reader.manifest();
+  ExpandResult result;
+  result.bundle_id = manifest.bundle_id;
+  std::uint64_t needed = 0;
+  for (const bundle::Entry& entry : manifest.entries) {
+    needed += is_selected(options, entry.path) ? entry.size : 0;
+  }
+  const bool is_new = ::mkdir(options.target.c_str(), 0755) == 0;
+  if (!is_new && errno != EEXIST) {
+    throw Error(ErrorKind::io,
+                str_cat(options.target.string(), ": cannot create: ", errno_message(errno)));
+  }
+  try {
+    const util::Fd target = open_directory(options.target);
+    require_space(options.target, needed);
+    Staging staging(options.target, target.get());
+    StagingSink sink(options, staging, target.get(), result);
+    (void)reader.read_payload(&sink, [](const std::string& problem) {
+      throw Error(ErrorKind::check, problem); // expand stops at the first problem
+    });
+    if (!options.only || *options.only == Part::registry) {
+      stage_links(manifest, staging, target.get(), result);
+    }
+    staging.commit();
+  } catch (...) {
+    if (is_new) {
+      remove_tree(options.target);
+    }
+    throw;
+  }
+  return result;
+}
+
+} // namespace zbundle::extract

@@ -1,0 +1,65 @@
+#include "core/extract/registry_links.hpp"
+
+#include "core/bundle/entry_path.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+namespace zbundle::extract {
+namespace {
+
+using util::str_cat;
+
+constexpr std::string_view k_repositories = "registry/docker/registry/v2/repositories/";
+constexpr std::size_t k_max_tag = 128;
+
+// The distribution reference grammar for tags: [A-Za-z0-9_][A-Za-z0-9._-]{0,127}.
+bool is_tag(std::string_view tag) {
+  if (tag.empty() || tag.size() > k_max_tag || tag.front() == '.' || tag.front() == '-') {
+    return false;
+  }
+  for (const char c : tag) {
+    const bool is_allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+    if (!is_allowed) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string hex_of(const std::string& digest) {
+  return digest.substr(std::string_view("sha256:").size());
+}
+
+} // namespace
+
+std::vector<LinkFile> registry_links(const std::vector<bundle::RepositoryRecord>& repositories) {
+  std::vector<LinkFile> links;
+  for (const bundle::RepositoryRecord& repository : repositories) {
+    const std::string base = str_cat(k_repositories, repository.name, "/");
+    const std::string where = str_cat("ZBUNDLE/manifest.json: repositories[", repository.name, "]");
+    if (const std::string problem = bundle::payload_path_problem(str_cat(base, "_layers"));
+        !problem.empty() || str_cat("/", repository.name).find("/_") != std::string::npos) {
+      throw Error(ErrorKind::check, str_cat(where, ": not a safe repository name: ", problem));
+    }
+    for (const std::string& digest : repository.manifests) {
+      links.push_back(
+          {str_cat(base, "_manifests/revisions/sha256/", hex_of(digest), "/link"), digest});
+    }
+    for (const auto& [tag, digest] : repository.tags) {
+      if (!is_tag(tag)) {
+        throw Error(ErrorKind::check, str_cat(where, ".tags: not a tag: ", tag));
+      }
+      links.push_back({str_cat(base, "_manifests/tags/", tag, "/current/link"), digest});
+      links.push_back(
+          {str_cat(base, "_manifests/tags/", tag, "/index/sha256/", hex_of(digest), "/link"),
+           digest});
+    }
+    for (const std::string& digest : repository.blobs) {
+      links.push_back({str_cat(base, "_layers/sha256/", hex_of(digest), "/link"), digest});
+    }
+  }
+  return links;
+}
+
+} // namespace zbundle::extract

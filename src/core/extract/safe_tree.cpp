@@ -1,0 +1,153 @@
+#include "core/extract/safe_tree.hpp"
+
+#include "core/util/error.hpp"
+#include "core/util/sha256.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <array>
+#include <cerrno>
+#include <system_error>
+
+namespace zbundle::extract {
+namespace {
+
+using util::str_cat;
+
+constexpr int k_directory_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+[[noreturn]] void fail(std::string_view subject, std::string_view what, int error) {
+  throw Error(ErrorKind::io, str_cat(subject, ": ", what, ": ", errno_message(error)));
+}
+
+// Calls `each` with every component of "a/b/c".
+template <class Each> void for_each_component(std::string_view path, Each each) {
+  while (!path.empty()) {
+    const std::size_t slash = path.find('/');
+    each(path.substr(0, slash));
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  }
+}
+
+} // namespace
+
+util::Fd open_directory(const std::filesystem::path& path) {
+  util::Fd fd(::open(path.c_str(), k_directory_flags));
+  if (!fd.is_open()) {
+    fail(path.string(), "cannot open the directory", errno);
+  }
+  return fd;
+}
+
+util::Fd make_directories(int root, std::string_view relative, std::string_view subject) {
+  util::Fd current(::fcntl(root, F_DUPFD_CLOEXEC, 0));
+  if (!current.is_open()) {
+    fail(subject, "cannot open the directory", errno);
+  }
+  for_each_component(relative, [&](std::string_view part) {
+    const std::string name(part);
+    if (::mkdirat(current.get(), name.c_str(), 0755) != 0 && errno != EEXIST) {
+      fail(subject, str_cat("cannot create ", name), errno);
+    }
+    util::Fd next(::openat(current.get(), name.c_str(), k_directory_flags));
+    if (!next.is_open()) {
+      // ELOOP or ENOTDIR: something that is not a directory (a planted symlink) is in the way
+      fail(subject, str_cat(name, " is not a directory"), errno);
+    }
+    current = std::move(next);
+  });
+  return current;
+}
+
+std::pair<std::string_view, std::string_view> split_parent(std::string_view path) {
+  const std::size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos) {
+    return {std::string_view(), path};
+  }
+  return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+util::Fd
+create_file(int directory, std::string_view name, unsigned mode, std::string_view subject) {
+  const std::string file(name);
+  util::Fd fd(::openat(directory,
+                       file.c_str(),
+                       O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                       static_cast<mode_t>(mode)));
+  if (!fd.is_open()) {
+    fail(subject, "cannot create", errno);
+  }
+  if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) { // exact, whatever the umask
+    fail(subject, "cannot set the mode", errno);
+  }
+  return fd;
+}
+
+void write_all(int fd, std::span<const std::byte> bytes, std::string_view subject) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      fail(subject, "cannot write", errno);
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(written));
+  }
+}
+
+void sync(int fd, std::string_view subject) {
+  if (::fsync(fd) != 0) {
+    fail(subject, "cannot sync", errno);
+  }
+}
+
+bool holds_file(int root,
+                std::string_view relative,
+                std::uint64_t size,
+                std::string_view sha256_hex) {
+  const auto [parent, name] = split_parent(relative);
+  util::Fd directory(::fcntl(root, F_DUPFD_CLOEXEC, 0));
+  bool is_reachable = directory.is_open();
+  for_each_component(parent, [&](std::string_view part) {
+    if (is_reachable) {
+      directory = util::Fd(::openat(directory.get(), std::string(part).c_str(), k_directory_flags));
+      is_reachable = directory.is_open();
+    }
+  });
+  if (!is_reachable) {
+    return false;
+  }
+  const util::Fd file(
+      ::openat(directory.get(), std::string(name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  struct stat status {};
+  if (!file.is_open() || ::fstat(file.get(), &status) != 0 || !S_ISREG(status.st_mode)
+      || static_cast<std::uint64_t>(status.st_size) != size) {
+    return false;
+  }
+  util::Sha256 hash;
+  std::array<std::byte, 1 << 16> buffer{};
+  for (;;) {
+    const ssize_t got = ::read(file.get(), buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      return false;
+    }
+    if (got == 0) {
+      break;
+    }
+    hash.update(std::span(buffer).first(static_cast<std::size_t>(got)));
+  }
+  return hash.finish() == str_cat("sha256:", sha256_hex);
+}
+
+void remove_tree(const std::filesystem::path& path) noexcept {
+  std::error_code ignored;
+  std::filesystem::remove_all(path, ignored);
+}
+
+} // namespace zbundle::extract
