@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <set>
@@ -45,22 +46,39 @@ unsigned mode_of(std::string_view path) {
 // The staging directory and what it holds; removed however the expansion ends.
 class Staging {
 public:
-  Staging(const fs::path& target, int target_fd) : m_target_fd(target_fd) {
-    std::string pattern = (target / ".zbundle-staging-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) { // mode 0700
-      throw Error(
-          ErrorKind::io,
-          str_cat(target.string(), ": cannot create a staging directory: ", errno_message(errno)));
+  Staging(fs::path target, int target_fd) : m_target(std::move(target)), m_target_fd(target_fd) {
+    struct stat status {};
+    if (::fstat(target_fd, &status) == 0) {
+      m_target_times = {status.st_atim, status.st_mtim};
     }
-    m_path = pattern;
-    m_fd = open_directory(m_path);
   }
   Staging(const Staging&) = delete;
   Staging& operator=(const Staging&) = delete;
-  ~Staging() { remove_tree(m_path); }
+  // Removes the staging directory; when nothing was committed the target's times are put
+  // back too, so a failed run leaves the target exactly as it was.
+  ~Staging() {
+    if (!m_path.empty()) {
+      remove_tree(m_path);
+      if (!m_is_committed) {
+        (void)::futimens(m_target_fd, m_target_times.data());
+      }
+    }
+  }
 
-  // A new file for `path`; its bytes go through write().
+  // A new file for `path`; its bytes go through write(). The staging directory is made for
+  // the first one, so a run with nothing to write does not touch the target at all.
   util::Fd create(std::string_view path) {
+    if (m_path.empty()) {
+      std::string pattern = (m_target / ".zbundle-staging-XXXXXX").string();
+      if (::mkdtemp(pattern.data()) == nullptr) { // mode 0700
+        throw Error(
+            ErrorKind::io,
+            str_cat(
+                m_target.string(), ": cannot create a staging directory: ", errno_message(errno)));
+      }
+      m_path = pattern;
+      m_fd = open_directory(m_path);
+    }
     const auto [parent, name] = split_parent(path);
     const util::Fd directory = make_directories(m_fd.get(), parent, path);
     m_files.emplace_back(path);
@@ -69,6 +87,10 @@ public:
 
   // Renames every staged file into the target, then syncs the directories it changed.
   void commit() {
+    if (m_files.empty()) {
+      return;
+    }
+    m_is_committed = true;
     std::set<std::string_view> parents;
     for (const std::string& path : m_files) {
       const auto [parent, name] = split_parent(path);
@@ -88,9 +110,12 @@ public:
   }
 
 private:
+  fs::path m_target;
   fs::path m_path;
   util::Fd m_fd;
   int m_target_fd;
+  std::array<timespec, 2> m_target_times{timespec{0, UTIME_OMIT}, timespec{0, UTIME_OMIT}};
+  bool m_is_committed = false;
   std::vector<std::string> m_files;
 };
 
