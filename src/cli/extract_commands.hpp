@@ -8,5 +8,6 @@
 namespace zbundle::cli {
 
 int run_expand(const std::vector<std::string>& args);
+int run_apply(const std::vector<std::string>& args);
 
 } // namespace zbundle::cli

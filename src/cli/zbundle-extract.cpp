@@ -27,6 +27,10 @@ commands:
   expand B --to DIR (--pubkey ... | --trust-ca ...) [--only registry|artifacts|oc-mirror]
                        write the verified payload into DIR (the registry as distribution serves
                        it); nothing changes in DIR unless every entry matched
+  apply B (--pubkey ... | --trust-ca ...) [--root DIR] [--dry-run] [--mirror HOST[:PORT][/NS]]
+        [--ca CA.pem] [--authfile FILE] [--manifests-dir DIR] [--allow-rollback]
+                       install the mirror's CA, registries.conf.d drop-in and credentials, and
+                       write the cluster artifacts and apply-cluster.sh
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                        verify the mirror registry's certificate chain and the CA bundle
 
@@ -59,6 +63,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "expand") {
     return zbundle::cli::run_expand(rest);
+  }
+  if (command == "apply") {
+    return zbundle::cli::run_apply(rest);
   }
   if (command == "inspect") {
     return zbundle::cli::run_bundle_inspect("zbundle-extract", rest);

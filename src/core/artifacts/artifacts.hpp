@@ -45,6 +45,13 @@ struct Artifact {
 [[nodiscard]] std::vector<Artifact> render_artifacts(const bundle::Manifest& model,
                                                      const RenderOptions& options);
 
+// The containers auth file `existing` (absent: a new one) with the mirror's entry of
+// `credentials` added, every other registry kept; nullopt when it has an entry for the mirror
+// already (the bastion's own login wins). Throws Error{input} as render_artifacts does.
+[[nodiscard]] std::optional<std::string> merged_auth_file(const std::optional<NamedText>& existing,
+                                                          const NamedText& credentials,
+                                                          const ics::MirrorName& mirror);
+
 // Writes `artifacts` into `directory` (created 0755 when missing), each file atomically with
 // its mode; files already there that are not rendered are left alone. Throws Error{io}.
 void write_artifacts(const std::vector<Artifact>& artifacts,

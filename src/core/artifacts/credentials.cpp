@@ -54,10 +54,9 @@ bool is_basic_credential(const std::string& auth) {
 
 // The mirror's entry of the auth file: the most specific key first (with the namespace),
 // then the registry, then the legacy https:// spelling.
-Json mirror_credential(const Context& context, const NamedText& file) {
+Json mirror_credential(const ics::MirrorName& mirror, const NamedText& file) {
   const Json document = parse_auths(file);
   const Json& auths = document.at("auths");
-  const ics::MirrorName& mirror = context.options.mirror;
   const std::array keys{
       mirror.location(), mirror.auth_file_key(), str_cat("https://", mirror.auth_file_key())};
   for (const std::string& key : keys) {
@@ -99,7 +98,7 @@ void add_credentials(const Context& context, Artifacts& out) {
     }
     return;
   }
-  const Json credential = mirror_credential(context, *options.mirror_auth);
+  const Json credential = mirror_credential(options.mirror, *options.mirror_auth);
   const std::string key = options.mirror.auth_file_key();
   if (options.pull_secret) {
     Json merged = parse_auths(*options.pull_secret);
@@ -112,3 +111,22 @@ void add_credentials(const Context& context, Artifacts& out) {
 }
 
 } // namespace zbundle::artifacts::detail
+
+namespace zbundle::artifacts {
+
+using Json = nlohmann::ordered_json;
+
+std::optional<std::string> merged_auth_file(const std::optional<NamedText>& existing,
+                                            const NamedText& credentials,
+                                            const ics::MirrorName& mirror) {
+  const Json credential = detail::mirror_credential(mirror, credentials);
+  Json merged = existing ? detail::parse_auths(*existing) : Json{{"auths", Json::object()}};
+  const std::string key = mirror.auth_file_key();
+  if (merged["auths"].contains(key)) {
+    return std::nullopt; // the bastion's own login for the mirror wins
+  }
+  merged["auths"][key] = {{"auth", credential.at("auth")}};
+  return merged.dump(2) + "\n";
+}
+
+} // namespace zbundle::artifacts

@@ -1,0 +1,296 @@
+#include "core/extract/apply.hpp"
+
+#include "core/artifacts/artifacts.hpp"
+#include "core/bundle/model_builder.hpp"
+#include "core/extract/host_files.hpp"
+#include "core/pki/ca_bundle.hpp"
+#include "core/pki/certificate_file.hpp"
+#include "core/pki/cms_envelope.hpp"
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+#include "core/util/text_file.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+
+extern char** environ; // NOLINT: POSIX declares it nowhere else
+
+namespace zbundle::extract {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::ordered_json;
+using util::str_cat;
+
+constexpr int k_ca_warning_days = 30;
+constexpr std::size_t k_max_secret_file = std::size_t{1} << 20;
+constexpr std::string_view k_credentials_entry = "artifacts/mirror-auth.json.cms.pem";
+
+// Where things go below the root.
+struct Layout {
+  fs::path root;
+  fs::path state_dir;
+  fs::path state_file;
+  fs::path backups;
+  fs::path manifests;
+  fs::path authfile;
+
+  Layout(const ApplyOptions& options, const std::string& bundle_id)
+      : root(options.root), state_dir(root / "var/lib/zbundle"),
+        state_file(state_dir / "state.json"), backups(state_dir / "backups" / bundle_id),
+        manifests(options.manifests_dir.empty() ? state_dir / "artifacts" : options.manifests_dir),
+        authfile(options.authfile.empty() ? root / "root/.config/containers/auth.json"
+                                          : options.authfile) {}
+
+  // The path as the host sees it once the root is mounted at /.
+  [[nodiscard]] std::string shown(const fs::path& path) const {
+    const fs::path relative = path.lexically_relative(root);
+    return relative.empty() || relative.native().starts_with("..")
+               ? path.string()
+               : str_cat("/", relative.string());
+  }
+};
+
+// The registry as part of a file name: "mirror.example:8443" -> "mirror.example-8443".
+std::string registry_file_name(const ics::MirrorName& mirror) {
+  std::string name = mirror.registry();
+  for (char& c : name) {
+    if (c == ':' || c == '[' || c == ']') {
+      c = '-';
+    }
+  }
+  return name;
+}
+
+Json read_state(const fs::path& path) {
+  const std::optional<std::string> text = read_if_present(path);
+  Json state = text ? Json::parse(*text, nullptr, false) : Json{{"signers", Json::object()}};
+  if (state.is_discarded() || !state.is_object() || !state.contains("signers")
+      || !state.at("signers").is_object()) {
+    throw Error(ErrorKind::input, str_cat(path.string(), ": not a zbundle state file"));
+  }
+  return state;
+}
+
+// Refuses a bundle older than the last one this signer's bundles applied (rollback).
+void check_rollback(const Json& state,
+                    const bundle::Manifest& manifest,
+                    const ApplyOptions& options) {
+  const auto last = state.at("signers").find(manifest.key_id);
+  if (last == state.at("signers").end() || options.allow_rollback) {
+    return;
+  }
+  const std::string created = last->value("created", "");
+  const std::string id = last->value("bundle_id", "");
+  if (id != manifest.bundle_id && pki::parse_time(manifest.created) < pki::parse_time(created)) {
+    throw Error(ErrorKind::check,
+                str_cat(options.bundle.string(),
+                        ": bundle ",
+                        manifest.bundle_id,
+                        " was created ",
+                        manifest.created,
+                        ", before bundle ",
+                        id,
+                        " (",
+                        created,
+                        ") that was applied last; --allow-rollback applies it anyway"));
+  }
+}
+
+// The CA bundle to install: --ca, else the bundle's; either is checked as verify-ca would.
+std::string checked_ca(const ApplyOptions& options,
+                       const bundle::Manifest& manifest,
+                       std::vector<std::string>& warnings) {
+  std::vector<util::Certificate> certificates;
+  std::string origin = options.ca.string();
+  if (!options.ca.empty()) {
+    certificates = pki::load_certificates(options.ca);
+  } else if (!manifest.ca_certificates.empty()) {
+    origin = "the bundle's CA";
+    certificates = pki::parse_certificates(bundle::joined_pem(manifest.ca_certificates), origin);
+  } else {
+    throw Error(ErrorKind::usage, "the bundle carries no CA for its mirror: give --ca CA.pem");
+  }
+  for (std::string& warning :
+       pki::require_usable_ca_bundle(certificates, origin, options.now, k_ca_warning_days)) {
+    warnings.push_back(std::move(warning));
+  }
+  return bundle::joined_pem(bundle::carried_certificates(certificates, origin));
+}
+
+// Collects one payload entry while the reader verifies the whole stream.
+class EntryCollector final : public bundle::EntrySink {
+public:
+  explicit EntryCollector(std::string_view path) : m_path(path) {}
+  void begin(const bundle::Entry& entry) override { m_is_wanted = entry.path == m_path; }
+  void write(std::span<const std::byte> bytes) override {
+    if (m_is_wanted) {
+      m_text.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+    }
+  }
+  void end(const bundle::Entry& /*entry*/, bool /*is_verified*/) override {}
+  [[nodiscard]] const std::string& text() const noexcept { return m_text; }
+
+private:
+  std::string_view m_path;
+  bool m_is_wanted = false;
+  std::string m_text;
+};
+
+// The credentials the bundle carries, opened with the recipient's key; nullopt when it carries
+// none. Reading them verifies the whole payload (apply stops at the first problem).
+std::optional<artifacts::NamedText> carried_credentials(bundle::BundleReader& reader,
+                                                        const ApplyOptions& options,
+                                                        std::vector<std::string>& warnings) {
+  const auto& entries = reader.manifest().entries;
+  const bool is_carried = std::any_of(entries.begin(), entries.end(), [](const bundle::Entry& e) {
+    return e.path == k_credentials_entry;
+  });
+  if (!is_carried) {
+    return std::nullopt;
+  }
+  if (options.recipient_key.empty() || options.recipient_certificate.empty()) {
+    warnings.push_back(str_cat(k_credentials_entry,
+                               ": the bundle carries the mirror's credentials encrypted; "
+                               "--recipient-cert and --recipient-key open them"));
+    return std::nullopt;
+  }
+  EntryCollector collector(k_credentials_entry);
+  (void)reader.read_payload(
+      &collector, [](const std::string& problem) { throw Error(ErrorKind::check, problem); });
+  return artifacts::NamedText{std::string(k_credentials_entry),
+                              pki::decrypt_with(collector.text(),
+                                                k_credentials_entry,
+                                                options.recipient_certificate,
+                                                options.recipient_key)};
+}
+
+// True when the auth file `text` has an entry for `key`.
+bool has_entry(const std::string& text, const std::string& key) {
+  const Json document = Json::parse(text, nullptr, false);
+  return document.is_object() && document.contains("auths") && document.at("auths").is_object()
+         && document.at("auths").contains(key);
+}
+
+// Runs the trust store's update command (root "/" only); a missing one is reported.
+ApplyAction update_trust_store(const std::string& command, std::vector<std::string>& warnings) {
+  pid_t pid = 0;
+  std::string program = command;
+  char* argv[] = {program.data(), nullptr};
+  if (::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, argv, environ) != 0) {
+    warnings.push_back(str_cat(command, ": not found; run it by hand to trust the mirror's CA"));
+    return {command, "not run"};
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  const bool is_done = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  if (!is_done) {
+    warnings.push_back(str_cat(command, ": failed; run it by hand to trust the mirror's CA"));
+  }
+  return {command, is_done ? "ran" : "failed"};
+}
+
+} // namespace
+
+ApplyResult apply_bundle(const ApplyOptions& options) {
+  bundle::BundleReader reader(options.bundle, options.trust); // the signature, before anything
+  const bundle::Manifest& manifest = reader.manifest();
+  ApplyResult result;
+  result.bundle_id = manifest.bundle_id;
+  const Layout layout(options, manifest.bundle_id);
+  Json state = read_state(layout.state_file);
+  check_rollback(state, manifest, options);
+  if (!options.mirror && !manifest.mirror) {
+    throw Error(ErrorKind::usage, "the bundle names no mirror: give --mirror HOST[:PORT][/NS]");
+  }
+  artifacts::RenderOptions render;
+  render.mirror = options.mirror ? *options.mirror : ics::parse_mirror_name(*manifest.mirror);
+  render.ca_pem = checked_ca(options, manifest, result.warnings);
+  render.bundle_id = manifest.bundle_id;
+  const std::optional<std::string> own_text = read_if_present(layout.authfile);
+  const std::optional<artifacts::NamedText> own =
+      own_text ? std::optional(artifacts::NamedText{layout.authfile.string(), *own_text})
+               : std::nullopt;
+  const std::optional<artifacts::NamedText> carried =
+      carried_credentials(reader, options, result.warnings);
+  std::vector<HostFile> files;
+  if (carried) {
+    if (std::optional<std::string> merged =
+            artifacts::merged_auth_file(own, *carried, render.mirror)) {
+      files.push_back({layout.authfile, std::move(*merged), 0600});
+      render.mirror_auth = carried;
+    } else {
+      render.mirror_auth = own; // the bastion's own login for the mirror wins
+    }
+  } else if (own && has_entry(*own_text, render.mirror.auth_file_key())) {
+    render.mirror_auth = own;
+  }
+  if (!options.pull_secret.empty()) {
+    render.pull_secret = artifacts::NamedText{
+        options.pull_secret.string(), util::read_text_file(options.pull_secret, k_max_secret_file)};
+  }
+  const std::vector<artifacts::Artifact> rendered = artifacts::render_artifacts(manifest, render);
+
+  const fs::path containers = layout.root / "etc/containers";
+  files.push_back(
+      {containers / "certs.d" / render.mirror.certs_d_directory() / "ca.crt", render.ca_pem, 0644});
+  const std::string name = registry_file_name(render.mirror);
+  std::string update_command;
+  if (fs::is_directory(layout.root / "etc/pki/ca-trust/source/anchors")) {
+    files.push_back(
+        {layout.root / "etc/pki/ca-trust/source/anchors" / str_cat("zbundle-", name, ".crt"),
+         render.ca_pem,
+         0644});
+    update_command = "update-ca-trust";
+  } else if (fs::is_directory(layout.root / "usr/local/share/ca-certificates")) {
+    files.push_back(
+        {layout.root / "usr/local/share/ca-certificates" / str_cat("zbundle-", name, ".crt"),
+         render.ca_pem,
+         0644});
+    update_command = "update-ca-certificates";
+  } else {
+    result.warnings.push_back(
+        "no host trust store (RHEL ca-trust or Debian ca-certificates) under the root");
+  }
+  for (const artifacts::Artifact& artifact : rendered) {
+    if (artifact.name == "registries.conf") {
+      files.push_back({containers / "registries.conf.d" / str_cat("50-zbundle-", name, ".conf"),
+                       artifact.content,
+                       0644});
+    }
+    const unsigned mode = artifact.mode == artifacts::FileMode::secret   ? 0600
+                          : artifact.mode == artifacts::FileMode::script ? 0755
+                                                                         : 0644;
+    files.push_back({layout.manifests / artifact.name, artifact.content, mode});
+  }
+  state["signers"][manifest.key_id] = {{"bundle_id", manifest.bundle_id},
+                                       {"created", manifest.created}};
+  files.push_back({layout.state_file, state.dump(2) + "\n", 0644});
+
+  bool is_trust_changed = false;
+  for (const HostFile& file : files) {
+    const Change change =
+        options.dry_run ? planned_change(file) : install(file, layout.root, layout.backups);
+    is_trust_changed |= change != Change::unchanged && !update_command.empty()
+                        && file.path.filename().string().starts_with("zbundle-");
+    result.actions.push_back({layout.shown(file.path),
+                              options.dry_run && change != Change::unchanged
+                                  ? str_cat("would be ", change_name(change))
+                                  : std::string(change_name(change))});
+  }
+  if (is_trust_changed && options.dry_run) {
+    result.actions.push_back({update_command, "would run"});
+  } else if (is_trust_changed && fs::equivalent(layout.root, "/")) {
+    result.actions.push_back(update_trust_store(update_command, result.warnings));
+  } else if (is_trust_changed) {
+    result.actions.push_back({update_command, "not run (the root is not /)"});
+  }
+  return result;
+}
+
+} // namespace zbundle::extract
