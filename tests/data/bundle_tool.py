@@ -10,11 +10,19 @@ one change, and writes it back with one zstd frame per member (bundle-schema/REA
   bundle_tool.py B OUT replace NAME FILE  replace member NAME's content with FILE
   bundle_tool.py B OUT merge NAME         put member NAME and the next one into one frame
   bundle_tool.py B OUT members            write the member names, one per line, to OUT
+  bundle_tool.py B OUT inject TAR KEY [SIZE_DELTA]
+                                          put TAR's members (made with bsdtar, i.e. libarchive)
+                                          before the index, list them in the manifest (sizes off
+                                          by SIZE_DELTA) and re-sign it with the Ed25519 KEY:
+                                          only the reader's own rules can stop them then
 """
+import hashlib
 import io
+import json
 import subprocess
 import sys
 import tarfile
+import tempfile
 
 BLOCK = 512
 
@@ -79,6 +87,46 @@ def index_of(members, name):
     raise SystemExit(f"no member {name}")
 
 
+def replace_content(members, name, content):
+    info = tarfile.TarInfo(name)
+    info.size, info.mode = len(content), 0o644
+    members[index_of(members, name)][1] = strip_end(member_bytes(info, content))
+
+
+def member_data(member):
+    """The data of a member: its last header's size, from where the data starts."""
+    raw, offset = member[1], member[2]
+    header = raw[offset - BLOCK:offset]
+    size = int(header[124:136].rstrip(b"\0 ") or b"0", 8)
+    return raw[offset:offset + size]
+
+
+def inject(members, tar_path, key, size_delta="0"):
+    with open(tar_path, "rb") as f:
+        hostile, _ = split_members(f.read())
+    manifest = json.loads(member_data(members[index_of(members, "ZBUNDLE/manifest.json")]))
+    listed = {entry["path"] for entry in manifest["entries"]}
+    for member in hostile:
+        data = member_data(member)
+        path = member[0].rstrip("/")  # a directory, listed as if it were a file
+        if path not in listed:
+            listed.add(path)
+            manifest["entries"].append({"path": path, "size": len(data) + int(size_delta),
+                                        "sha256": hashlib.sha256(data).hexdigest()})
+    manifest["totals"] = {"entries": len(manifest["entries"]),
+                          "bytes": sum(entry["size"] for entry in manifest["entries"])}
+    text = (json.dumps(manifest, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+    with tempfile.NamedTemporaryFile() as signed:  # Ed25519 signs a whole file, not a pipe
+        signed.write(text)
+        signed.flush()
+        signature = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", key, "-rawin", "-in", signed.name],
+                                   stdout=subprocess.PIPE, check=True).stdout
+    replace_content(members, "ZBUNDLE/manifest.json", text)
+    replace_content(members, "ZBUNDLE/manifest.sig", signature)
+    at = index_of(members, "ZBUNDLE/index.json")
+    members[at:at] = hostile
+
+
 def main():
     source, out, op, *args = sys.argv[1:]
     data = subprocess.run(["zstd", "-dc", source], stdout=subprocess.PIPE, check=True).stdout
@@ -113,6 +161,8 @@ def main():
         info = tarfile.TarInfo(args[0])
         info.size, info.mode = len(content), 0o644
         members[index_of(members, args[0])][1] = strip_end(member_bytes(info, content))
+    elif op == "inject":
+        inject(members, *args)
     elif op == "merge":
         i = index_of(members, args[0])
         frames = [m[1] for m in members[:i]] + [members[i][1] + members[i + 1][1]] + [m[1] for m in members[i + 2:]]
