@@ -36,4 +36,16 @@ $qemu "$s390x" verify "$work/native.zb" --pubkey "$work/native-key.pub"
 $qemu "$(dirname "$s390x")/zbundle-extract" list "$work/native.zb" --pubkey "$work/native-key.pub" >"$work/list.s390x"
 "$(dirname "$native")/zbundle-extract" list "$work/s390x.zb" --pubkey "$work/s390x-key.pub" >"$work/list.native"
 cmp "$work/list.native" "$work/list.s390x" || { echo "byte_order: the bundles list different entries" >&2; exit 1; }
-echo "byte_order: native and s390x outputs are identical, and each verifies the other's bundle"
+# Expanded by the other build: the same files, byte for byte; artifacts rendered alike
+"$here/tests/data/make-pki.sh" "$work/pki" >/dev/null
+"$native" create "$work/sample/v2" --sign-key "$work/native-key.key" --mirror m.example:5000 \
+  --ca "$work/pki/root.pem" -o "$work/rendered.zb" >/dev/null
+$qemu "$(dirname "$s390x")/zbundle-extract" expand "$work/rendered.zb" --to "$work/on-s390x" \
+  --pubkey "$work/native-key.pub" >/dev/null
+"$(dirname "$native")/zbundle-extract" expand "$work/rendered.zb" --to "$work/on-native" \
+  --pubkey "$work/native-key.pub" >/dev/null
+diff -r "$work/on-native" "$work/on-s390x" || { echo "byte_order: the expansions differ" >&2; exit 1; }
+$qemu "$s390x" artifacts "$work/rendered.zb" --pubkey "$work/native-key.pub" --mirror m.example:5000 \
+  --ca "$work/pki/root.pem" -o "$work/artifacts-s390x" >/dev/null
+diff -r "$work/on-native/artifacts" "$work/artifacts-s390x" || { echo "byte_order: the artifacts differ" >&2; exit 1; }
+echo "byte_order: native and s390x outputs are identical, each verifies the other's bundle, and an x86_64 bundle expands and renders identically on s390x"
