@@ -7,14 +7,19 @@
 #   verify-digests  vs  sha256sum over the files
 #   create          vs  sha256sum, then tar -cf - | zstd -3 -T0, then openssl pkeyutl -sign
 #   verify          vs  zstd -dc | tar -xf -, then sha256sum -c
+#   expand          vs  zstd -dc | tar -xf -
+# Then a bundle of ENTRIES (default 100000) small files: peak RSS of verify and expand, which
+# the extractor's memory goal bounds (64 MiB), and their times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+PYTHON3=/usr/bin/python3
 size_mib=${1:-2048}
 scripts/bootstrap.sh
 build=${BUILD_DIR:-build-bench}
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DZBUNDLE_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j "$(nproc)" --target zbundle >/dev/null
+cmake --build "$build" -j "$(nproc)" --target zbundle zbundle-extract >/dev/null
 zbundle=$build/src/cli/zbundle
+zbundle_extract=$build/src/cli/zbundle-extract
 work=${BENCH_DIR:-$(mktemp -d)}
 trap 'rm -rf "$work"' EXIT
 tree=$work/storage
@@ -90,3 +95,36 @@ row() { # NAME BASELINE OURS RSS
 row verify-digests "$digest_base" "$digest_ours" "$digest_rss"
 row create "$create_base" "$create_ours" "$create_rss"
 row verify "$verify_base" "$verify_ours" "$verify_rss"
+expand_ours=$(seconds "$zbundle_extract" expand "$work/b.zb" --to "$work/expanded" --pubkey "$work/key.pub")
+rm -rf "$work/expanded"
+mkdir "$work/x"
+expand_base=$(seconds sh -c "zstd -dc '$work/b.zb' | tar -xf - -C '$work/x'")
+rm -rf "$work/x"
+expand_rss=$(rss_mib "$zbundle_extract" expand "$work/b.zb" --to "$work/expanded" --pubkey "$work/key.pub")
+rm -rf "$work/expanded" "$work/b.zb"
+row expand "$expand_base" "$expand_ours" "$expand_rss"
+
+# Many entries: what the manifest costs. oc-mirror's working-dir holds the small files.
+entries=${ENTRIES:-100000}
+many=$work/many/working-dir/operator-catalogs/many
+mkdir -p "$many"
+"$PYTHON3" - "$many" "$entries" <<'PY'
+import os, sys
+base, count = sys.argv[1], int(sys.argv[2])
+for i in range(count):
+    directory = f"{base}/d{i // 1000:04}"
+    if i % 1000 == 0:
+        os.makedirs(directory)
+    with open(f"{directory}/catalog-{i:07}.json", "w") as f:
+        f.write('{"n": %d}\n' % i)
+PY
+mkdir -p "$work/many/working-dir/.history" && : >"$work/many/working-dir/.history/.history-2026-01-01T00:00:00Z"
+"$zbundle" create "$work/many" --sign-key "$work/key.key" -o "$work/many.zb" >/dev/null
+many_verify_s=$(seconds "$zbundle_extract" verify "$work/many.zb" --pubkey "$work/key.pub")
+many_verify_rss=$(rss_mib "$zbundle_extract" verify "$work/many.zb" --pubkey "$work/key.pub")
+many_expand_s=$(seconds "$zbundle_extract" expand "$work/many.zb" --to "$work/many-x" --pubkey "$work/key.pub")
+rm -rf "$work/many-x"
+many_expand_rss=$(rss_mib "$zbundle_extract" expand "$work/many.zb" --to "$work/many-x" --pubkey "$work/key.pub")
+printf '\n%d entries (%s manifest): verify %.1f s, peak RSS %s MiB; expand %.1f s, peak RSS %s MiB (goal: 64 MiB)\n' \
+  "$entries" "$(zstd -dc "$work/many.zb" | tar -xOf - ZBUNDLE/manifest.json | wc -c | numfmt --to=iec)" \
+  "$many_verify_s" "$many_verify_rss" "$many_expand_s" "$many_expand_rss"
