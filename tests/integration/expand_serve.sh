@@ -5,19 +5,11 @@
 # the release image by its ORIGINAL name and digest through the mirror, using only the applied
 # registries.conf drop-in and certs.d; without the CA it fails.
 source "$(dirname "$0")/../cli/lib.sh"
-for tool in docker-registry skopeo; do
-  command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/bootstrap.sh installs it)"
-done
-
-registry_pid=
-stop_registry() {
-  [ -n "$registry_pid" ] && { kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap stop_registry EXIT
+source "$(dirname "$0")/registry_lib.sh"
+command -v skopeo >/dev/null || fail "skopeo is not installed (scripts/bootstrap.sh installs it)"
 cd "$work"
 
-port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 mirror=127.0.0.1:$port
 "$TEST_DATA/make-pki.sh" pki >/dev/null
 zb keygen --out key >/dev/null
@@ -35,13 +27,7 @@ http:
   secret: zbundle-test
   tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
 YAML
-docker-registry serve config.yml >registry.log 2>&1 &
-registry_pid=$!
-for _ in $(seq 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
-kill -0 "$registry_pid" 2>/dev/null || fail "docker-registry did not start: $(cat registry.log)"
+start_registry config.yml "$port"
 
 mkdir -p root/etc/pki/ca-trust/source/anchors
 expect 0 '' -- zbx apply b.zb --pubkey key.pub --root root

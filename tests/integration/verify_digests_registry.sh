@@ -4,18 +4,11 @@
 # Debian's docker-registry (distribution) on 127.0.0.1, whose storage tree is what oc-mirror
 # archives. Then tamper with that storage and check each problem is found.
 source "$(dirname "$0")/../cli/lib.sh"
-for tool in docker-registry skopeo umoci; do
+source "$(dirname "$0")/registry_lib.sh"
+for tool in skopeo umoci; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/bootstrap.sh installs it)"
 done
-
-registry_pid=
-stop_registry() {
-  [ -n "$registry_pid" ] && { kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; }
-  rm -rf "$work"
-}
-trap stop_registry EXIT
-
-port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 storage=$work/storage
 mkdir -p "$storage"
 cat >"$work/config.yml" <<YAML
@@ -27,12 +20,7 @@ http:
   addr: 127.0.0.1:$port
   secret: zbundle-test
 YAML
-docker-registry serve "$work/config.yml" >"$work/registry.log" 2>&1 &
-registry_pid=$!
-for _ in $(seq 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
-done
+start_registry "$work/config.yml" "$port"
 
 # Two single-arch images with umoci, one layer each.
 oci=$work/oci

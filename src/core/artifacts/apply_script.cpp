@@ -140,12 +140,7 @@ void add_apply_script(const Context& context, Artifacts& out) {
     sources += str_cat(sources.empty() ? "" : " ", entry.source);
   }
   std::string script = str_cat(
-      "#!/bin/sh\n",
-      "# apply-cluster.sh, rendered by zbundle",
-      context.options.bundle_id.empty() ? "" : str_cat(" from bundle ", context.options.bundle_id),
-      " for the mirror ",
-      context.options.mirror.location(),
-      ".\n",
+      script_header(context, "apply-cluster.sh"),
       "# The management cluster's steps of the hosted control planes procedure, in order.\n",
       "# zbundle writes this script and never runs it: review it, log in to the management\n",
       "# cluster with oc, then run it. Every step runs with --dry-run=server first, and for\n",

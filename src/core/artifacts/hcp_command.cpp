@@ -131,12 +131,7 @@ void add_hcp_command(const Context& context, Artifacts& out) {
   }
   const std::string repository = release_repository(context.model, *release);
   std::string script = str_cat(
-      "#!/bin/sh\n",
-      "# hcp-create-cluster.sh, rendered by zbundle",
-      context.options.bundle_id.empty() ? "" : str_cat(" from bundle ", context.options.bundle_id),
-      " for the mirror ",
-      context.options.mirror.location(),
-      ".\n",
+      script_header(context, "hcp-create-cluster.sh"),
       "# Creates a hosted cluster on the agent platform from the mirrored release\n",
       "#   ",
       comment_text(str_cat(repository, ":", release->name)),

@@ -1,4 +1,5 @@
 #include "core/artifacts/renderers.hpp"
+#include "core/util/str_cat.hpp"
 
 namespace zbundle::artifacts::detail {
 
@@ -11,6 +12,17 @@ std::string file_name_part(std::string_view text) {
     part.push_back(is_allowed ? c : '-');
   }
   return part.empty() ? std::string("-") : part;
+}
+
+std::string script_header(const Context& context, std::string_view name) {
+  const std::string& bundle_id = context.options.bundle_id;
+  return util::str_cat("#!/bin/sh\n# ",
+                       name,
+                       ", rendered by zbundle",
+                       bundle_id.empty() ? "" : util::str_cat(" from bundle ", bundle_id),
+                       " for the mirror ",
+                       context.options.mirror.location(),
+                       ".\n");
 }
 
 std::string shell_quote(std::string_view word) {

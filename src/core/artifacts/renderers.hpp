@@ -48,6 +48,9 @@ config_map_yaml(std::string_view name,
 // '.' too, so a name from the model can never leave the artifacts directory or hide in it.
 [[nodiscard]] std::string file_name_part(std::string_view text);
 
+// "#!/bin/sh" and the line saying which bundle and mirror `name` was rendered for.
+[[nodiscard]] std::string script_header(const Context& context, std::string_view name);
+
 // A word for a POSIX shell: single-quoted, a quote inside spelled '\''.
 [[nodiscard]] std::string shell_quote(std::string_view word);
 // Text safe inside a shell comment line: control characters become '?'.

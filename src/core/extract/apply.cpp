@@ -15,6 +15,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <array>
 #include <cerrno>
 
 extern char** environ; // NOLINT: POSIX declares it nowhere else
@@ -180,8 +181,8 @@ bool has_entry(const std::string& text, const std::string& key) {
 ApplyAction update_trust_store(const std::string& command, std::vector<std::string>& warnings) {
   pid_t pid = 0;
   std::string program = command;
-  char* argv[] = {program.data(), nullptr};
-  if (::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, argv, environ) != 0) {
+  std::array<char*, 2> argv{program.data(), nullptr};
+  if (::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
     warnings.push_back(str_cat(command, ": not found; run it by hand to trust the mirror's CA"));
     return {command, "not run"};
   }
@@ -193,6 +194,98 @@ ApplyAction update_trust_store(const std::string& command, std::vector<std::stri
     warnings.push_back(str_cat(command, ": failed; run it by hand to trust the mirror's CA"));
   }
   return {command, is_done ? "ran" : "failed"};
+} // The credentials to render with, and the auth file to install: the bundle's (opened with
+// the recipient's key) merged into the bastion's auth file, whose own login for the mirror wins.
+void resolve_credentials(bundle::BundleReader& reader,
+                         const ApplyOptions& options,
+                         const Layout& layout,
+                         artifacts::RenderOptions& render,
+                         std::vector<HostFile>& files,
+                         std::vector<std::string>& warnings) {
+  const std::optional<std::string> own_text = read_if_present(layout.authfile);
+  std::optional<artifacts::NamedText> own;
+  if (own_text) {
+    own = artifacts::NamedText{layout.authfile.string(), *own_text};
+  }
+  const std::optional<artifacts::NamedText> carried =
+      carried_credentials(reader, options, warnings);
+  if (carried) {
+    if (std::optional<std::string> merged =
+            artifacts::merged_auth_file(own, *carried, render.mirror)) {
+      files.push_back({layout.authfile, std::move(*merged), 0600});
+      render.mirror_auth = carried;
+    } else {
+      render.mirror_auth = own;
+    }
+  } else if (own && has_entry(*own_text, render.mirror.auth_file_key())) {
+    render.mirror_auth = own;
+  }
+  if (!options.pull_secret.empty()) {
+    render.pull_secret = artifacts::NamedText{
+        options.pull_secret.string(), util::read_text_file(options.pull_secret, k_max_secret_file)};
+  }
+}
+
+// The host's trust anchor for the CA, RHEL-like or Debian-like, with its update command.
+std::string plan_trust_anchor(const Layout& layout,
+                              const artifacts::RenderOptions& render,
+                              std::vector<HostFile>& files,
+                              std::vector<std::string>& warnings) {
+  const std::string name = str_cat("zbundle-", registry_file_name(render.mirror), ".crt");
+  for (const auto& [directory, command] :
+       {std::pair<std::string_view, std::string_view>{"etc/pki/ca-trust/source/anchors",
+                                                      "update-ca-trust"},
+        {"usr/local/share/ca-certificates", "update-ca-certificates"}}) {
+    if (fs::is_directory(layout.root / directory)) {
+      files.push_back({layout.root / directory / name, render.ca_pem, 0644});
+      return std::string(command);
+    }
+  }
+  warnings.emplace_back(
+      "no host trust store (RHEL ca-trust or Debian ca-certificates) under the root");
+  return {};
+}
+
+unsigned mode_of(artifacts::FileMode mode) {
+  switch (mode) {
+  case artifacts::FileMode::secret:
+    return 0600;
+  case artifacts::FileMode::script:
+    return 0755;
+  case artifacts::FileMode::regular:
+    break;
+  }
+  return 0644;
+}
+
+// Installs (or, dry, plans) every file; the trust store is updated when its anchor changed.
+void install_all(const std::vector<HostFile>& files,
+                 const Layout& layout,
+                 const std::string& update_command,
+                 bool is_dry_run,
+                 ApplyResult& result) {
+  bool is_trust_changed = false;
+  for (const HostFile& file : files) {
+    const Change change =
+        is_dry_run ? planned_change(file) : install(file, layout.root, layout.backups);
+    is_trust_changed |= change != Change::unchanged && !update_command.empty()
+                        && file.path.filename().string().starts_with("zbundle-");
+    std::string what(change_name(change));
+    if (is_dry_run && change != Change::unchanged) {
+      what = str_cat("would be ", what);
+    }
+    result.actions.push_back({layout.shown(file.path), std::move(what)});
+  }
+  if (!is_trust_changed) {
+    return;
+  }
+  if (is_dry_run) {
+    result.actions.push_back({update_command, "would run"});
+  } else if (fs::equivalent(layout.root, "/")) {
+    result.actions.push_back(update_trust_store(update_command, result.warnings));
+  } else {
+    result.actions.push_back({update_command, "not run (the root is not /)"});
+  }
 }
 
 } // namespace
@@ -212,84 +305,27 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
   render.mirror = options.mirror ? *options.mirror : ics::parse_mirror_name(*manifest.mirror);
   render.ca_pem = checked_ca(options, manifest, result.warnings);
   render.bundle_id = manifest.bundle_id;
-  const std::optional<std::string> own_text = read_if_present(layout.authfile);
-  const std::optional<artifacts::NamedText> own =
-      own_text ? std::optional(artifacts::NamedText{layout.authfile.string(), *own_text})
-               : std::nullopt;
-  const std::optional<artifacts::NamedText> carried =
-      carried_credentials(reader, options, result.warnings);
   std::vector<HostFile> files;
-  if (carried) {
-    if (std::optional<std::string> merged =
-            artifacts::merged_auth_file(own, *carried, render.mirror)) {
-      files.push_back({layout.authfile, std::move(*merged), 0600});
-      render.mirror_auth = carried;
-    } else {
-      render.mirror_auth = own; // the bastion's own login for the mirror wins
-    }
-  } else if (own && has_entry(*own_text, render.mirror.auth_file_key())) {
-    render.mirror_auth = own;
-  }
-  if (!options.pull_secret.empty()) {
-    render.pull_secret = artifacts::NamedText{
-        options.pull_secret.string(), util::read_text_file(options.pull_secret, k_max_secret_file)};
-  }
+  resolve_credentials(reader, options, layout, render, files, result.warnings);
   const std::vector<artifacts::Artifact> rendered = artifacts::render_artifacts(manifest, render);
 
   const fs::path containers = layout.root / "etc/containers";
   files.push_back(
       {containers / "certs.d" / render.mirror.certs_d_directory() / "ca.crt", render.ca_pem, 0644});
-  const std::string name = registry_file_name(render.mirror);
-  std::string update_command;
-  if (fs::is_directory(layout.root / "etc/pki/ca-trust/source/anchors")) {
-    files.push_back(
-        {layout.root / "etc/pki/ca-trust/source/anchors" / str_cat("zbundle-", name, ".crt"),
-         render.ca_pem,
-         0644});
-    update_command = "update-ca-trust";
-  } else if (fs::is_directory(layout.root / "usr/local/share/ca-certificates")) {
-    files.push_back(
-        {layout.root / "usr/local/share/ca-certificates" / str_cat("zbundle-", name, ".crt"),
-         render.ca_pem,
-         0644});
-    update_command = "update-ca-certificates";
-  } else {
-    result.warnings.push_back(
-        "no host trust store (RHEL ca-trust or Debian ca-certificates) under the root");
-  }
+  const std::string update_command = plan_trust_anchor(layout, render, files, result.warnings);
   for (const artifacts::Artifact& artifact : rendered) {
     if (artifact.name == "registries.conf") {
-      files.push_back({containers / "registries.conf.d" / str_cat("50-zbundle-", name, ".conf"),
+      files.push_back({containers / "registries.conf.d"
+                           / str_cat("50-zbundle-", registry_file_name(render.mirror), ".conf"),
                        artifact.content,
                        0644});
     }
-    const unsigned mode = artifact.mode == artifacts::FileMode::secret   ? 0600
-                          : artifact.mode == artifacts::FileMode::script ? 0755
-                                                                         : 0644;
-    files.push_back({layout.manifests / artifact.name, artifact.content, mode});
+    files.push_back({layout.manifests / artifact.name, artifact.content, mode_of(artifact.mode)});
   }
   state["signers"][manifest.key_id] = {{"bundle_id", manifest.bundle_id},
                                        {"created", manifest.created}};
-  files.push_back({layout.state_file, state.dump(2) + "\n", 0644});
-
-  bool is_trust_changed = false;
-  for (const HostFile& file : files) {
-    const Change change =
-        options.dry_run ? planned_change(file) : install(file, layout.root, layout.backups);
-    is_trust_changed |= change != Change::unchanged && !update_command.empty()
-                        && file.path.filename().string().starts_with("zbundle-");
-    result.actions.push_back({layout.shown(file.path),
-                              options.dry_run && change != Change::unchanged
-                                  ? str_cat("would be ", change_name(change))
-                                  : std::string(change_name(change))});
-  }
-  if (is_trust_changed && options.dry_run) {
-    result.actions.push_back({update_command, "would run"});
-  } else if (is_trust_changed && fs::equivalent(layout.root, "/")) {
-    result.actions.push_back(update_trust_store(update_command, result.warnings));
-  } else if (is_trust_changed) {
-    result.actions.push_back({update_command, "not run (the root is not /)"});
-  }
+  files.push_back({layout.state_file, state.dump(2) + "\n", 0644}); // last: after everything else
+  install_all(files, layout, update_command, options.dry_run, result);
   return result;
 }
 
