@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+
 namespace zbundle::bundle {
 namespace {
 
@@ -13,9 +15,132 @@ using util::str_cat;
 
 constexpr std::string_view k_index_format = "zbundle-index/v1";
 
-[[noreturn]] void refuse(std::string_view why) {
+[[noreturn]] bool refuse(std::string_view why) {
   throw Error(ErrorKind::check, str_cat(k_index_member, ": ", why));
 }
+
+// {"format": ..., "bundle_id": ..., "frames": [{"path", "volume", "offset"}...]}, checked
+// against the manifest frame by frame; only the positions are kept.
+class IndexHandler final : public nlohmann::json_sax<Json> {
+public:
+  explicit IndexHandler(const Manifest& manifest) : m_manifest(manifest) {
+    m_frames.reserve(manifest.entries.size());
+  }
+
+  bool null() override { refuse(str_cat(m_key, ": null")); }
+  bool boolean(bool /*value*/) override { refuse(str_cat(m_key, ": a boolean")); }
+  bool number_integer(number_integer_t value) override {
+    if (value < 0) {
+      refuse(str_cat(m_key, ": negative"));
+    }
+    return number_unsigned(static_cast<number_unsigned_t>(value));
+  }
+  bool number_unsigned(number_unsigned_t value) override {
+    if (m_depth != 3 || (m_key != "volume" && m_key != "offset")) {
+      refuse(str_cat(m_key, ": a number"));
+    }
+    if (m_key == "volume") {
+      if (value > UINT32_MAX) {
+        refuse("volume: out of range");
+      }
+      m_frame.position.volume = static_cast<std::uint32_t>(value);
+    } else {
+      m_frame.position.offset = value;
+    }
+    m_seen |= m_key == "volume" ? 2U : 4U;
+    return true;
+  }
+  bool number_float(number_float_t /*value*/, const string_t& /*text*/) override {
+    refuse(str_cat(m_key, ": not an integer"));
+  }
+  bool string(string_t& value) override {
+    if (m_depth == 1 && m_key == "format") {
+      if (value != k_index_format) {
+        refuse("unknown format");
+      }
+      m_seen_top |= 1U;
+    } else if (m_depth == 1 && m_key == "bundle_id") {
+      if (value != m_manifest.bundle_id) {
+        refuse("belongs to another bundle");
+      }
+      m_seen_top |= 2U;
+    } else if (m_depth == 3 && m_key == "path") {
+      const std::size_t i = m_frames.size();
+      if (i >= m_manifest.entries.size()) {
+        refuse("does not list one frame per entry");
+      }
+      if (value != m_manifest.entries[i].path) {
+        refuse(
+            str_cat("frame ", i, " names ", value, ", the manifest ", m_manifest.entries[i].path));
+      }
+      m_frame.path = m_manifest.entries[i].path;
+      m_seen |= 1U;
+    } else {
+      refuse(str_cat(m_key, ": unexpected string"));
+    }
+    return true;
+  }
+  bool binary(binary_t& /*value*/) override { refuse("binary data"); }
+  bool start_object(std::size_t /*size*/) override {
+    ++m_depth;
+    if (m_depth == 3) {
+      m_frame = {};
+      m_seen = 0;
+    } else if (m_depth != 1) {
+      refuse("an object out of place");
+    }
+    return true;
+  }
+  bool key(string_t& name) override {
+    m_key = std::move(name);
+    return true;
+  }
+  bool end_object() override {
+    if (m_depth == 3) {
+      if (m_seen != 7U) {
+        refuse(str_cat("frame ", m_frames.size(), ": needs path, volume and offset"));
+      }
+      m_frames.push_back(m_frame);
+    }
+    --m_depth;
+    return true;
+  }
+  bool start_array(std::size_t /*size*/) override {
+    if (++m_depth != 2 || m_key != "frames") {
+      refuse("an array out of place");
+    }
+    m_seen_top |= 4U;
+    return true;
+  }
+  bool end_array() override {
+    --m_depth;
+    return true;
+  }
+  bool parse_error(std::size_t /*position*/,
+                   const std::string& /*token*/,
+                   const nlohmann::detail::exception& error) override {
+    refuse(str_cat("malformed: ", error.what()));
+  }
+
+  std::vector<IndexFrame> finish() {
+    if (m_seen_top != 7U) {
+      refuse("needs format, bundle_id and frames");
+    }
+    if (m_frames.size() != m_manifest.entries.size()) {
+      refuse("does not list one frame per entry");
+    }
+    return std::move(m_frames);
+  }
+
+private:
+  const Manifest& m_manifest;
+  std::vector<IndexFrame> m_frames;
+  IndexFrame m_frame;
+  std::string m_key;
+  int m_depth = 0;
+  unsigned m_seen = 0;
+  unsigned m_seen_top = 0;
+};
 
 } // namespace
 
@@ -32,33 +157,15 @@ std::string serialize_index(const Manifest& manifest, const std::vector<FramePos
 }
 
 std::vector<IndexFrame> parse_index(std::string_view json, const Manifest& manifest) {
-  std::vector<IndexFrame> frames;
+  IndexHandler handler(manifest);
   try {
-    const Json document = Json::parse(json);
-    if (document.at("format").get<std::string>() != k_index_format) {
-      refuse("unknown format");
-    }
-    if (document.at("bundle_id").get<std::string>() != manifest.bundle_id) {
-      refuse("belongs to another bundle");
-    }
-    const Json& list = document.at("frames");
-    if (!list.is_array() || list.size() != manifest.entries.size()) {
-      refuse("does not list one frame per entry");
-    }
-    for (std::size_t i = 0; i < list.size(); ++i) {
-      IndexFrame frame{
-          list[i].at("path").get<std::string>(),
-          {list[i].at("volume").get<std::uint32_t>(), list[i].at("offset").get<std::uint64_t>()}};
-      if (frame.path != manifest.entries[i].path) {
-        refuse(str_cat(
-            "frame ", i, " names ", frame.path, ", the manifest ", manifest.entries[i].path));
-      }
-      frames.push_back(std::move(frame));
+    if (!Json::sax_parse(json, &handler)) {
+      refuse("malformed");
     }
   } catch (const Json::exception& error) {
     refuse(str_cat("malformed: ", error.what()));
   }
-  return frames;
+  return handler.finish();
 }
 
 } // namespace zbundle::bundle

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_set>
 
 namespace zbundle::bundle {
 namespace {
@@ -57,23 +58,20 @@ std::vector<RepositoryRecord> parse_repositories(const Json& list) {
   return repositories;
 }
 
-std::vector<Entry> parse_entries(const Json& list) {
-  std::vector<Entry> entries;
-  entries.reserve(list.size());
-  std::set<std::string> seen;
-  for (const Json& item : list) {
-    const Reader entry(item, "entries[]", {"path", "size", "sha256"});
-    Entry parsed{entry.text("path"), entry.number("size"), {}};
-    const std::string field = str_cat("entries[", parsed.path, "]");
-    if (const std::string problem = payload_path_problem(parsed.path); !problem.empty()) {
+// Rule R6 for every entry, and no path twice.
+std::vector<Entry> checked_entries(std::vector<Entry> entries) {
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(entries.size());
+  for (Entry& entry : entries) {
+    const std::string field = str_cat("entries[", entry.path, "]");
+    if (const std::string problem = payload_path_problem(entry.path); !problem.empty()) {
       refuse(field, str_cat("bad path: ", problem));
     }
-    if (!seen.insert(parsed.path).second) {
+    if (!seen.insert(entry.path).second) {
       refuse(field, "listed twice");
     }
-    parsed.sha256 =
-        checked_hex(entry.text("sha256"), k_sha256_hex_length, str_cat(field, ".sha256"));
-    entries.push_back(std::move(parsed));
+    entry.sha256 =
+        checked_hex(std::move(entry.sha256), k_sha256_hex_length, str_cat(field, ".sha256"));
   }
   return entries;
 }
@@ -153,12 +151,8 @@ std::string serialize_manifest(const Manifest& manifest) {
 }
 
 Manifest parse_manifest(std::string_view json) {
-  Json document;
-  try {
-    document = Json::parse(json);
-  } catch (const Json::exception& error) {
-    refuse("JSON", error.what());
-  }
+  std::vector<Entry> entries;
+  const Json document = parse_document(json, entries);
   const Reader top(document,
                    "manifest",
                    {"format",
@@ -214,7 +208,8 @@ Manifest parse_manifest(std::string_view json) {
          checked_hex(certificate.text("sha256"), k_sha256_hex_length, "ca_certificates[].sha256"),
          certificate.text("pem")});
   }
-  manifest.entries = parse_entries(top.array("entries"));
+  (void)top.array("entries"); // present, and a list: its items came through `entries`
+  manifest.entries = checked_entries(std::move(entries));
   const Reader totals(top.at("totals", Json::value_t::object), "totals", {"entries", "bytes"});
   if (totals.number("entries") != manifest.entries.size()
       || totals.number("bytes") != manifest.total_bytes()) {

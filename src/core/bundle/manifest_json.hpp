@@ -103,6 +103,10 @@ inline std::vector<std::string> text_list(const Json& array, std::string_view fi
   return items;
 }
 
+// Parses the manifest document; the top-level `entries` list goes into `entries` as it
+// streams by (the DOM holds an empty list there). Throws Error{check} naming the field.
+[[nodiscard]] Json parse_document(std::string_view json, std::vector<Entry>& entries);
+
 // The signed model's sections (image content sources, releases, images, catalogs, cluster
 // resources), written into and read from the manifest document.
 void write_model(const Manifest& manifest, Json& document);

@@ -88,6 +88,29 @@ TEST(BundleManifest, RefusesUnknownFieldsWrongTypesAndBadTotals) {
                       manifest, [](auto& j) { j["cluster_resources"][0]["kind"] = "Secret"; })),
                   ErrorKind::check,
                   "cluster_resources[].kind: unknown value Secret");
+  // the entries list is parsed as it streams by, with the same strictness
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["entries"][0]["mode"] = 420; })),
+                  ErrorKind::check,
+                  "entries[].mode: unknown field");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["entries"][1].erase("sha256"); })),
+      ErrorKind::check,
+      "entries[].sha256: missing");
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["entries"][0] = "registry/x"; })),
+                  ErrorKind::check,
+                  "entries[]: not an object");
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest,
+                                        [](auto& j) {
+                                          j["entries"][0]["path"] = {"a", "b"};
+                                        })),
+                  ErrorKind::check,
+                  "entries[].path: not a string");
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest,
+                                        [](auto& j) {
+                                          j["entries"] = {{"path", 1}};
+                                        })),
+                  ErrorKind::check,
+                  "entries");
   EXPECT_ZB_ERROR(parse_manifest("{not json"), ErrorKind::check, "ZBUNDLE/manifest.json: JSON");
 }
 
