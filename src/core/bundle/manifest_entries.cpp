@@ -90,7 +90,8 @@ public:
       --m_depth;
       return m_dom.end_object();
     }
-    for (const auto& [bit, field] : {std::pair{k_path, "path"}, {k_size, "size"}, {k_sha256, "sha256"}}) {
+    for (const auto& [bit, field] :
+         {std::pair{k_path, "path"}, {k_size, "size"}, {k_sha256, "sha256"}}) {
       if ((m_seen & bit) == 0) {
         refuse(str_cat("entries[].", field), "missing");
       }
@@ -122,7 +123,8 @@ public:
     m_mode = Mode::outside; // only the entries list itself can end here
     return true;
   }
-  bool parse_error(std::size_t position, const std::string& token,
+  bool parse_error(std::size_t position,
+                   const std::string& token,
                    const nlohmann::detail::exception& error) override {
     return m_dom.parse_error(position, token, error);
   }
