@@ -105,13 +105,14 @@ int run_list(std::string_view program, const std::vector<std::string>& args) {
   if (command->values.count("json")) {
     Json entries = Json::array();
     for (const bundle::Entry& entry : reader.manifest().entries) {
-      entries.push_back({{"path", entry.path}, {"size", entry.size}, {"sha256", entry.sha256}});
+      entries.push_back(
+          {{"path", entry.path}, {"size", entry.size}, {"sha256", entry.sha256.hex()}});
     }
     std::cout << entries.dump(2) << '\n';
     return 0;
   }
   for (const bundle::Entry& entry : reader.manifest().entries) {
-    std::cout << entry.size << '\t' << entry.sha256 << '\t' << entry.path << '\n';
+    std::cout << entry.size << '\t' << entry.sha256.hex() << '\t' << entry.path << '\n';
   }
   return 0;
 }

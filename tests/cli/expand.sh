@@ -55,3 +55,11 @@ mkdir planted elsewhere && ln -s ../elsewhere planted/registry
 expect 2 'registry is not a directory' -- zbx expand b.zb --to planted --pubkey key.pub
 [ -z "$(ls elsewhere)" ] || fail "expand wrote through a planted symlink"
 [ -z "$(find planted -name '.zbundle-staging-*')" ] || fail "the staging directory was left behind"
+
+# Many directories, few descriptors: 300 directories with one file each expand with 64
+# descriptors (a registry has a directory per blob; none may stay open per directory)
+mkdir -p many/working-dir/.history && : >many/working-dir/.history/.history-2026-01-01T00:00:00Z
+for i in $(seq 300); do mkdir -p "many/working-dir/d$i" && echo "$i" >"many/working-dir/d$i/f"; done
+expect 0 '' -- zb create many --sign-key key.key -o many.zb
+(ulimit -n 64 && zbx expand many.zb --to many-dir --pubkey key.pub >/dev/null) || fail "expand of 300 directories ran out of descriptors"
+[ "$(find many-dir -name f | wc -l)" = 300 ] || fail "not every file of many.zb was expanded"

@@ -25,8 +25,7 @@ PlannedEntry rendered_entry(std::string path, std::string content) {
   hash.update(std::as_bytes(std::span(content.data(), content.size())));
   const std::string digest = hash.finish();
   PlannedEntry planned;
-  planned.entry = {
-      std::move(path), content.size(), digest.substr(std::string_view("sha256:").size())};
+  planned.entry = {std::move(path), content.size(), util::Sha256Digest::from_digest(digest)};
   planned.source.rendered = std::move(content);
   return planned;
 }

@@ -5,7 +5,8 @@
 #include "core/bundle/bundle_reader_state.hpp"
 #include "core/util/hash_pipeline.hpp"
 
-#include <map>
+#include <algorithm>
+#include <numeric>
 
 namespace zbundle::bundle {
 
@@ -13,9 +14,6 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
   State& state = *m_state;
   const Manifest& manifest = state.manifest;
   PayloadPass pass;
-  for (std::size_t i = 0; i < manifest.entries.size(); ++i) {
-    pass.position_of.emplace(manifest.entries[i].path, i);
-  }
   pass.frames.resize(manifest.entries.size());
   PayloadTotals totals;
   // Entries are hashed on a second core while this one decompresses and parses the next.
@@ -40,6 +38,8 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
       hashes.end_stream(*position);
       if (sink != nullptr) { // the sink must know now whether what it got is right
         sink->end(entry, report_digests(hashes.finish()));
+      } else { // whatever is finished, so the digests of 100k entries never pile up
+        (void)report_digests(hashes.take_digests());
       }
       totals.entries += 1;
       totals.bytes += entry.size;
@@ -65,6 +65,25 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
   return totals;
 }
 
+std::optional<std::size_t> BundleReader::PayloadPass::position_of(const std::vector<Entry>& entries,
+                                                                  std::string_view path) {
+  if (expected_next < entries.size() && entries[expected_next].path == path) {
+    return expected_next;
+  }
+  if (by_path.empty()) {
+    by_path.resize(entries.size()); // a 64 MiB manifest lists far fewer than 2^32
+    std::iota(by_path.begin(), by_path.end(), std::uint32_t{0});
+    std::ranges::sort(
+        by_path, {}, [&](std::uint32_t i) -> std::string_view { return entries[i].path; });
+  }
+  const auto found = std::ranges::lower_bound(
+      by_path, path, {}, [&](std::uint32_t i) -> std::string_view { return entries[i].path; });
+  if (found == by_path.end() || entries[*found].path != path) {
+    return std::nullopt;
+  }
+  return *found;
+}
+
 // A digest-mismatch problem for each finished entry whose digest differs; true when none.
 bool BundleReader::report_mismatches(
     const std::vector<std::pair<std::uint64_t, std::string>>& digests,
@@ -73,11 +92,11 @@ bool BundleReader::report_mismatches(
   for (const auto& [position, digest] : digests) {
     const Entry& entry = m_state->manifest.entries[position];
     const std::string actual = digest.substr(std::string_view("sha256:").size());
-    if (actual != entry.sha256) {
+    if (actual != entry.sha256.hex()) {
       is_verified = false;
       on_problem(str_cat(entry.path,
                          ": digest mismatch: expected sha256:",
-                         entry.sha256,
+                         entry.sha256.hex(),
                          ", got sha256:",
                          actual));
     }
@@ -114,12 +133,12 @@ std::optional<std::size_t> BundleReader::match_member(const Member& member,
     on_problem(str_cat(member.path, ": ", member.refusal));
     return std::nullopt;
   }
-  const auto found = pass.position_of.find(member.path);
-  if (found == pass.position_of.end()) {
+  const std::optional<std::size_t> found = pass.position_of(m_state->manifest.entries, member.path);
+  if (!found) {
     on_problem(str_cat(member.path, ": an entry the manifest does not list"));
     return std::nullopt;
   }
-  const std::size_t position = found->second;
+  const std::size_t position = *found;
   const Entry& entry = m_state->manifest.entries[position];
   if (pass.frames[position]) {
     on_problem(str_cat(entry.path, ": stored twice"));

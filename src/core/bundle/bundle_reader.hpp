@@ -81,9 +81,13 @@ private:
   struct State;
   struct Member;
   struct PayloadPass {
-    std::map<std::string_view, std::size_t> position_of;
     std::vector<std::optional<FramePosition>> frames; // where each listed entry was found
     std::size_t expected_next = 0;
+    std::vector<std::uint32_t> by_path; // positions sorted by path, made at the first surprise
+    // Where the manifest lists `path`: the expected next entry in an intact bundle, else a
+    // binary search, so 100k entries need no map of their paths.
+    [[nodiscard]] std::optional<std::size_t> position_of(const std::vector<Entry>& entries,
+                                                         std::string_view path);
   };
   [[nodiscard]] std::optional<std::size_t>
   match_member(const Member& member, PayloadPass& pass, const ProblemHandler& on_problem) const;

@@ -135,7 +135,7 @@ std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
     ids.push_back(reader->manifest().bundle_id);
     for (const Entry& entry : reader->manifest().entries) {
       if (entry.path.starts_with(prefix) && entry.path.ends_with("/data")) {
-        blobs.insert(str_cat("sha256:", entry.sha256));
+        blobs.insert(str_cat("sha256:", entry.sha256.hex()));
       }
     }
   }

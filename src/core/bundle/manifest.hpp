@@ -6,6 +6,7 @@
 
 #include "core/ics/content_sources.hpp"
 #include "core/ocmirror/mirror_content.hpp"
+#include "core/util/sha256.hpp"
 
 #include <cstdint>
 #include <map>
@@ -22,7 +23,7 @@ constexpr std::string_view k_format = "zbundle/v1";
 struct Entry {
   std::string path;
   std::uint64_t size = 0;
-  std::string sha256; // lower-case hex
+  util::Sha256Digest sha256;
   friend bool operator==(const Entry&, const Entry&) = default;
 };
 

@@ -52,8 +52,9 @@ public:
       return true;
     }
     if (m_mode == Mode::in_entry && m_key == "sha256") {
-      m_entry.sha256 = std::move(value);
-      m_seen |= k_sha256;
+      const std::optional<util::Sha256Digest> digest = util::Sha256Digest::from_hex(value);
+      m_entry.sha256 = digest.value_or(util::Sha256Digest{});
+      m_seen |= digest ? k_sha256 : k_bad_sha256; // refused once the path is known
       return true;
     }
     return wrong("string");
@@ -90,6 +91,10 @@ public:
       --m_depth;
       return m_dom.end_object();
     }
+    if ((m_seen & k_bad_sha256) != 0) {
+      refuse(str_cat("entries[", m_entry.path, "].sha256"),
+             str_cat("not ", k_sha256_hex_length, " lower-case hex characters"));
+    }
     for (const auto& [bit, field] :
          {std::pair{k_path, "path"}, {k_size, "size"}, {k_sha256, "sha256"}}) {
       if ((m_seen & bit) == 0) {
@@ -98,7 +103,6 @@ public:
     }
     // the lexer's buffer grew by doubling: 100k of them would waste a third of the memory
     m_entry.path.shrink_to_fit();
-    m_entry.sha256.shrink_to_fit();
     m_entries.push_back(std::move(m_entry));
     m_mode = Mode::in_list;
     return true;
@@ -136,6 +140,7 @@ private:
   static constexpr unsigned k_path = 1;
   static constexpr unsigned k_size = 2;
   static constexpr unsigned k_sha256 = 4;
+  static constexpr unsigned k_bad_sha256 = 8;
 
   [[noreturn]] bool wrong(std::string_view what) {
     if (m_mode == Mode::in_list) {

@@ -98,18 +98,18 @@ public:
 private:
   struct Pending {
     std::string subject;
-    std::string expected; // hex
+    util::Sha256Digest expected;
   };
 
   void compare(const std::vector<std::pair<std::uint64_t, std::string>>& digests) const {
     for (const auto& [id, digest] : digests) {
       const Pending& pending = m_pending[id];
       const std::string actual = digest.substr(std::string_view("sha256:").size());
-      if (actual != pending.expected) {
+      if (actual != pending.expected.hex()) {
         throw Error(ErrorKind::check,
                     str_cat(pending.subject,
                             ": digest mismatch: expected sha256:",
-                            pending.expected,
+                            pending.expected.hex(),
                             ", got sha256:",
                             actual));
       }

@@ -19,7 +19,6 @@ using ocmirror::TreeEntry;
 using util::str_cat;
 
 constexpr std::size_t k_json_blob_limit = std::size_t{4} << 20;
-constexpr std::string_view k_sha256_prefix = "sha256:";
 
 // Registry files the bastion derives (links) or never needs (unfinished uploads, layout marker).
 bool is_derived_registry_file(std::string_view path) {
@@ -142,7 +141,8 @@ private:
   }
 
   void add_entry(std::string path, const TreeEntry& entry, const std::string& digest) {
-    PlannedEntry planned{{std::move(path), entry.size, digest.substr(k_sha256_prefix.size())}, {}};
+    PlannedEntry planned{{std::move(path), entry.size, util::Sha256Digest::from_digest(digest)},
+                         {}};
     if (!entry.disk_path.empty()) {
       planned.source.disk_path = entry.disk_path;
     } else {

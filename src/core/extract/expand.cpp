@@ -13,7 +13,6 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
-#include <map>
 #include <set>
 #include <vector>
 
@@ -66,8 +65,9 @@ public:
     }
   }
 
-  // A new file for `path`; its bytes go through write(). The staging directory is made for
-  // the first one, so a run with nothing to write does not touch the target at all.
+  // A new file for `path`, which must stay valid until commit(); its bytes go through write().
+  // The staging directory is made for the first one, so a run with nothing to write does not
+  // touch the target at all.
   util::Fd create(std::string_view path) {
     if (m_path.empty()) {
       std::string pattern = (m_target / ".zbundle-staging-XXXXXX").string();
@@ -99,27 +99,30 @@ public:
       throw Error(ErrorKind::io, str_cat(m_path.string(), ": cannot sync: ", errno_message(errno)));
     }
     m_is_committed = true;
-    std::map<std::string_view, std::pair<util::Fd, util::Fd>> parents; // staging, target
-    for (const std::string& path : m_files) {
-      const auto [parent, name] = split_parent(path);
-      auto found = parents.find(parent);
-      if (found == parents.end()) {
-        found = parents
-                    .emplace(parent,
-                             std::pair(make_directories(m_fd.get(), parent, path),
-                                       make_directories(m_target_fd, parent, path)))
-                    .first;
+    // Files come grouped by directory: one pair of directories open at a time, each target
+    // directory synced when the renames into it are done (a registry has a directory per
+    // blob; keeping them all open would run out of descriptors).
+    std::string_view parent;
+    util::Fd staged_parent;
+    util::Fd target_parent;
+    for (const std::string_view path : m_files) {
+      const auto [path_parent, name] = split_parent(path);
+      if (!target_parent.is_open() || path_parent != parent) {
+        if (target_parent.is_open()) {
+          sync(target_parent.get(), parent);
+        }
+        parent = path_parent;
+        staged_parent = make_directories(m_fd.get(), parent, path);
+        target_parent = make_directories(m_target_fd, parent, path);
       }
       const std::string file(name);
-      if (::renameat(
-              found->second.first.get(), file.c_str(), found->second.second.get(), file.c_str())
-          != 0) {
+      if (::renameat(staged_parent.get(), file.c_str(), target_parent.get(), file.c_str()) != 0) {
         throw Error(ErrorKind::io,
                     str_cat(path, ": cannot move into place: ", errno_message(errno)));
       }
     }
-    for (const auto& [parent, descriptors] : parents) {
-      sync(descriptors.second.get(), parent);
+    if (target_parent.is_open()) {
+      sync(target_parent.get(), parent);
     }
     sync(m_target_fd, "the target directory");
   }
@@ -131,8 +134,9 @@ private:
   int m_target_fd;
   std::array<timespec, 2> m_target_times{timespec{0, UTIME_OMIT}, timespec{0, UTIME_OMIT}};
   bool m_is_committed = false;
-  std::vector<std::string> m_files;
-  std::string m_last_parent;
+  std::vector<std::string_view> m_files; // entry paths of the manifest, link paths
+
+  std::string_view m_last_parent;
   util::Fd m_last_directory;
 };
 
@@ -149,7 +153,7 @@ public:
       return;
     }
     m_path = entry.path;
-    if (holds_file(m_target_fd, entry.path, entry.size, entry.sha256)) {
+    if (holds_file(m_target_fd, entry.path, entry.size, entry.sha256.hex())) {
       ++m_result.unchanged;
       return;
     }
@@ -194,11 +198,11 @@ void require_space(const fs::path& target, std::uint64_t needed) {
   }
 }
 
-void stage_links(const bundle::Manifest& manifest,
+void stage_links(const std::vector<LinkFile>& links,
                  Staging& staging,
                  int target_fd,
                  ExpandResult& result) {
-  for (const LinkFile& link : registry_links(manifest.repositories)) {
+  for (const LinkFile& link : links) {
     util::Sha256 hash;
     const auto bytes = std::as_bytes(std::span(link.content.data(), link.content.size()));
     hash.update(bytes);
@@ -245,14 +249,15 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
   try {
     const util::Fd target = open_directory(options.target);
     require_space(options.target, needed);
-    Staging staging(options.target, target.get());
+    const std::vector<LinkFile> links = !options.only || *options.only == Part::registry
+                                            ? registry_links(manifest.repositories)
+                                            : std::vector<LinkFile>{};
+    Staging staging(options.target, target.get()); // after `links`: it keeps their paths
     StagingSink sink(options, staging, target.get(), result);
     (void)reader.read_payload(&sink, [](const std::string& problem) {
       throw Error(ErrorKind::check, problem); // expand stops at the first problem
     });
-    if (!options.only || *options.only == Part::registry) {
-      stage_links(manifest, staging, target.get(), result);
-    }
+    stage_links(links, staging, target.get(), result);
     staging.commit();
   } catch (...) {
     if (is_new) {

@@ -2,6 +2,7 @@
 
 #include "core/util/error.hpp"
 #include "core/util/hex.hpp"
+#include "core/util/str_cat.hpp"
 
 #include <array>
 
@@ -17,6 +18,32 @@ void Sha256::update(std::span<const std::byte> bytes) {
   if (EVP_DigestUpdate(m_context.get(), bytes.data(), bytes.size()) != 1) {
     throw Error(ErrorKind::io, "sha256: digest update failed");
   }
+}
+
+std::optional<Sha256Digest> Sha256Digest::from_hex(std::string_view hex) {
+  Sha256Digest digest;
+  if (!is_lower_hex(hex, digest.bytes.size() * 2)) {
+    return std::nullopt;
+  }
+  const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  for (std::size_t i = 0; i < digest.bytes.size(); ++i) {
+    digest.bytes[i] = static_cast<unsigned char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  }
+  return digest;
+}
+
+Sha256Digest Sha256Digest::from_digest(std::string_view digest) {
+  constexpr std::string_view k_prefix = "sha256:";
+  if (digest.starts_with(k_prefix)) {
+    if (const std::optional<Sha256Digest> parsed = from_hex(digest.substr(k_prefix.size()))) {
+      return *parsed;
+    }
+  }
+  throw Error(ErrorKind::input, str_cat(digest, ": not a sha256:<64 hex> digest"));
+}
+
+std::string Sha256Digest::hex() const {
+  return to_hex(bytes);
 }
 
 std::string Sha256::finish() {

@@ -39,8 +39,11 @@ Manifest sample_manifest() {
                                "2030-01-01T00:00:00Z",
                                std::string(64, 'd'),
                                "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}};
-  manifest.entries = {{blob_entry_path(test::fake_digest('3')), 10, std::string(64, '3')},
-                      {"oc-mirror/working-dir/x", 4, std::string(64, 'e')}};
+  manifest.entries = {
+      {blob_entry_path(test::fake_digest('3')),
+       10,
+       *util::Sha256Digest::from_hex(std::string(64, '3'))},
+      {"oc-mirror/working-dir/x", 4, *util::Sha256Digest::from_hex(std::string(64, 'e'))}};
   manifest.volumes = {{"b.zb.002", 100, std::string(64, 'f')}};
   return manifest;
 }
