@@ -72,6 +72,11 @@ hostile_tar duplicate 'artifacts/twice: stored twice'
 # declared size, and the entry is refused
 hostile size 'artifacts/big: [0-9]+ bytes, the manifest says' -1 <<<'artifacts/big type=file mode=0644 contents=content'
 
+# a sparse member (GNU tar's pax sparse format 1.0: libarchive reports the holes)
+mkdir -p sparse-src/artifacts && truncate -s 1M sparse-src/artifacts/sparse && echo tail >>sparse-src/artifacts/sparse
+tar -C sparse-src --format=pax --sparse -cf sparse.tar artifacts/sparse
+hostile_tar sparse 'artifacts/sparse: carries extended attributes, ACLs or sparse data'
+
 # A hardlink member, listed and signed (mtree cannot spell one; Python's tarfile makes it)
 "$PYTHON" - <<'PY'
 import io, tarfile
