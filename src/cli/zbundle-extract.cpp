@@ -6,6 +6,7 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 #include "extract_commands.hpp"
+#include "push_command.hpp"
 #include "verify_ca_command.hpp"
 
 #include <iostream>
@@ -31,6 +32,10 @@ commands:
         [--ca CA.pem] [--authfile FILE] [--manifests-dir DIR] [--allow-rollback]
                        install the mirror's CA, registries.conf.d drop-in and credentials, and
                        write the cluster artifacts and apply-cluster.sh
+  push B --to HOST[:PORT][/NS] (--pubkey ... | --trust-ca ...) [--ca CA.pem] [--authfile FILE]
+       [--dry-run] [--json] [--rewrite] [--resolve HOST:ADDRESS] [--insecure-http]
+                       push the bundle's images into the site's registry, verified while they
+                       stream, skipping what it holds already
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                        verify the mirror registry's certificate chain and the CA bundle
 
@@ -63,6 +68,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "expand") {
     return zbundle::cli::run_expand(rest);
+  }
+  if (command == "push") {
+    return zbundle::cli::run_push(rest);
   }
   if (command == "apply") {
     return zbundle::cli::run_apply(rest);

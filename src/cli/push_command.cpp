@@ -1,0 +1,110 @@
+#include "push_command.hpp"
+
+#include "bundle_commands.hpp"
+#include "cli_support.hpp"
+#include "core/registry/push.hpp"
+#include "core/util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace zbundle::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+void print_summary(const registry::PushResult& result, bool is_dry_run, bool as_json) {
+  for (const std::string& failure : result.failures) {
+    std::cerr << "zbundle-extract: " << failure << '\n';
+  }
+  if (as_json) {
+    nlohmann::ordered_json summary{
+        {"bundle", result.bundle_id},
+        {"target", result.target},
+        {"dry_run", is_dry_run},
+        {"repositories", result.repositories},
+        {"manifests", {{"pushed", result.manifests_pushed}, {"present", result.manifests_present}}},
+        {"tags", {{"pushed", result.tags_pushed}, {"present", result.tags_present}}},
+        {"blobs",
+         {{"planned", result.blobs_planned},
+          {"uploaded", result.blobs_uploaded},
+          {"mounted", result.blobs_mounted},
+          {"present", result.blobs_present}}},
+        {"bytes", {{"planned", result.bytes_planned}, {"uploaded", result.bytes_uploaded}}},
+        {"reads", result.reads},
+        {"failures", result.failures}};
+    std::cout << summary.dump(2) << '\n';
+    return;
+  }
+  if (is_dry_run) {
+    std::cout << "would push bundle " << result.bundle_id << " to " << result.target << ": "
+              << result.repositories << " repositories, " << result.blobs_planned << " blobs ("
+              << human_bytes(result.bytes_planned) << ")\n";
+    return;
+  }
+  std::cout << "pushed bundle " << result.bundle_id << " to " << result.target << ": "
+            << result.manifests_pushed << " manifests pushed, " << result.manifests_present
+            << " present; " << result.tags_pushed << " tags pushed, " << result.tags_present
+            << " present; blobs " << result.blobs_uploaded << " uploaded ("
+            << human_bytes(result.bytes_uploaded) << "), " << result.blobs_mounted << " mounted, "
+            << result.blobs_present << " present; " << result.failures.size() << " failed\n";
+}
+
+} // namespace
+
+int run_push(const std::vector<std::string>& args) {
+  po::options_description options(
+      "zbundle-extract push B --to HOST[:PORT][/NAMESPACE] (--pubkey PUB.pem | --trust-ca "
+      "ROOT.pem --signer-name NAME) [--ca CA.pem] [--authfile FILE] [--dry-run] [--json]");
+  options.add_options()("bundle", po::value<std::string>(), "the bundle")(
+      "to", po::value<std::string>(), "the registry and namespace to push into")(
+      "ca", po::value<std::string>(), "CA certificates for the registry (default: the bundle's)")(
+      "authfile", po::value<std::string>(), "containers auth file with the registry's credentials")(
+      "rewrite", "push to another registry than the one the bundle was made for")(
+      "insecure-http", "plain HTTP instead of TLS (a test registry on 127.0.0.1)")(
+      "resolve", po::value<std::string>(), "HOST:ADDRESS: connect to ADDRESS for HOST")(
+      "attempts",
+      po::value<unsigned>()->default_value(3),
+      "reads of the bundle for blobs that failed on a 5xx or a broken connection")(
+      "dry-run", "print what would be pushed; connect nowhere")(
+      "json", "print the summary as JSON")("help,h", "show this help");
+  add_trust_options(options);
+  po::positional_options_description positional;
+  positional.add("bundle", 1);
+  if (wants_help(args, options)) {
+    return 0;
+  }
+  const po::variables_map values = parse_options(args, options, positional);
+  if (!values.count("bundle") || !values.count("to")) {
+    throw Error(ErrorKind::usage, "push: a bundle and --to HOST[:PORT][/NAMESPACE] are required");
+  }
+  registry::PushOptions push;
+  push.bundle = values["bundle"].as<std::string>();
+  push.trust = trust_from(values, true);
+  push.target = ics::parse_mirror_name(values["to"].as<std::string>());
+  push.rewrite = values.count("rewrite") > 0;
+  push.insecure_http = values.count("insecure-http") > 0;
+  push.dry_run = values.count("dry-run") > 0;
+  push.attempts = std::max(1U, values["attempts"].as<unsigned>());
+  if (values.count("ca")) {
+    push.ca = values["ca"].as<std::string>();
+  }
+  if (values.count("authfile")) {
+    push.authfile = values["authfile"].as<std::string>();
+  }
+  if (values.count("resolve")) {
+    const std::string resolve = values["resolve"].as<std::string>();
+    const std::size_t colon = resolve.find(':');
+    if (colon == std::string::npos || resolve.substr(0, colon) != push.target.host) {
+      throw Error(ErrorKind::usage,
+                  "--resolve " + resolve + ": give HOST:ADDRESS, HOST as --to names it");
+    }
+    push.connect_address = resolve.substr(colon + 1);
+  }
+  const registry::PushResult result = registry::push_bundle(push);
+  print_summary(result, push.dry_run, values.count("json") > 0);
+  return result.failures.empty() ? 0 : 1;
+}
+
+} // namespace zbundle::cli

@@ -1,0 +1,234 @@
+// The second half of push: manifests, indexes and tags, once the blobs are in.
+
+#include "core/oci/manifest.hpp"
+#include "core/registry/push_state.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace zbundle::registry::detail {
+namespace {
+
+using util::str_cat;
+
+// Registries refuse manifests over 4 MiB; a bigger one is not a manifest worth parking.
+constexpr std::uint64_t k_manifest_limit = std::uint64_t{4} << 20;
+
+std::string_view media_type_of(oci::ManifestKind kind) {
+  switch (kind) {
+  case oci::ManifestKind::oci_manifest:
+    return "application/vnd.oci.image.manifest.v1+json";
+  case oci::ManifestKind::oci_index:
+    return "application/vnd.oci.image.index.v1+json";
+  case oci::ManifestKind::docker_manifest:
+    return "application/vnd.docker.distribution.manifest.v2+json";
+  case oci::ManifestKind::docker_manifest_list:
+    return "application/vnd.docker.distribution.manifest.list.v2+json";
+  case oci::ManifestKind::docker_schema1:
+    break;
+  }
+  return "application/vnd.docker.distribution.manifest.v1+prettyjws";
+}
+
+util::Fd open_scratch_file() {
+  const char* directory = std::getenv("TMPDIR");
+  const std::string where = directory != nullptr && *directory != '\0' ? directory : "/tmp";
+  util::Fd file(::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
+  if (!file.is_open()) {
+    throw Error(ErrorKind::io,
+                str_cat(where, ": cannot make a scratch file: ", errno_message(errno)));
+  }
+  return file;
+}
+
+struct RepositoryPush {
+  const bundle::RepositoryRecord& record;
+  std::string name; // destination
+  PushState& state;
+  RegistryClient& client;
+  PushResult& result;
+  std::set<std::string> done; // manifests the registry holds now
+
+  // Why this repository cannot take `digest` yet, or empty.
+  std::string missing_blob(const oci::Manifest& parsed) {
+    std::vector<const oci::Descriptor*> needed;
+    if (parsed.config) {
+      needed.push_back(&*parsed.config);
+    }
+    for (const oci::Descriptor& layer : parsed.layers) {
+      needed.push_back(&layer);
+    }
+    for (const oci::Descriptor* blob : needed) {
+      const auto found = state.blobs.find(blob->digest);
+      if (found != state.blobs.end()
+          && std::find(found->second.pending.begin(), found->second.pending.end(), name)
+                 != found->second.pending.end()) {
+        return str_cat("blob ", blob->digest, " did not arrive");
+      }
+    }
+    return {};
+  }
+
+  // Pushes `digest` when its children are done; false to try again after the others.
+  bool push(const std::string& digest, std::string& why_not) {
+    if (!state.manifests.holds(digest)) {
+      why_not = "its bytes were not verified in the bundle";
+      return true;
+    }
+    const std::string body = state.manifests.read(digest);
+    const oci::Manifest parsed = oci::parse_manifest(body, str_cat(name, "@", digest));
+    for (const oci::Descriptor& child : parsed.children) {
+      if (record.manifests.contains(child.digest) && !done.contains(child.digest)) {
+        return false;
+      }
+    }
+    if (why_not = missing_blob(parsed); !why_not.empty()) {
+      return true;
+    }
+    if (client.manifest_digest(name, digest)) {
+      ++result.manifests_present;
+    } else {
+      client.put_manifest(name, digest, media_type_of(parsed.kind), body);
+      ++result.manifests_pushed;
+    }
+    done.insert(digest);
+    return true;
+  }
+
+  void push_manifests() {
+    std::vector<std::string> waiting(record.manifests.begin(), record.manifests.end());
+    while (!waiting.empty()) { // each round pushes at least one, or ends
+      std::vector<std::string> later;
+      for (const std::string& digest : waiting) {
+        std::string why_not;
+        try {
+          if (!push(digest, why_not)) {
+            later.push_back(digest);
+          }
+        } catch (const RegistryError& error) {
+          if (error.failure() == Failure::fatal) {
+            throw;
+          }
+          why_not = error.what();
+        } catch (const Error& error) {
+          why_not = error.what();
+        }
+        if (!why_not.empty()) {
+          result.failures.push_back(str_cat(name, "@", digest, ": not pushed: ", why_not));
+        }
+      }
+      if (later.size() == waiting.size()) {
+        for (const std::string& digest : later) {
+          result.failures.push_back(
+              str_cat(name, "@", digest, ": not pushed: a manifest it lists did not arrive"));
+        }
+        return;
+      }
+      waiting = std::move(later);
+    }
+  }
+
+  void push_tags() {
+    for (const auto& [tag, digest] : record.tags) {
+      if (!done.contains(digest)) {
+        result.failures.push_back(str_cat(name, ":", tag, ": not tagged: ", digest, " is missing"));
+        continue;
+      }
+      try {
+        if (client.manifest_digest(name, tag) == digest) {
+          ++result.tags_present;
+          continue;
+        }
+        const std::string body = state.manifests.read(digest);
+        const oci::Manifest parsed = oci::parse_manifest(body, str_cat(name, ":", tag));
+        client.put_manifest(name, tag, media_type_of(parsed.kind), body);
+        ++result.tags_pushed;
+      } catch (const RegistryError& error) {
+        if (error.failure() == Failure::fatal) {
+          throw;
+        }
+        result.failures.push_back(str_cat(name, ":", tag, ": not tagged: ", error.what()));
+      }
+    }
+  }
+};
+
+} // namespace
+
+ManifestStore::ManifestStore() : m_file(open_scratch_file()) {}
+
+void ManifestStore::begin(const std::string& digest) {
+  m_current = digest;
+  m_current_start = m_end;
+}
+
+void ManifestStore::write(std::span<const std::byte> bytes) {
+  if (m_current.empty()) {
+    return;
+  }
+  if (m_end - m_current_start + bytes.size() > k_manifest_limit) {
+    m_current.clear(); // not kept: its images are reported as not pushed
+    m_end = m_current_start;
+    return;
+  }
+  for (std::size_t done = 0; done < bytes.size();) {
+    const ssize_t wrote = ::pwrite(
+        m_file.get(), bytes.data() + done, bytes.size() - done, static_cast<off_t>(m_end + done));
+    if (wrote < 0 && errno == EINTR) {
+      continue;
+    }
+    if (wrote <= 0) {
+      throw Error(ErrorKind::io, str_cat("manifest scratch file: ", errno_message(errno)));
+    }
+    done += static_cast<std::size_t>(wrote);
+  }
+  m_end += bytes.size();
+}
+
+void ManifestStore::end(bool is_verified) {
+  if (!m_current.empty() && is_verified) {
+    m_spans[m_current] = {m_current_start, m_end - m_current_start};
+  } else {
+    m_end = m_current_start;
+  }
+  m_current.clear();
+}
+
+std::string ManifestStore::read(const std::string& digest) const {
+  const auto [offset, size] = m_spans.at(digest);
+  std::string bytes(size, '\0');
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t got =
+        ::pread(m_file.get(), bytes.data() + done, size - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      throw Error(ErrorKind::io, str_cat("manifest scratch file: short read"));
+    }
+    done += static_cast<std::size_t>(got);
+  }
+  return bytes;
+}
+
+std::string destination(const ics::MirrorName& target, const std::string& name) {
+  return target.name_space.empty() ? name : str_cat(target.name_space, "/", name);
+}
+
+void push_manifests(const bundle::Manifest& manifest,
+                    const ics::MirrorName& target,
+                    PushState& state,
+                    RegistryClient& client,
+                    PushResult& result) {
+  for (const bundle::RepositoryRecord& record : manifest.repositories) {
+    RepositoryPush repository{record, destination(target, record.name), state, client, result, {}};
+    repository.push_manifests();
+    repository.push_tags();
+  }
+}
+
+} // namespace zbundle::registry::detail

@@ -1,0 +1,64 @@
+#pragma once
+
+// What push keeps between its passes over the bundle (internal to src/core/registry).
+
+#include "core/registry/push.hpp"
+#include "core/registry/registry_client.hpp"
+#include "core/util/fd.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace zbundle::registry::detail {
+
+// A config or layer blob, and the repositories that still lack it.
+struct BlobWork {
+  std::uint64_t size = 0;
+  std::vector<std::string> pending; // destination repositories, in order
+  std::string source;               // a repository known to hold it, for mounts
+  bool is_in_bundle = false;        // else a --base bundle carried it: the registry must have it
+  std::optional<RegistryError> failure;
+};
+
+// The verified bytes of manifests, parked in an unlinked temporary file until their blobs
+// are in: a catalog has thousands, and memory stays bounded.
+class ManifestStore {
+public:
+  ManifestStore();
+  void begin(const std::string& digest);
+  void write(std::span<const std::byte> bytes);
+  void end(bool is_verified);
+  [[nodiscard]] bool holds(const std::string& digest) const { return m_spans.contains(digest); }
+  // The bytes of a held manifest.
+  [[nodiscard]] std::string read(const std::string& digest) const;
+
+private:
+  util::Fd m_file;
+  std::uint64_t m_end = 0;
+  std::string m_current; // digest being written, empty when none
+  std::uint64_t m_current_start = 0;
+  std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> m_spans; // offset, size
+};
+
+struct PushState {
+  std::map<std::string, BlobWork> blobs;  // by digest
+  std::set<std::string> manifest_digests; // every manifest any repository lists
+  ManifestStore manifests;
+  std::vector<std::string> problems; // the bundle's own (digest mismatch, ...)
+};
+
+// Every repository's destination name below the target: "<namespace>/<name>".
+[[nodiscard]] std::string destination(const ics::MirrorName& target, const std::string& name);
+
+// Pushes the manifests, indexes after their children, then the tags, into every repository
+// whose blobs all arrived; the others are listed as failures.
+void push_manifests(const bundle::Manifest& manifest,
+                    const ics::MirrorName& target,
+                    PushState& state,
+                    RegistryClient& client,
+                    PushResult& result);
+
+} // namespace zbundle::registry::detail
