@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes a registry storage tree (distribution's filesystem layout) of COUNT images in
 repository big/app, tags t1..tCOUNT, each with one SIZE_MIB layer of random bytes, its config
-and an OCI manifest: data large enough that a push can be interrupted half way.
+and an OCI manifest: data large enough that a push can be interrupted half way. Repository
+big/copy holds the first image again (tag t1), so its blobs are shared across repositories.
 
 usage: make_storage.py OUT_DIR COUNT SIZE_MIB
 """
@@ -44,12 +45,13 @@ def main(root, count, size_mib):
             "annotations": {"number": str(number)},
         }).encode()
         manifest_digest = put_blob(root, manifest)
-        for digest in (layer_digest, config_digest):
-            link(root, repository, "_layers/sha256/" + digest[7:], digest)
-        link(root, repository, "_manifests/revisions/sha256/" + manifest_digest[7:], manifest_digest)
-        tag = f"_manifests/tags/t{number}"
-        link(root, repository, tag + "/current", manifest_digest)
-        link(root, repository, tag + "/index/sha256/" + manifest_digest[7:], manifest_digest)
+        for name in [repository, "big/copy"] if number == 1 else [repository]:
+            for digest in (layer_digest, config_digest):
+                link(root, name, "_layers/sha256/" + digest[7:], digest)
+            link(root, name, "_manifests/revisions/sha256/" + manifest_digest[7:], manifest_digest)
+            tag = f"_manifests/tags/t{number}"
+            link(root, name, tag + "/current", manifest_digest)
+            link(root, name, tag + "/index/sha256/" + manifest_digest[7:], manifest_digest)
 
 
 if __name__ == "__main__":

@@ -97,11 +97,15 @@ landed=$(layers)
 [ "$landed" -lt 24 ] || fail "the interrupted push had sent everything"
 expect 0 '' -- zbx push big.zb --to "$registry/big" --pubkey key.pub --authfile auth.json --ca pki/root.pem --json
 cp "$work/out" resumed.json
-[ "$(summary resumed.json 'd["blobs"]["present"] >= '"$landed"' and d["blobs"]["uploaded"] + d["blobs"]["present"] == d["blobs"]["planned"] == 25')" = True ] \
+[ "$(summary resumed.json 'd["blobs"]["present"] >= '"$landed"' and sum(d["blobs"][k] for k in ("uploaded", "present", "mounted")) == d["blobs"]["planned"] == 27')" = True ] \
   || fail "the resumed push did not skip the $landed layers already sent: $(cat resumed.json)"
 [ "$(summary resumed.json 'd["bytes"]["uploaded"] <= (24 - '"$landed"') * 8 * 2**20 + 4096')" = True ] \
   || fail "the resumed push sent more bytes than were missing: $(cat resumed.json)"
 [ "$(layers)" = 24 ] || fail "after the resumed push $(layers) of 24 layers are in the registry"
+# into a fresh namespace: each blob goes up once, big/copy mounts the two it shares with big/app
+expect 0 '' -- zbx push big.zb --to "$registry/big2" --rewrite --pubkey key.pub --authfile auth.json --ca pki/root.pem --json
+[ "$(summary "$work/out" '(d["blobs"]["uploaded"], d["blobs"]["mounted"], d["blobs"]["present"], d["tags"]["pushed"])')" = "(25, 2, 0, 25)" ] \
+  || fail "shared blobs were not mounted: $(cat "$work/out")"
 
 # a damaged blob (signature intact): refused with its name, never committed, the rest pushed
 blob=$("$PYTHON" "$TEST_DATA/bundle_tool.py" b.zb /dev/stdout members | grep -m1 '^registry/.*/data$')

@@ -1,7 +1,6 @@
 #include "core/registry/registry_client.hpp"
 
 #include "core/util/str_cat.hpp"
-#include "core/util/text_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,9 +10,6 @@ namespace zbundle::registry {
 namespace {
 
 using util::str_cat;
-namespace fs = std::filesystem;
-
-constexpr std::uint64_t k_auth_file_limit = std::uint64_t{1} << 20;
 
 // "code: message" of the first error in a distribution error body, or the status line.
 std::string registry_says(const HttpResponse& response) {
@@ -51,80 +47,26 @@ std::string location_target(const std::string& location) {
 
 } // namespace
 
-std::optional<std::string> read_registry_auth(const fs::path& file, std::string_view registry) {
-  const std::string text = util::read_text_file(file, k_auth_file_limit);
-  const auto document = nlohmann::json::parse(text, nullptr, false);
-  if (!document.is_object() || !document.contains("auths") || !document["auths"].is_object()) {
-    throw Error(ErrorKind::input,
-                str_cat(file.string(), ": not a containers auth file (no \"auths\" object)"));
-  }
-  const auto& auths = document["auths"];
-  const auto found = auths.find(std::string(registry));
-  if (found == auths.end() || !found->is_object() || !found->contains("auth")
-      || !(*found)["auth"].is_string()) {
-    return std::nullopt;
-  }
-  return (*found)["auth"].get<std::string>();
-}
-
-fs::path default_auth_file() {
-  std::vector<fs::path> candidates;
-  if (const char* given = std::getenv("REGISTRY_AUTH_FILE"); given && *given) {
-    candidates.emplace_back(given);
-  }
-  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime && *runtime) {
-    candidates.push_back(fs::path(runtime) / "containers/auth.json");
-  }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    candidates.push_back(fs::path(home) / ".config/containers/auth.json");
-    candidates.push_back(fs::path(home) / ".docker/config.json");
-  }
-  for (const fs::path& candidate : candidates) {
-    std::error_code error;
-    if (fs::is_regular_file(candidate, error)) {
-      return candidate;
-    }
-  }
-  return {};
-}
-
-RegistryClient::RegistryClient(Endpoint endpoint, std::optional<std::string> basic_auth)
-    : m_connection(std::move(endpoint)), m_basic_auth(std::move(basic_auth)) {}
+RegistryClient::RegistryClient(const Endpoint& endpoint, std::optional<std::string> basic_auth)
+    : m_connection(endpoint), m_auth(endpoint, std::move(basic_auth)) {}
 
 HttpResponse RegistryClient::send(std::string_view method,
                                   const std::string& target,
+                                  const std::string& repository,
                                   Headers headers,
                                   std::string_view body) {
   for (bool is_retry = false;; is_retry = true) {
-    if (m_is_authenticating && m_basic_auth) {
-      headers["authorization"] = str_cat("Basic ", *m_basic_auth);
-    }
+    m_auth.authorize(headers, repository);
     HttpResponse response;
     try {
       response = m_connection.request(method, target, headers, body);
-    } catch (const Error& error) { // a broken connection may heal; an untrusted one will not
+    } catch (const Error& error) {
       throw RegistryError(error.what(), failure_of(error));
     }
-    if (response.status != 401 || is_retry || m_is_authenticating) {
+    if (response.status != 401 || is_retry) {
       return response;
     }
-    m_is_authenticating = true; // once asked, every request carries the credentials
-    const std::string challenge = response.headers["www-authenticate"];
-    if (!challenge.starts_with("Basic") && !challenge.starts_with("basic")) {
-      throw RegistryError(str_cat(endpoint().authority(),
-                                  ": the registry asks for token authentication (",
-                                  challenge.substr(0, challenge.find(' ')),
-                                  "), which this version does not speak; use basic auth"),
-                          Failure::fatal);
-    }
-    if (!m_basic_auth) {
-      throw RegistryError(str_cat(endpoint().authority(),
-                                  ": the registry asks for credentials and the auth file has "
-                                  "none for it (--authfile, auths.\"",
-                                  endpoint().authority(),
-                                  "\".auth)"),
-                          Failure::fatal);
-    }
+    m_auth.answer(response, repository); // then once more, as asked
   }
 }
 
@@ -150,7 +92,7 @@ void RegistryClient::refuse(std::string_view what, const HttpResponse& response)
 void RegistryClient::check_api() {
   HttpResponse response;
   try {
-    response = send("GET", "/v2/", {});
+    response = send("GET", "/v2/", "", {});
   } catch (const RegistryError& error) {
     throw RegistryError(error.what(), Failure::fatal); // down now: the run cannot start
   }
@@ -165,7 +107,8 @@ void RegistryClient::check_api() {
 }
 
 bool RegistryClient::has_blob(std::string_view repository, std::string_view digest) {
-  const HttpResponse response = send("HEAD", str_cat("/v2/", repository, "/blobs/", digest), {});
+  const std::string name(repository);
+  const HttpResponse response = send("HEAD", str_cat("/v2/", name, "/blobs/", digest), name, {});
   if (response.status == 200 || response.status == 404) {
     return response.status == 200;
   }
@@ -175,9 +118,11 @@ bool RegistryClient::has_blob(std::string_view repository, std::string_view dige
 bool RegistryClient::mount_blob(std::string_view repository,
                                 std::string_view digest,
                                 std::string_view from_repository) {
+  const std::string name(repository);
   const HttpResponse response =
       send("POST",
-           str_cat("/v2/", repository, "/blobs/uploads/?mount=", digest, "&from=", from_repository),
+           str_cat("/v2/", name, "/blobs/uploads/?mount=", digest, "&from=", from_repository),
+           name,
            {{"content-length", "0"}});
   if (response.status == 201) {
     return true;
@@ -185,7 +130,7 @@ bool RegistryClient::mount_blob(std::string_view repository,
   if (response.status == 202) { // not mounted: an upload was opened instead; close it
     const auto location = response.headers.find("location");
     if (location != response.headers.end()) {
-      (void)send("DELETE", location_target(location->second), {});
+      (void)send("DELETE", location_target(location->second), name, {});
     }
     return false;
   }
@@ -193,17 +138,18 @@ bool RegistryClient::mount_blob(std::string_view repository,
 }
 
 void RegistryClient::begin_upload(std::string_view repository, std::uint64_t size) {
-  const HttpResponse started =
-      send("POST", str_cat("/v2/", repository, "/blobs/uploads/"), {{"content-length", "0"}});
+  m_upload_repository = repository;
+  const HttpResponse started = send("POST",
+                                    str_cat("/v2/", repository, "/blobs/uploads/"),
+                                    m_upload_repository,
+                                    {{"content-length", "0"}});
   const auto location = started.headers.find("location");
   if (started.status != 202 || location == started.headers.end()) {
     refuse("cannot start a blob upload", started);
   }
   m_upload_location = location_target(location->second);
   Headers headers{{"content-type", "application/octet-stream"}};
-  if (m_is_authenticating && m_basic_auth) {
-    headers["authorization"] = str_cat("Basic ", *m_basic_auth);
-  }
+  m_auth.authorize(headers, m_upload_repository);
   try {
     m_connection.begin_body("PATCH", m_upload_location, headers, size);
   } catch (const Error& error) {
@@ -232,8 +178,10 @@ void RegistryClient::commit(std::string_view digest) {
   }
   const std::string target = location_target(location->second);
   const char separator = target.find('?') == std::string::npos ? '?' : '&';
-  const HttpResponse done =
-      send("PUT", str_cat(target, separator, "digest=", digest), {{"content-length", "0"}});
+  const HttpResponse done = send("PUT",
+                                 str_cat(target, separator, "digest=", digest),
+                                 m_upload_repository,
+                                 {{"content-length", "0"}});
   m_upload_location.clear();
   if (done.status != 201) {
     refuse("cannot commit the blob upload", done);
@@ -247,9 +195,7 @@ void RegistryClient::abort() noexcept {
   m_connection.close(); // it may be mid-body, or owe the answer to one
   try {
     Headers headers;
-    if (m_is_authenticating && m_basic_auth) {
-      headers["authorization"] = str_cat("Basic ", *m_basic_auth);
-    }
+    m_auth.authorize(headers, m_upload_repository);
     (void)m_connection.request("DELETE", m_upload_location, headers);
   } catch (const Error&) { // the registry expires abandoned uploads itself
   }
@@ -258,9 +204,11 @@ void RegistryClient::abort() noexcept {
 
 std::optional<std::string> RegistryClient::manifest_digest(std::string_view repository,
                                                            std::string_view reference) {
+  const std::string name(repository);
   HttpResponse response =
       send("HEAD",
-           str_cat("/v2/", repository, "/manifests/", reference),
+           str_cat("/v2/", name, "/manifests/", reference),
+           name,
            {{"accept",
              "application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json,"
              "application/vnd.docker.distribution.manifest.list.v2+json,"
@@ -278,8 +226,10 @@ void RegistryClient::put_manifest(std::string_view repository,
                                   std::string_view reference,
                                   std::string_view media_type,
                                   std::string_view body) {
+  const std::string name(repository);
   const HttpResponse response = send("PUT",
-                                     str_cat("/v2/", repository, "/manifests/", reference),
+                                     str_cat("/v2/", name, "/manifests/", reference),
+                                     name,
                                      {{"content-type", std::string(media_type)}},
                                      body);
   if (response.status != 201) {

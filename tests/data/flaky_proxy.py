@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""A plain-HTTP reverse proxy in front of a test registry that answers the first FAILURES
+blob-upload PATCH requests with 503 (after reading their bodies), as a registry under load
+does; every request is logged as "METHOD PATH STATUS" to LOG. Prints its port, then serves.
+
+usage: flaky_proxy.py BACKEND_PORT FAILURES LOG
+"""
+import http.client
+import http.server
+import sys
+
+backend_port, failures_left, log_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+
+
+class Proxy(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def relay(self):
+        global failures_left
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        if self.command == "PATCH" and failures_left > 0:
+            failures_left -= 1
+            self.answer(503, {"Content-Type": "application/json"},
+                        b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}')
+            return
+        upstream = http.client.HTTPConnection("127.0.0.1", backend_port)
+        headers = {name: value for name, value in self.headers.items()}
+        upstream.request(self.command, self.path, body=body, headers=headers)
+        response = upstream.getresponse()
+        data = response.read()
+        self.answer(response.status, dict(response.getheaders()), data)
+
+    def answer(self, status, headers, data):
+        with open(log_path, "a") as log:
+            log.write(f"{self.command} {self.path.split('?')[0]} {status}\n")
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "transfer-encoding", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    do_GET = do_HEAD = do_POST = do_PATCH = do_PUT = do_DELETE = relay
+
+
+server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+print(server.server_address[1], flush=True)
+server.serve_forever()
