@@ -9,13 +9,7 @@ source "$(dirname "$0")/registry_lib.sh"
 command -v skopeo >/dev/null || fail "skopeo is not installed (scripts/bootstrap.sh installs it)"
 cd "$work"
 
-port=$(free_port)
-mirror=127.0.0.1:$port
 "$TEST_DATA/make-pki.sh" pki >/dev/null
-zb keygen --out key >/dev/null
-expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror "$mirror" --ca pki/root.pem -o b.zb
-expect 0 '' -- zbx expand b.zb --to bastion --pubkey key.pub
-
 cat >config.yml <<YAML
 version: 0.1
 log: {level: error}
@@ -23,11 +17,16 @@ storage:
   filesystem: {rootdirectory: $work/bastion/registry}
   maintenance: {readonly: {enabled: true}}
 http:
-  addr: $mirror
+  addr: 127.0.0.1:@PORT@
   secret: zbundle-test
   tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
 YAML
-start_registry config.yml "$port"
+start_registry config.yml
+mirror=127.0.0.1:$port
+zb keygen --out key >/dev/null
+expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror "$mirror" --ca pki/root.pem -o b.zb
+expect 0 '' -- zbx expand b.zb --to bastion --pubkey key.pub
+
 
 mkdir -p root/etc/pki/ca-trust/source/anchors
 expect 0 '' -- zbx apply b.zb --pubkey key.pub --root root

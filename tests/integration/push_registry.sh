@@ -11,13 +11,7 @@ command -v skopeo >/dev/null || fail "skopeo is not installed (scripts/bootstrap
 command -v htpasswd >/dev/null || fail "htpasswd is not installed (scripts/bootstrap.sh installs apache2-utils)"
 cd "$work"
 
-port=$(free_port)
-registry=127.0.0.1:$port
 "$TEST_DATA/make-pki.sh" pki >/dev/null
-"$TEST_DATA/make-pki.sh" other-pki >/dev/null
-zb keygen --out key >/dev/null
-expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" --ca pki/root.pem -o b.zb
-
 htpasswd -Bbn pusher 's3cret pass' >htpasswd
 cat >config.yml <<YAML
 version: 0.1
@@ -25,13 +19,18 @@ log: {level: error}
 storage:
   filesystem: {rootdirectory: $work/storage}
 http:
-  addr: $registry
+  addr: 127.0.0.1:@PORT@
   secret: zbundle-test
   tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
 auth:
   htpasswd: {realm: zbundle-test, path: $work/htpasswd}
 YAML
-start_registry config.yml "$port"
+start_registry config.yml
+registry=127.0.0.1:$port
+"$TEST_DATA/make-pki.sh" other-pki >/dev/null
+zb keygen --out key >/dev/null
+expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" --ca pki/root.pem -o b.zb
+
 auth_file() { printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$registry" "$(printf '%s' "$1" | base64 -w0)" >"$2"; }
 auth_file 'pusher:s3cret pass' auth.json
 auth_file 'pusher:wrong' wrong-auth.json

@@ -14,15 +14,14 @@ stop_all() {
 }
 trap stop_all EXIT
 
-port=$(free_port)
 cat >config.yml <<YAML
 version: 0.1
 log: {level: error}
 storage:
   filesystem: {rootdirectory: $work/storage}
-http: {addr: 127.0.0.1:$port, secret: zbundle-test}
+http: {addr: "127.0.0.1:@PORT@", secret: zbundle-test}
 YAML
-start_registry config.yml "$port"
+start_registry config.yml
 zb keygen --out key >/dev/null
 expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key -o b.zb
 

@@ -25,15 +25,13 @@ for _ in $(seq 100); do [ -s token.port ] && break; sleep 0.05; done
 token_port=$(cat token.port)
 [ -n "$token_port" ] || fail "the token service did not start"
 
-port=$(free_port)
-registry=127.0.0.1:$port
 cat >config.yml <<YAML
 version: 0.1
 log: {level: error}
 storage:
   filesystem: {rootdirectory: $work/storage}
 http:
-  addr: $registry
+  addr: 127.0.0.1:@PORT@
   secret: zbundle-test
   tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
 auth:
@@ -43,7 +41,8 @@ auth:
     issuer: zbundle-issuer
     rootcertbundle: $work/token.pem
 YAML
-start_registry config.yml "$port"
+start_registry config.yml
+registry=127.0.0.1:$port
 zb keygen --out key >/dev/null
 expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --ca pki/root.pem -o b.zb
 auth_file() { printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$registry" "$(printf '%s' "$1" | base64 -w0)" >"$2"; }

@@ -12,13 +12,26 @@ trap stop_registry EXIT
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# start_registry CONFIG PORT: serves CONFIG in the background, returns once PORT answers
+# start_registry TEMPLATE: serves TEMPLATE (a config with @PORT@ where the port goes) on a
+# free port and sets $port, once docker-registry itself listens there: a parallel test's server
+# may take the port between free_port and the bind, and then another port is tried.
 start_registry() {
-  docker-registry serve "$1" >"$work/registry.log" 2>&1 &
-  registry_pid=$!
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null && break
-    sleep 0.1
+  for _ in 1 2 3 4 5; do
+    port=$(free_port)
+    sed "s/@PORT@/$port/g" "$1" >"$work/registry-config.yml"
+    docker-registry serve "$work/registry-config.yml" >"$work/registry.log" 2>&1 &
+    registry_pid=$!
+    for _ in $(seq 100); do
+      kill -0 "$registry_pid" 2>/dev/null || break
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+      sleep 0.1
+    done
+    sleep 0.2 # a registry that lost the port to another server exits at once
+    if kill -0 "$registry_pid" 2>/dev/null && ! grep -q 'address already in use' "$work/registry.log"; then
+      return 0
+    fi
+    wait "$registry_pid" 2>/dev/null || true
+    registry_pid=
   done
-  kill -0 "$registry_pid" 2>/dev/null || fail "docker-registry did not start: $(cat "$work/registry.log")"
+  fail "docker-registry did not start: $(cat "$work/registry.log")"
 }

@@ -8,7 +8,6 @@ source "$(dirname "$0")/registry_lib.sh"
 for tool in skopeo umoci; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/bootstrap.sh installs it)"
 done
-port=$(free_port)
 storage=$work/storage
 mkdir -p "$storage"
 cat >"$work/config.yml" <<YAML
@@ -17,10 +16,10 @@ log: {level: error}
 storage:
   filesystem: {rootdirectory: $storage}
 http:
-  addr: 127.0.0.1:$port
+  addr: 127.0.0.1:@PORT@
   secret: zbundle-test
 YAML
-start_registry "$work/config.yml" "$port"
+start_registry "$work/config.yml"
 
 # Two single-arch images with umoci, one layer each.
 oci=$work/oci
