@@ -10,6 +10,7 @@
 #   expand          vs  zstd -dc | tar -xf -
 # Then a bundle of ENTRIES (default 100000) small files: peak RSS of verify and expand, which
 # the extractor's memory goal bounds (64 MiB), and their times.
+# Then scripts/bench-push.sh: zbundle-extract push against skopeo copy --all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON3=/usr/bin/python3
@@ -128,3 +129,6 @@ many_expand_rss=$(rss_mib "$zbundle_extract" expand "$work/many.zb" --to "$work/
 printf '\n%d entries (%s manifest): verify %.1f s, peak RSS %s MiB; expand %.1f s, peak RSS %s MiB (goal: 64 MiB)\n' \
   "$entries" "$(zstd -dc "$work/many.zb" | tar -xOf - ZBUNDLE/manifest.json | wc -c | numfmt --to=iec)" \
   "$many_verify_s" "$many_verify_rss" "$many_expand_s" "$many_expand_rss"
+
+# Push into a registry, against skopeo.
+scripts/bench-push.sh "$size_mib"
