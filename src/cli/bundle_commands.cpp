@@ -83,38 +83,6 @@ std::uint64_t parse_size(const std::string& text) {
   throw Error(ErrorKind::usage, str_cat("--split ", text, ": not a size (e.g. 4G, 700M)"));
 }
 
-class Progress {
-public:
-  Progress()
-      : m_is_shown(::isatty(STDERR_FILENO) == 1), m_start(std::chrono::steady_clock::now()) {}
-  void operator()(std::uint64_t done, std::uint64_t total) {
-    const auto elapsed = std::chrono::steady_clock::now() - m_start;
-    if (!m_is_shown || elapsed - m_last_shown < std::chrono::milliseconds(250)) {
-      return;
-    }
-    m_last_shown = elapsed;
-    const double seconds = std::chrono::duration<double>(elapsed).count();
-    const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
-    const auto eta =
-        rate > 0 ? static_cast<std::uint64_t>(static_cast<double>(total - done) / rate) : 0;
-    std::cerr << "\r  " << human_bytes(done) << " / " << human_bytes(total) << ", "
-              << static_cast<std::uint64_t>(rate / 1e6) << " MB/s, ETA " << eta << " s   "
-              << std::flush;
-  }
-  ~Progress() {
-    if (m_is_shown) {
-      std::cerr << "\r\033[K" << std::flush;
-    }
-  }
-  Progress(const Progress&) = delete;
-  Progress& operator=(const Progress&) = delete;
-
-private:
-  bool m_is_shown;
-  std::chrono::steady_clock::time_point m_start;
-  std::chrono::steady_clock::duration m_last_shown{};
-};
-
 // The options of `create` as the core takes them (everything but the key and the progress).
 bundle::CreateOptions create_options(const po::variables_map& values) {
   bundle::CreateOptions create;

@@ -4,6 +4,8 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -89,6 +91,31 @@ std::vector<std::string> split_commas(const std::string& text) {
     }
   }
   return parts;
+}
+
+Progress::Progress()
+    : m_is_shown(::isatty(STDERR_FILENO) == 1), m_start(std::chrono::steady_clock::now()) {}
+
+void Progress::operator()(std::uint64_t done, std::uint64_t total) {
+  const auto elapsed = std::chrono::steady_clock::now() - m_start;
+  if (!m_is_shown || elapsed - m_last_shown < std::chrono::milliseconds(250)) {
+    return;
+  }
+  m_last_shown = elapsed;
+  const double seconds = std::chrono::duration<double>(elapsed).count();
+  const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+  const auto eta = rate > 0 && total > done
+                       ? static_cast<std::uint64_t>(static_cast<double>(total - done) / rate)
+                       : 0;
+  std::cerr << "\r  " << human_bytes(done) << " / " << human_bytes(total) << ", "
+            << static_cast<std::uint64_t>(rate / 1e6) << " MB/s, ETA " << eta << " s   "
+            << std::flush;
+}
+
+Progress::~Progress() {
+  if (m_is_shown) {
+    std::cerr << "\r\033[K" << std::flush;
+  }
 }
 
 } // namespace zbundle::cli

@@ -5,6 +5,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -36,5 +37,21 @@ void write_output(const std::string& path, std::string_view text);
 
 // "1.5 MiB" style size for people.
 [[nodiscard]] std::string human_bytes(std::uint64_t bytes);
+
+// A progress line on stderr when it is a terminal (bytes, MB/s, ETA), at most four times a
+// second; nothing otherwise. Cleared when it goes.
+class Progress {
+public:
+  Progress();
+  void operator()(std::uint64_t done, std::uint64_t total);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
+private:
+  bool m_is_shown;
+  std::chrono::steady_clock::time_point m_start;
+  std::chrono::steady_clock::duration m_last_shown{};
+};
 
 } // namespace zbundle::cli

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 namespace zbundle::cli {
@@ -64,6 +65,9 @@ int run_push(const std::vector<std::string>& args) {
       "rewrite", "push to another registry than the one the bundle was made for")(
       "insecure-http", "plain HTTP instead of TLS (a test registry on 127.0.0.1)")(
       "resolve", po::value<std::string>(), "HOST:ADDRESS: connect to ADDRESS for HOST")(
+      "jobs",
+      po::value<unsigned>()->default_value(4),
+      "uploads in flight, each on its own connection")(
       "attempts",
       po::value<unsigned>()->default_value(3),
       "reads of the bundle for blobs that failed on a 5xx or a broken connection")(
@@ -87,6 +91,7 @@ int run_push(const std::vector<std::string>& args) {
   push.insecure_http = values.count("insecure-http") > 0;
   push.dry_run = values.count("dry-run") > 0;
   push.attempts = std::max(1U, values["attempts"].as<unsigned>());
+  push.jobs = std::clamp(values["jobs"].as<unsigned>(), 1U, 64U);
   if (values.count("ca")) {
     push.ca = values["ca"].as<std::string>();
   }
@@ -102,7 +107,12 @@ int run_push(const std::vector<std::string>& args) {
     }
     push.connect_address = resolve.substr(colon + 1);
   }
-  const registry::PushResult result = registry::push_bundle(push);
+  registry::PushResult result;
+  {
+    Progress progress; // cleared before the summary
+    push.progress = [&progress](std::uint64_t done, std::uint64_t total) { progress(done, total); };
+    result = registry::push_bundle(push);
+  }
   print_summary(result, push.dry_run, values.count("json") > 0);
   return result.failures.empty() ? 0 : 1;
 }

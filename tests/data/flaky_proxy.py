@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """A plain-HTTP reverse proxy in front of a test registry that answers the first FAILURES
 blob-upload PATCH requests with 503 (after reading their bodies), as a registry under load
-does; every request is logged as "METHOD PATH STATUS" to LOG. Prints its port, then serves.
+does, and answers uploads under /v2/MISSING/ with 404 NAME_UNKNOWN, as Quay does when the
+organization does not exist; every request is logged as "METHOD PATH STATUS" to LOG. Prints
+its port, then serves.
 
-usage: flaky_proxy.py BACKEND_PORT FAILURES LOG
+usage: flaky_proxy.py BACKEND_PORT FAILURES LOG [MISSING]
 """
 import http.client
 import http.server
 import sys
 
 backend_port, failures_left, log_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+missing = sys.argv[4] if len(sys.argv) > 4 else None
 
 
 class Proxy(http.server.BaseHTTPRequestHandler):
@@ -22,6 +25,10 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         global failures_left
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
+        if missing and self.command == "POST" and self.path.startswith(f"/v2/{missing}/"):
+            self.answer(404, {"Content-Type": "application/json"},
+                        b'{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}')
+            return
         if self.command == "PATCH" and failures_left > 0:
             failures_left -= 1
             self.answer(503, {"Content-Type": "application/json"},

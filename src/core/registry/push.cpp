@@ -1,6 +1,7 @@
 #include "core/registry/push.hpp"
 
 #include "core/registry/push_state.hpp"
+#include "core/registry/upload_pool.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
 
@@ -49,18 +50,24 @@ plan(const bundle::Manifest& manifest, const ics::MirrorName& target, PushResult
   return state;
 }
 
-// Receives the payload as the reader verifies it: uploads the blobs repositories lack, parks
-// the manifests. A failed blob is remembered and its bytes ignored; the stream goes on.
+// Receives the payload as the reader verifies it: hands the blobs repositories lack to the
+// upload pool, parks the manifests. A failed blob is remembered; the stream goes on.
 class PushSink final : public bundle::EntrySink {
 public:
-  PushSink(PushState& state, RegistryClient& client, PushResult& result)
-      : m_state(state), m_client(client), m_result(result) {}
+  PushSink(PushState& state, detail::UploadPool& uploads, const PushOptions& options)
+      : m_state(state), m_uploads(uploads), m_progress(options.progress) {}
+
+  // Bytes of the payload seen in this read, for the progress line.
+  void restart(std::uint64_t total) {
+    m_done = 0;
+    m_total = total;
+  }
 
   void begin(const bundle::Entry& entry) override {
-    m_blob = nullptr;
+    m_is_handed = false;
     m_is_manifest = false;
     const std::optional<std::string> digest = blob_digest(entry);
-    if (!digest || m_fatal) {
+    if (!digest) {
       return;
     }
     if (m_state.manifest_digests.contains(*digest) && !m_state.manifests.holds(*digest)) {
@@ -68,104 +75,57 @@ public:
       m_state.manifests.begin(*digest);
     }
     const auto found = m_state.blobs.find(*digest);
-    if (found == m_state.blobs.end() || found->second.pending.empty()) {
+    if (found == m_state.blobs.end() || found->second.pending.empty() || m_uploads.fatal()) {
       return;
     }
-    m_digest = *digest;
-    m_blob = &found->second;
-    m_blob->is_in_bundle = true;
-    m_blob->failure.reset();
-    guarded([&] {
-      settle_without_bytes(m_digest, *m_blob);
-      if (!m_blob->pending.empty()) {
-        m_client.begin_upload(m_blob->pending.front(), entry.size);
-      }
-    });
+    found->second.is_in_bundle = true;
+    found->second.failure.reset();
+    m_uploads.start(*digest, found->second, entry.size);
+    m_is_handed = true;
   }
 
   void write(std::span<const std::byte> bytes) override {
     if (m_is_manifest) {
       m_state.manifests.write(bytes);
     }
-    if (is_uploading()) {
-      guarded([&] { m_client.write(bytes); });
+    if (m_is_handed) {
+      m_uploads.add(bytes);
+    }
+    m_done += bytes.size();
+    if (m_progress) {
+      m_progress(m_done, m_total);
     }
   }
 
-  void end(const bundle::Entry& entry, bool is_verified) override {
+  void end(const bundle::Entry& /*entry*/, bool is_verified) override {
     if (m_is_manifest) {
       m_state.manifests.end(is_verified);
     }
-    if (!is_uploading()) {
-      return;
-    }
-    if (!is_verified) {
-      m_client.abort();
-      m_blob->failure = RegistryError(
-          "its bytes do not match the bundle's manifest; the upload was dropped", Failure::refused);
-      return;
-    }
-    guarded([&] {
-      m_client.commit(m_digest);
-      ++m_result.blobs_uploaded;
-      m_result.bytes_uploaded += entry.size;
-      m_blob->source = m_blob->pending.front();
-      m_blob->pending.erase(m_blob->pending.begin());
-      settle_without_bytes(m_digest, *m_blob);
-    });
-  }
-
-  // HEAD, then mount from a repository that has it, for each repository lacking the blob;
-  // those left need its bytes.
-  void settle_without_bytes(const std::string& digest, BlobWork& blob) {
-    std::vector<std::string> lacking;
-    for (const std::string& repository : blob.pending) {
-      if (m_client.has_blob(repository, digest)) {
-        ++m_result.blobs_present;
-        blob.source = blob.source.empty() ? repository : blob.source;
-      } else if (!blob.source.empty() && m_client.mount_blob(repository, digest, blob.source)) {
-        ++m_result.blobs_mounted;
-      } else {
-        lacking.push_back(repository);
-      }
-    }
-    blob.pending = std::move(lacking);
-  }
-
-  // A failure nothing survives (untrusted certificate, refused credentials), after the pass.
-  void rethrow_fatal() const {
-    if (m_fatal) {
-      throw *m_fatal;
+    if (m_is_handed) {
+      m_uploads.finish(is_verified);
+      m_is_handed = false;
     }
   }
 
 private:
-  [[nodiscard]] bool is_uploading() const {
-    return m_blob != nullptr && !m_blob->failure && !m_blob->pending.empty() && !m_fatal;
-  }
-
-  template <class Action> void guarded(Action action) {
-    try {
-      action();
-    } catch (const RegistryError& error) {
-      m_client.abort();
-      if (error.failure() == Failure::fatal) {
-        m_fatal = error;
-      }
-      m_blob->failure = error;
-    }
-  }
-
   PushState& m_state;
-  RegistryClient& m_client;
-  PushResult& m_result;
-  BlobWork* m_blob = nullptr; // the blob being uploaded
-  std::string m_digest;
+  detail::UploadPool& m_uploads;
+  bool m_is_handed = false; // this entry's bytes go to an upload
   bool m_is_manifest = false;
-  std::optional<RegistryError> m_fatal;
+  const std::function<void(std::uint64_t, std::uint64_t)>& m_progress;
+  std::uint64_t m_done = 0;
+  std::uint64_t m_total = 0;
 };
 
 Endpoint endpoint_for(const PushOptions& options, const bundle::Manifest& manifest) {
+  const std::string& host = options.target.host;
+  if (options.insecure_http && host != "127.0.0.1" && host != "[::1]" && host != "localhost") {
+    throw Error(ErrorKind::usage,
+                str_cat("--insecure-http: only for a registry on 127.0.0.1, [::1] or localhost, "
+                        "not ",
+                        host,
+                        " (images and credentials would cross the network in clear)"));
+  }
   Endpoint endpoint;
   endpoint.host = options.target.host;
   endpoint.is_tls = !options.insecure_http;
@@ -194,23 +154,26 @@ bool has_transient_failures(const PushState& state) {
 }
 
 // Reads the bundle as often as transient failures allow; the first read also collects the
-// bundle's own problems.
-void push_blobs(const PushOptions& options,
-                bundle::BundleReader& first_reader,
-                PushState& state,
-                RegistryClient& client,
-                PushResult& result) {
-  PushSink sink(state, client, result);
+// bundle's own problems. Returns how often it read the bundle.
+unsigned push_blobs(const PushOptions& options,
+                    bundle::BundleReader& first_reader,
+                    PushState& state,
+                    detail::UploadPool& uploads) {
+  PushSink sink(state, uploads, options);
   std::unique_ptr<bundle::BundleReader> again;
-  for (unsigned attempt = 0;; ++attempt) {
+  unsigned attempt = 0;
+  for (;; ++attempt) {
     bundle::BundleReader& reader = attempt == 0 ? first_reader : *again;
+    sink.restart(reader.manifest().total_bytes());
     (void)reader.read_payload(&sink, [&](const std::string& problem) {
       if (attempt == 0) {
         state.problems.push_back(problem);
       }
     });
-    ++result.reads;
-    sink.rethrow_fatal();
+    uploads.wait_idle();
+    if (const std::optional<RegistryError> fatal = uploads.fatal()) {
+      throw *fatal;
+    }
     if (!has_transient_failures(state) || attempt + 1 >= options.attempts) {
       break;
     }
@@ -220,12 +183,13 @@ void push_blobs(const PushOptions& options,
   for (auto& [digest, blob] : state.blobs) { // what a --base bundle carried must be there
     if (!blob.is_in_bundle && !blob.pending.empty()) {
       try {
-        sink.settle_without_bytes(digest, blob);
+        detail::settle_without_bytes(uploads.client(), digest, blob, uploads.counters());
       } catch (const RegistryError& error) {
         blob.failure = error;
       }
     }
   }
+  return attempt + 1;
 }
 
 void refuse_other_mirror(const PushOptions& options, const bundle::Manifest& manifest) {
@@ -246,6 +210,24 @@ void refuse_other_mirror(const PushOptions& options, const bundle::Manifest& man
 
 } // namespace
 
+void detail::settle_without_bytes(RegistryClient& client,
+                                  const std::string& digest,
+                                  BlobWork& blob,
+                                  BlobCounters& counters) {
+  std::vector<std::string> lacking;
+  for (const std::string& repository : blob.pending) {
+    if (client.has_blob(repository, digest)) {
+      counters.present += 1;
+      blob.source = blob.source.empty() ? repository : blob.source;
+    } else if (!blob.source.empty() && client.mount_blob(repository, digest, blob.source)) {
+      counters.mounted += 1;
+    } else {
+      lacking.push_back(repository);
+    }
+  }
+  blob.pending = std::move(lacking);
+}
+
 PushResult push_bundle(const PushOptions& options) {
   bundle::BundleReader reader(options.bundle, options.trust); // the signature, before anything
   const bundle::Manifest& manifest = reader.manifest();
@@ -257,10 +239,16 @@ PushResult push_bundle(const PushOptions& options) {
   if (options.dry_run) {
     return result;
   }
-  RegistryClient client(endpoint_for(options, manifest), credentials_for(options));
-  client.check_api();
-  push_blobs(options, reader, state, client, result);
-  detail::push_manifests(manifest, options.target, state, client, result);
+  detail::UploadPool uploads(
+      options.jobs, endpoint_for(options, manifest), credentials_for(options));
+  uploads.client().check_api();
+  result.reads = push_blobs(options, reader, state, uploads);
+  detail::push_manifests(manifest, options.target, state, uploads.client(), result);
+  const detail::BlobCounters& counters = uploads.counters();
+  result.blobs_uploaded = counters.uploaded;
+  result.blobs_mounted = counters.mounted;
+  result.blobs_present = counters.present;
+  result.bytes_uploaded = counters.bytes;
   std::vector<std::string> failures = std::move(state.problems);
   for (const auto& [digest, blob] : state.blobs) {
     for (const std::string& repository : blob.pending) {

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,14 @@ struct PushOptions {
   bool rewrite = false;           // push elsewhere than the mirror the bundle names
   std::filesystem::path ca;       // empty: the CA certificates the bundle carries
   std::filesystem::path authfile; // empty: default_auth_file()
-  bool insecure_http = false;     // plain HTTP (tests on 127.0.0.1)
+  bool insecure_http = false;     // plain HTTP, to a loopback registry only (tests)
   std::string connect_address;    // --resolve: connect here instead of resolving the host
   bool dry_run = false;           // plan only: no connection
+  unsigned jobs = 4;              // uploads in flight, each on its own connection
   unsigned attempts = 3;          // reads of the bundle for blobs that failed transiently
   unsigned backoff_seconds = 2;   // before the second attempt; doubles after
+  // Called as the bundle is read (bytes read so far, payload total); may be empty.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 struct PushResult {

@@ -6,6 +6,7 @@
 #include "core/registry/registry_client.hpp"
 #include "core/util/fd.hpp"
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <set>
@@ -42,6 +43,21 @@ private:
   std::uint64_t m_current_start = 0;
   std::map<std::string, std::pair<std::uint64_t, std::uint64_t>> m_spans; // offset, size
 };
+
+// What happened to blobs, counted from several upload threads.
+struct BlobCounters {
+  std::atomic<std::size_t> uploaded{0};
+  std::atomic<std::size_t> mounted{0};
+  std::atomic<std::size_t> present{0};
+  std::atomic<std::uint64_t> bytes{0};
+};
+
+// HEAD, then a mount from a repository that holds it, for each repository lacking `blob`;
+// those left in `pending` need its bytes.
+void settle_without_bytes(RegistryClient& client,
+                          const std::string& digest,
+                          BlobWork& blob,
+                          BlobCounters& counters);
 
 struct PushState {
   std::map<std::string, BlobWork> blobs;  // by digest

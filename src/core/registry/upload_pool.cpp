@@ -1,0 +1,187 @@
+#include "core/registry/upload_pool.hpp"
+
+#include <algorithm>
+
+namespace zbundle::registry::detail {
+namespace {
+
+// Chunks (of the reader's 1 MiB) queued per worker: enough to keep a connection busy while
+// the reader decompresses, little enough that jobs x queue stays a few MiB.
+constexpr std::size_t k_queue_chunks = 4;
+
+} // namespace
+
+struct UploadPool::Worker {
+  Worker(const Endpoint& endpoint, const std::optional<std::string>& auth)
+      : client(endpoint, auth) {}
+
+  RegistryClient client;
+  std::thread thread;
+  // The job, guarded by the pool's mutex.
+  bool has_job = false;
+  bool is_running = false;
+  std::string digest;
+  BlobWork* blob = nullptr;
+  std::uint64_t size = 0;
+  std::deque<std::vector<std::byte>> chunks;
+  bool is_ended = false; // the reader gave every byte
+  bool is_verified = false;
+  bool is_discarding = false; // the worker wants no more bytes
+};
+
+UploadPool::UploadPool(unsigned jobs,
+                       const Endpoint& endpoint,
+                       const std::optional<std::string>& auth) {
+  for (unsigned i = 0; i < std::max(jobs, 1U); ++i) {
+    m_workers.push_back(std::make_unique<Worker>(endpoint, auth));
+  }
+  for (const auto& worker : m_workers) {
+    worker->thread = std::thread([this, &one = *worker] { run(one); });
+  }
+}
+
+UploadPool::~UploadPool() {
+  {
+    const std::scoped_lock lock(m_mutex);
+    m_stopping = true;
+  }
+  m_changed.notify_all();
+  for (const auto& worker : m_workers) {
+    worker->thread.join();
+  }
+}
+
+void UploadPool::start(const std::string& digest, BlobWork& blob, std::uint64_t size) {
+  std::unique_lock lock(m_mutex);
+  const auto is_idle = [](const auto& worker) { return !worker->has_job; };
+  m_changed.wait(lock, [&] { return std::any_of(m_workers.begin(), m_workers.end(), is_idle); });
+  Worker& worker = **std::find_if(m_workers.begin(), m_workers.end(), is_idle);
+  worker.has_job = true;
+  worker.digest = digest;
+  worker.blob = &blob;
+  worker.size = size;
+  worker.chunks.clear();
+  worker.is_ended = false;
+  worker.is_verified = false;
+  worker.is_discarding = false;
+  m_current = &worker;
+  m_changed.notify_all();
+}
+
+void UploadPool::add(std::span<const std::byte> bytes) {
+  if (m_current == nullptr) {
+    return;
+  }
+  std::vector<std::byte> chunk(bytes.begin(), bytes.end()); // the reader reuses its buffer
+  std::unique_lock lock(m_mutex);
+  Worker& worker = *m_current;
+  m_changed.wait(lock,
+                 [&] { return worker.is_discarding || worker.chunks.size() < k_queue_chunks; });
+  if (!worker.is_discarding) {
+    worker.chunks.push_back(std::move(chunk));
+    m_changed.notify_all();
+  }
+}
+
+void UploadPool::finish(bool is_verified) {
+  if (m_current == nullptr) {
+    return;
+  }
+  const std::scoped_lock lock(m_mutex);
+  m_current->is_ended = true;
+  m_current->is_verified = is_verified;
+  m_current = nullptr;
+  m_changed.notify_all();
+}
+
+void UploadPool::wait_idle() {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] {
+    return std::none_of(
+        m_workers.begin(), m_workers.end(), [](const auto& worker) { return worker->has_job; });
+  });
+}
+
+std::optional<RegistryError> UploadPool::fatal() const {
+  const std::scoped_lock lock(m_mutex);
+  return m_fatal;
+}
+
+RegistryClient& UploadPool::client() {
+  return m_workers.front()->client;
+}
+
+void UploadPool::run(Worker& worker) {
+  std::unique_lock lock(m_mutex);
+  while (true) {
+    m_changed.wait(lock, [&] { return m_stopping || (worker.has_job && !worker.is_running); });
+    if (m_stopping) {
+      return;
+    }
+    worker.is_running = true;
+    lock.unlock();
+    upload(worker);
+    lock.lock();
+    worker.is_running = false;
+    worker.has_job = false;
+    worker.chunks.clear();
+    m_changed.notify_all();
+  }
+}
+
+// One blob: HEAD and mounts first; its bytes only to a repository that still lacks it, and
+// the upload committed only when the reader verified them. Failures stay with the blob.
+void UploadPool::upload(Worker& worker) {
+  BlobWork& blob = *worker.blob;
+  const auto discard = [&] { // the reader's bytes are no longer wanted; wait for the last
+    std::unique_lock lock(m_mutex);
+    worker.is_discarding = true;
+    worker.chunks.clear();
+    m_changed.notify_all();
+    m_changed.wait(lock, [&] { return worker.is_ended || m_stopping; });
+  };
+  try {
+    settle_without_bytes(worker.client, worker.digest, blob, m_counters);
+    if (blob.pending.empty() || fatal()) {
+      discard();
+      return;
+    }
+    worker.client.begin_upload(blob.pending.front(), worker.size);
+    bool is_verified = false;
+    while (true) {
+      std::unique_lock lock(m_mutex);
+      m_changed.wait(lock, [&] { return !worker.chunks.empty() || worker.is_ended || m_stopping; });
+      if (m_stopping || worker.chunks.empty()) {
+        is_verified = worker.is_ended && worker.is_verified && !m_stopping;
+        break;
+      }
+      const std::vector<std::byte> chunk = std::move(worker.chunks.front());
+      worker.chunks.pop_front();
+      m_changed.notify_all();
+      lock.unlock();
+      worker.client.write(chunk);
+    }
+    if (!is_verified) {
+      worker.client.abort();
+      blob.failure = RegistryError(
+          "its bytes do not match the bundle's manifest; the upload was dropped", Failure::refused);
+      return;
+    }
+    worker.client.commit(worker.digest);
+    m_counters.uploaded += 1;
+    m_counters.bytes += worker.size;
+    blob.source = blob.pending.front();
+    blob.pending.erase(blob.pending.begin());
+    settle_without_bytes(worker.client, worker.digest, blob, m_counters);
+  } catch (const RegistryError& error) {
+    worker.client.abort();
+    blob.failure = error;
+    if (error.failure() == Failure::fatal) {
+      const std::scoped_lock lock(m_mutex);
+      m_fatal = m_fatal ? m_fatal : error;
+    }
+    discard();
+  }
+}
+
+} // namespace zbundle::registry::detail
