@@ -33,7 +33,7 @@ void print_summary(const registry::PushResult& result, bool is_dry_run, bool as_
           {"mounted", result.blobs_mounted},
           {"present", result.blobs_present}}},
         {"bytes", {{"planned", result.bytes_planned}, {"uploaded", result.bytes_uploaded}}},
-        {"reads", result.reads},
+        {"reread", {{"blobs", result.blobs_reread}, {"bytes", result.bytes_reread}}},
         {"failures", result.failures}};
     std::cout << summary.dump(2) << '\n';
     return;
@@ -49,7 +49,8 @@ void print_summary(const registry::PushResult& result, bool is_dry_run, bool as_
             << " present; " << result.tags_pushed << " tags pushed, " << result.tags_present
             << " present; blobs " << result.blobs_uploaded << " uploaded ("
             << human_bytes(result.bytes_uploaded) << "), " << result.blobs_mounted << " mounted, "
-            << result.blobs_present << " present; " << result.failures.size() << " failed\n";
+            << result.blobs_present << " present, " << result.blobs_reread
+            << " read again to retry; " << result.failures.size() << " failed\n";
 }
 
 } // namespace
@@ -57,7 +58,8 @@ void print_summary(const registry::PushResult& result, bool is_dry_run, bool as_
 int run_push(const std::vector<std::string>& args) {
   po::options_description options(
       "zbundle-extract push B --to HOST[:PORT][/NAMESPACE] (--pubkey PUB.pem | --trust-ca "
-      "ROOT.pem --signer-name NAME) [--ca CA.pem] [--authfile FILE] [--dry-run] [--json]");
+      "ROOT.pem --signer-name NAME) [--ca CA.pem] [--authfile FILE] [--jobs N] [--dry-run] "
+      "[--json]");
   options.add_options()("bundle", po::value<std::string>(), "the bundle")(
       "to", po::value<std::string>(), "the registry and namespace to push into")(
       "ca", po::value<std::string>(), "CA certificates for the registry (default: the bundle's)")(
@@ -70,7 +72,7 @@ int run_push(const std::vector<std::string>& args) {
       "uploads in flight, each on its own connection")(
       "attempts",
       po::value<unsigned>()->default_value(3),
-      "reads of the bundle for blobs that failed on a 5xx or a broken connection")(
+      "tries of a blob that failed on a 5xx or a broken connection (read again by seeking)")(
       "dry-run", "print what would be pushed; connect nowhere")(
       "json", "print the summary as JSON")("help,h", "show this help");
   add_trust_options(options);

@@ -2,17 +2,30 @@
 """A plain-HTTP reverse proxy in front of a test registry that answers the first FAILURES
 blob-upload PATCH requests with 503 (after reading their bodies), as a registry under load
 does, and answers uploads under /v2/MISSING/ with 404 NAME_UNKNOWN, as Quay does when the
-organization does not exist; every request is logged as "METHOD PATH STATUS" to LOG. Prints
-its port, then serves.
+organization does not exist; every request is logged as "METHOD PATH STATUS" to LOG. With
+CORRUPT (FILE:OFFSET) it flips that byte of FILE as it sends the first 503, so what a client
+reads again to retry differs from what it read before. Prints its port, then serves.
 
-usage: flaky_proxy.py BACKEND_PORT FAILURES LOG [MISSING]
+usage: flaky_proxy.py BACKEND_PORT FAILURES LOG [MISSING [CORRUPT]]
 """
 import http.client
 import http.server
 import sys
+import threading
 
 backend_port, failures_left, log_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 missing = sys.argv[4] if len(sys.argv) > 4 else None
+corrupt = sys.argv[5] if len(sys.argv) > 5 else None
+lock = threading.Lock()  # requests arrive on several threads
+
+
+def flip_byte(spec):
+    path, offset = spec.rsplit(":", 1)
+    with open(path, "r+b") as target:
+        target.seek(int(offset))
+        byte = target.read(1)
+        target.seek(int(offset))
+        target.write(bytes([byte[0] ^ 0xFF]))
 
 
 class Proxy(http.server.BaseHTTPRequestHandler):
@@ -22,15 +35,21 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         pass
 
     def relay(self):
-        global failures_left
+        global failures_left, corrupt
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         if missing and self.command == "POST" and self.path.startswith(f"/v2/{missing}/"):
             self.answer(404, {"Content-Type": "application/json"},
                         b'{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}')
             return
-        if self.command == "PATCH" and failures_left > 0:
-            failures_left -= 1
+        with lock:
+            is_failing = self.command == "PATCH" and failures_left > 0
+            if is_failing:
+                failures_left -= 1
+                if corrupt:
+                    flip_byte(corrupt)
+                    corrupt = None
+        if is_failing:
             self.answer(503, {"Content-Type": "application/json"},
                         b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}')
             return

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # zbundle-extract push against a registry that fails: a proxy in front of docker-registry
-# answers blob uploads with 503 a given number of times. Two failures: the blobs are retried by
-# another read of the bundle and everything lands. Endless failures: bounded attempts, exit 1,
-# each blob named, and no manifest reported as pushed whose blobs did not arrive. A registry
-# that lacks the organization (Quay) gets advice; plain HTTP goes to loopback only.
+# answers blob uploads with 503 a given number of times. Two failures: just those two blobs are
+# read again (seeking through the index) and everything lands. Endless failures: bounded
+# attempts, exit 1, each blob named, and no manifest reported as pushed whose blobs did not
+# arrive. A blob that changed in the bundle file before its retry is caught when read again
+# and never committed. A registry that lacks the organization (Quay) gets advice; plain HTTP
+# goes to loopback only.
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
@@ -26,33 +28,71 @@ start_registry config.yml
 zb keygen --out key >/dev/null
 expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key -o b.zb
 
-# start_proxy FAILURES [MISSING]: the flaky proxy in front of the registry; sets proxy_port
+# start_proxy FAILURES [MISSING [CORRUPT]]: the flaky proxy in front of the registry; sets proxy_port
 start_proxy() {
   [ -n "$proxy_pid" ] && { kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true; }
   : >proxy.log
-  "$PYTHON" "$TEST_DATA/flaky_proxy.py" "$port" "$1" proxy.log "${2:-}" >proxy.port &
+  "$PYTHON" "$TEST_DATA/flaky_proxy.py" "$port" "$1" proxy.log "${2:-}" "${3:-}" >proxy.port &
   proxy_pid=$!
-  for _ in $(seq 100); do [ -s proxy.port ] && break; sleep 0.05; done
+  for _ in $(seq 400); do
+    [ -s proxy.port ] && break
+    kill -0 "$proxy_pid" 2>/dev/null || break
+    sleep 0.05
+  done
   proxy_port=$(cat proxy.port)
-  [ -n "$proxy_port" ] || fail "the proxy did not start"
+  [ -n "$proxy_port" ] || fail "the proxy did not start ($(kill -0 "$proxy_pid" 2>/dev/null && echo "still silent" || echo "it exited"))"
 }
 summary() { "$PYTHON" -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 
+# a volume set, so reading a blob again seeks into a data volume
+expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --split 2K -o split.zb
 start_proxy 2
-expect 0 '' -- zbx push b.zb --to "127.0.0.1:$proxy_port/retried" --insecure-http --pubkey key.pub --json
+expect 0 '' -- zbx push split.zb.001 --to "127.0.0.1:$proxy_port/retried" --insecure-http --pubkey key.pub --json
 cp "$work/out" retried.json
 [ "$(grep -c 'PATCH .* 503' proxy.log)" = 2 ] || fail "the proxy did not fail two uploads: $(cat proxy.log)"
-[ "$(summary retried.json '(d["reads"], len(d["failures"]), d["blobs"]["uploaded"] == d["blobs"]["planned"])')" = "(2, 0, True)" ] \
-  || fail "two failed uploads were not retried by a second read: $(cat retried.json)"
+[ "$(summary retried.json '(d["reread"]["blobs"], len(d["failures"]), d["blobs"]["uploaded"] + d["blobs"]["mounted"] == d["blobs"]["planned"])')" = "(2, 0, True)" ] \
+  || fail "two failed uploads were not retried by reading those two blobs again: $(cat retried.json)"
+[ "$(summary retried.json 'd["reread"]["bytes"] < d["bytes"]["planned"] / 2')" = True ] \
+  || fail "the retry read more than the two blobs: $(cat retried.json)"
 
 start_proxy 1000
 expect 1 'UNAVAILABLE: try again' -- zbx push b.zb --to "127.0.0.1:$proxy_port/failing" --insecure-http --pubkey key.pub --attempts 2 --json
 cp "$work/out" failing.json
-[ "$(summary failing.json '(d["reads"], d["blobs"]["uploaded"], d["manifests"]["pushed"], d["tags"]["pushed"])')" = "(2, 0, 0, 0)" ] \
+[ "$(summary failing.json '(d["reread"]["blobs"] > 0, d["blobs"]["uploaded"], d["manifests"]["pushed"], d["tags"]["pushed"])')" = "(True, 0, 0, 0)" ] \
   || fail "a push whose uploads all failed reported something pushed: $(cat failing.json)"
 [ "$(summary failing.json 'all("@sha256:" in f or ":" in f for f in d["failures"]) and len(d["failures"]) > 0')" = True ] \
   || fail "the failures do not name their images: $(cat failing.json)"
 grep -q 'PUT /v2/failing/.*/manifests/' proxy.log && fail "a manifest was pushed without its blobs"
+
+# Every first upload fails; as the first 503 goes out (the reader is past the bundle's first
+# blob by then) the proxy flips a byte inside that blob's frame. Reading it again to retry
+# finds the change: named, exit 1, never committed; the other blobs land.
+zstd -qdc b.zb | tar -xO ZBUNDLE/manifest.json >manifest.json
+zstd -qdc b.zb | tar -xO ZBUNDLE/index.json >index.json
+read -r blob_count victim_digest victim_offset < <("$PYTHON" - <<'PY'
+import json
+manifest, index = json.load(open("manifest.json")), json.load(open("index.json"))
+blobs = {b for r in manifest["repositories"] for b in r["blobs"]}
+frames = index["frames"]
+for i, frame in enumerate(frames):
+    path = frame["path"]
+    digest = "sha256:" + path.split("/")[-2] if path.endswith("/data") else ""
+    if digest in blobs:
+        middle = (frame["offset"] + frames[i + 1]["offset"]) // 2
+        print(len(blobs), digest, middle)
+        break
+PY
+)
+[ -n "$victim_offset" ] || fail "no blob frame found in the index"
+cp b.zb changing.zb
+start_proxy "$blob_count" '' "changing.zb:$victim_offset"
+expect 1 "${victim_digest#sha256:}/data: read again: " -- zbx push changing.zb --to "127.0.0.1:$proxy_port/changing" --insecure-http --pubkey key.pub --json
+[ "$(summary "$work/out" '(d["reread"]["blobs"], d["blobs"]["uploaded"])')" = "($blob_count, $((blob_count - 1)))" ] \
+  || fail "the changed blob was retried more than once, or the others did not land: $(cat "$work/out")"
+contains "not retried: its bytes in the bundle no longer match" "$work/err"
+grep -q "PUT /v2/changing/.*/blobs/uploads/.* 201" proxy.log || fail "no blob landed on the retry: $(cat proxy.log)"
+curl -sf -o /dev/null -I "http://127.0.0.1:$port/v2/changing/$(summary manifest.json 'next(r["name"] for r in d["repositories"] if "'"$victim_digest"'" in r["blobs"])')/blobs/$victim_digest" \
+  && fail "the blob that changed before its retry was committed"
 
 # a registry without the organization (Quay) says so, and what to do; nothing is retried
 start_proxy 0 noorg

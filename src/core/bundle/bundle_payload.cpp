@@ -13,7 +13,7 @@ namespace zbundle::bundle {
 PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& on_problem) {
   State& state = *m_state;
   const Manifest& manifest = state.manifest;
-  PayloadPass pass;
+  PayloadPass& pass = state.pass = PayloadPass{}; // kept: reread_entry() seeks by its frames
   pass.frames.resize(manifest.entries.size());
   PayloadTotals totals;
   // Entries are hashed on a second core while this one decompresses and parses the next.

@@ -77,6 +77,12 @@ public:
   // that leave nothing readable (corrupt or truncated data) end the reading after reporting.
   PayloadTotals read_payload(EntrySink* sink, const ProblemHandler& on_problem);
 
+  // Reads manifest entry `position` again, by itself, after read_payload(): seeks to where
+  // that pass found its frame, checks the member (R7, R8, R10) and its SHA-256 once more, and
+  // gives its bytes to `sink`, whose end() learns whether they were right. Returns that too;
+  // problems go to `on_problem`. For retries, so one failed blob costs one blob's read.
+  bool reread_entry(std::size_t position, EntrySink& sink, const ProblemHandler& on_problem);
+
 private:
   struct State;
   struct Member;

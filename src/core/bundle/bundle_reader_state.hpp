@@ -59,6 +59,7 @@ struct BundleReader::State {
   std::shared_ptr<const pki::VerifyingKey> key;
   std::string signer;
   std::size_t head_members = 2;
+  PayloadPass pass; // the last read_payload()'s
 
   static la_ssize_t on_read(struct archive* reader, void* self, const void** buffer) {
     auto* state = static_cast<State*>(self);

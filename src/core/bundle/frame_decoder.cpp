@@ -43,6 +43,9 @@ void FrameDecoder::pop_frame() {
 
 std::span<const std::byte> FrameDecoder::next() {
   while (true) {
+    if (m_frame_complete && m_frame_stop && m_frame_number >= *m_frame_stop) {
+      return {};
+    }
     if (m_input_used == m_input_size) {
       m_input_size = m_source.read(m_input);
       m_input_used = 0;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -28,6 +29,8 @@ public:
   // The most frame `number` (0-based) may decompress to; frames beyond the known ones get
   // `fallback`. Set before the frames are reached.
   void set_frame_limit(std::function<std::uint64_t(std::size_t number)> limit);
+  // Ends the stream after `count` frames, for reading one member by itself.
+  void stop_after(std::size_t count) { m_frame_stop = count; }
 
   // Decompressed bytes; empty at the end of the stream. Throws Error{check} naming the bundle
   // for corrupt or truncated data, an oversized window or an oversized frame.
@@ -49,6 +52,7 @@ private:
   FramePosition m_input_start;
   bool m_frame_complete = true; // between frames
   std::size_t m_frame_number = 0;
+  std::optional<std::size_t> m_frame_stop;
   std::uint64_t m_frame_bytes = 0;
   std::uint64_t m_total = 0;
   std::deque<FrameStart> m_frames;

@@ -99,7 +99,7 @@ void VolumeReader::open(std::uint32_t volume) {
 }
 
 void VolumeReader::finish_volume() {
-  if (m_volume >= 2 && m_expected) {
+  if (m_volume >= 2 && m_expected && m_hasher) {
     const Volume& expected = (*m_expected)[m_volume - 2];
     const std::string actual = m_hasher->finish().substr(std::string_view("sha256:").size());
     if (actual != expected.sha256) {
@@ -112,6 +112,23 @@ void VolumeReader::finish_volume() {
     }
   }
   m_file.reset();
+}
+
+void VolumeReader::seek(FramePosition at) {
+  const bool is_known = m_is_volume_set ? at.volume >= 1 : at.volume == 0;
+  if (!is_known) {
+    throw Error(ErrorKind::check,
+                str_cat(m_first.string(), ": no volume ", at.volume, " to read from"));
+  }
+  if (at.volume != m_volume) {
+    m_file.emplace(at.volume <= 1 ? m_first : volume_path(m_base, at.volume));
+    m_volume = at.volume;
+  }
+  m_file->seek(at.offset);
+  m_offset = at.offset;
+  m_hasher.reset();
+  m_expected.reset();
+  m_at_end = false;
 }
 
 std::size_t VolumeReader::read(std::span<char> buffer) {

@@ -30,6 +30,10 @@ public:
   // The next bytes, all from one volume; 0 at the end of the last volume. Throws
   // Error{check} naming a volume that is missing, extra, or differs from the manifest.
   [[nodiscard]] std::size_t read(std::span<char> buffer);
+  // Goes straight to `at` (a frame start from a verified pass) to read one member again.
+  // Volume digests are not checked from there on: a partly read volume cannot be, and the
+  // member's own SHA-256 covers its bytes. Throws Error{check} for a volume that is not there.
+  void seek(FramePosition at);
   // Where the next byte read comes from.
   [[nodiscard]] FramePosition position() const noexcept { return {m_volume, m_offset}; }
   // The head volume or the single file, for messages.

@@ -38,10 +38,12 @@ plan(const bundle::Manifest& manifest, const ics::MirrorName& target, PushResult
     }
     state.manifest_digests.insert(record.manifests.begin(), record.manifests.end());
   }
-  for (const bundle::Entry& entry : manifest.entries) {
+  for (std::size_t position = 0; position < manifest.entries.size(); ++position) {
+    const bundle::Entry& entry = manifest.entries[position];
     if (const std::optional<std::string> digest = blob_digest(entry)) {
       if (const auto found = state.blobs.find(*digest); found != state.blobs.end()) {
         found->second.size = entry.size;
+        found->second.entry = position;
         result.bytes_planned += entry.size * found->second.pending.size();
       }
     }
@@ -147,38 +149,60 @@ std::optional<std::string> credentials_for(const PushOptions& options) {
   return file.empty() ? std::nullopt : read_registry_auth(file, options.target.auth_file_key());
 }
 
-bool has_transient_failures(const PushState& state) {
-  return std::any_of(state.blobs.begin(), state.blobs.end(), [](const auto& item) {
-    return item.second.failure && item.second.failure->failure() == Failure::transient;
-  });
+// The blobs whose last try failed on a 5xx or a broken connection, and their bytes.
+std::pair<std::vector<BlobWork*>, std::uint64_t> transient_failures(PushState& state) {
+  std::vector<BlobWork*> blobs;
+  std::uint64_t bytes = 0;
+  for (auto& [digest, blob] : state.blobs) {
+    if (blob.entry && blob.failure && blob.failure->failure() == Failure::transient) {
+      blobs.push_back(&blob);
+      bytes += blob.size;
+    }
+  }
+  return {blobs, bytes};
 }
 
-// Reads the bundle as often as transient failures allow; the first read also collects the
-// bundle's own problems. Returns how often it read the bundle.
-unsigned push_blobs(const PushOptions& options,
-                    bundle::BundleReader& first_reader,
-                    PushState& state,
-                    detail::UploadPool& uploads) {
+void wait_for_uploads(detail::UploadPool& uploads) {
+  uploads.wait_idle();
+  if (const std::optional<RegistryError> fatal = uploads.fatal()) {
+    throw *fatal;
+  }
+}
+
+// Streams the bundle once, then retries what failed transiently by reading just those blobs
+// again through the index, as often as `attempts` allows. Problems of the bundle itself
+// (a digest that does not match, also when read again) are collected.
+void push_blobs(const PushOptions& options,
+                bundle::BundleReader& reader,
+                PushState& state,
+                detail::UploadPool& uploads,
+                PushResult& result) {
   PushSink sink(state, uploads, options);
-  std::unique_ptr<bundle::BundleReader> again;
-  unsigned attempt = 0;
-  for (;; ++attempt) {
-    bundle::BundleReader& reader = attempt == 0 ? first_reader : *again;
-    sink.restart(reader.manifest().total_bytes());
-    (void)reader.read_payload(&sink, [&](const std::string& problem) {
-      if (attempt == 0) {
-        state.problems.push_back(problem);
-      }
-    });
-    uploads.wait_idle();
-    if (const std::optional<RegistryError> fatal = uploads.fatal()) {
-      throw *fatal;
-    }
-    if (!has_transient_failures(state) || attempt + 1 >= options.attempts) {
+  const auto collect = [&](const std::string& problem) { state.problems.push_back(problem); };
+  sink.restart(reader.manifest().total_bytes());
+  (void)reader.read_payload(&sink, collect);
+  wait_for_uploads(uploads);
+  for (unsigned attempt = 1; attempt < options.attempts; ++attempt) {
+    const auto [retries, bytes] = transient_failures(state);
+    if (retries.empty()) {
       break;
     }
-    std::this_thread::sleep_for(std::chrono::seconds(options.backoff_seconds << attempt));
-    again = std::make_unique<bundle::BundleReader>(options.bundle, options.trust);
+    std::this_thread::sleep_for(std::chrono::seconds(options.backoff_seconds << (attempt - 1)));
+    sink.restart(bytes);
+    std::vector<BlobWork*> unreadable;
+    for (BlobWork* blob : retries) {
+      if (!reader.reread_entry(*blob->entry, sink, collect)) {
+        unreadable.push_back(blob);
+      }
+      result.blobs_reread += 1;
+      result.bytes_reread += blob->size;
+    }
+    wait_for_uploads(uploads); // the workers are done with these blobs
+    for (BlobWork* blob : unreadable) {
+      blob->failure = RegistryError(
+          "not retried: its bytes in the bundle no longer match the manifest (see above)",
+          Failure::refused);
+    }
   }
   for (auto& [digest, blob] : state.blobs) { // what a --base bundle carried must be there
     if (!blob.is_in_bundle && !blob.pending.empty()) {
@@ -189,7 +213,6 @@ unsigned push_blobs(const PushOptions& options,
       }
     }
   }
-  return attempt + 1;
 }
 
 void refuse_other_mirror(const PushOptions& options, const bundle::Manifest& manifest) {
@@ -242,7 +265,7 @@ PushResult push_bundle(const PushOptions& options) {
   detail::UploadPool uploads(
       options.jobs, endpoint_for(options, manifest), credentials_for(options));
   uploads.client().check_api();
-  result.reads = push_blobs(options, reader, state, uploads);
+  push_blobs(options, reader, state, uploads, result);
   detail::push_manifests(manifest, options.target, state, uploads.client(), result);
   const detail::BlobCounters& counters = uploads.counters();
   result.blobs_uploaded = counters.uploaded;

@@ -29,7 +29,7 @@ struct PushOptions {
   std::string connect_address;    // --resolve: connect here instead of resolving the host
   bool dry_run = false;           // plan only: no connection
   unsigned jobs = 4;              // uploads in flight, each on its own connection
-  unsigned attempts = 3;          // reads of the bundle for blobs that failed transiently
+  unsigned attempts = 3;          // tries of a blob that failed transiently (a 5xx, a timeout)
   unsigned backoff_seconds = 2;   // before the second attempt; doubles after
   // Called as the bundle is read (bytes read so far, payload total); may be empty.
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
@@ -49,7 +49,8 @@ struct PushResult {
   std::size_t blobs_planned = 0; // (blob, repository) pairs
   std::uint64_t bytes_uploaded = 0;
   std::uint64_t bytes_planned = 0;
-  unsigned reads = 0;                // passes over the bundle
+  std::size_t blobs_reread = 0; // read again by seeking, to retry them
+  std::uint64_t bytes_reread = 0;
   std::vector<std::string> failures; // each "<repository>[@digest|:tag]: <why>"
 };
 

@@ -21,6 +21,7 @@ struct BlobWork {
   std::vector<std::string> pending; // destination repositories, in order
   std::string source;               // a repository known to hold it, for mounts
   bool is_in_bundle = false;        // else a --base bundle carried it: the registry must have it
+  std::optional<std::size_t> entry; // its position in the manifest's entries, when carried
   std::optional<RegistryError> failure;
 };
 

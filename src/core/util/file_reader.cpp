@@ -31,4 +31,11 @@ std::size_t FileReader::read_some(std::span<char> buffer) {
   }
 }
 
+void FileReader::seek(std::uint64_t offset) {
+  if (::lseek(m_fd.get(), static_cast<off_t>(offset), SEEK_SET) < 0) {
+    throw Error(ErrorKind::input,
+                str_cat(m_path.string(), ": cannot seek to ", offset, ": ", errno_message(errno)));
+  }
+}
+
 } // namespace zbundle::util

@@ -6,6 +6,7 @@
 #include "core/util/fd.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <span>
 
@@ -17,6 +18,8 @@ public:
   explicit FileReader(std::filesystem::path path);
   // The next bytes; 0 at the end. Throws Error{input} naming the file when reading fails.
   [[nodiscard]] std::size_t read_some(std::span<char> buffer);
+  // Moves to `offset` from the start. Throws Error{input} naming the file when it cannot.
+  void seek(std::uint64_t offset);
 
 private:
   std::filesystem::path m_path;
