@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 
 namespace zbundle::bundle {
 namespace {
@@ -17,10 +18,6 @@ namespace {
 using util::str_cat;
 
 constexpr std::size_t k_chunk_size = std::size_t{1} << 20;
-// Already-compressed data (gzip, zstd, xz, bzip2 layers) gets zstd's fastest level: its blocks
-// are stored nearly raw at a fraction of the CPU that level 3 would spend finding nothing.
-constexpr int k_incompressible_level = -5;
-
 // True when a trial compression of the entry's first bytes gains almost nothing: layers that are
 // compressed already (the usual case), or otherwise random.
 bool is_incompressible(std::span<const char> head) {
@@ -62,8 +59,10 @@ public:
     std::span<char> buffer = m_hashes.next_buffer();
     std::size_t got = read(buffer);
     const std::span<const char> head(buffer.data(), got);
-    const int level =
-        is_compressed(head) || is_incompressible(head) ? k_incompressible_level : m_level;
+    // Already-compressed data (gzip, zstd, xz, bzip2 layers) is stored in raw zstd blocks:
+    // even zstd's fastest level would spend a core finding nothing to gain.
+    const std::optional<int> level =
+        is_compressed(head) || is_incompressible(head) ? std::nullopt : std::optional(m_level);
     const FramePosition position = m_tar.begin_member(entry.path, entry.size, level);
     std::uint64_t total = 0;
     while (got > 0) {

@@ -7,6 +7,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <array>
 
 namespace zbundle::bundle {
 namespace {
@@ -17,6 +18,18 @@ using util::str_cat;
 constexpr std::uint64_t k_threaded_member_size = std::uint64_t{4} << 20;
 constexpr int k_job_size = 1 << 20;
 constexpr std::uint64_t k_tar_overhead = 4096; // headers and padding, generously
+
+// A stored frame (RFC 8878): the magic number, a frame header descriptor with no content size,
+// no checksum and no dictionary, and a window of 128 KiB (exponent 7: 2^(10+7)), which is also
+// the largest block; then raw blocks. Readers check each entry's SHA-256, not a frame checksum.
+constexpr std::array<std::uint8_t, 6> k_stored_frame_header{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38};
+constexpr std::size_t k_raw_block_size = std::size_t{128} << 10;
+
+// A raw block's 3-byte little-endian header: last-block bit, type 0 (raw), size.
+std::array<std::byte, 3> raw_block_header(std::size_t size, bool is_last) {
+  const auto value = static_cast<std::uint32_t>((size << 3) | (is_last ? 1U : 0U));
+  return {std::byte(value & 0xffU), std::byte((value >> 8) & 0xffU), std::byte(value >> 16)};
+}
 
 void check_zstd(std::size_t result, std::string_view what) {
   if (ZSTD_isError(result) != 0) {
@@ -75,7 +88,12 @@ TarFrameWriter::on_write(archive* writer, void* self, const void* buffer, size_t
   auto* tar = static_cast<TarFrameWriter*>(self);
   try {
     if (!tar->m_discard) {
-      tar->compress(std::span(static_cast<const std::byte*>(buffer), length), ZSTD_e_continue);
+      const std::span bytes(static_cast<const std::byte*>(buffer), length);
+      if (tar->m_is_stored) {
+        tar->store(bytes, false);
+      } else {
+        tar->compress(bytes, ZSTD_e_continue);
+      }
     }
     return static_cast<la_ssize_t>(length);
   } catch (const Error& error) {
@@ -84,18 +102,26 @@ TarFrameWriter::on_write(archive* writer, void* self, const void* buffer, size_t
   }
 }
 
-FramePosition TarFrameWriter::begin_frame(std::uint64_t size, int level) {
-  m_current = size >= k_threaded_member_size ? m_threaded_compressor.get() : m_compressor.get();
-  check_zstd(ZSTD_CCtx_reset(m_current, ZSTD_reset_session_only), "reset");
-  check_zstd(ZSTD_CCtx_setParameter(m_current, ZSTD_c_compressionLevel, level), "level");
-  check_zstd(ZSTD_CCtx_setParameter(m_current, ZSTD_c_checksumFlag, 1), "checksum");
-  // No window is set: levels up to 19 choose at most 2^23, under rule R10's 2^24 cap.
+FramePosition TarFrameWriter::begin_frame(std::uint64_t size, std::optional<int> level) {
   const std::size_t bounded = ZSTD_compressBound(static_cast<std::size_t>(size + k_tar_overhead));
   m_in_frame = true;
+  m_is_stored = !level;
+  if (m_is_stored) {
+    const FramePosition position = m_out.start_frame(bounded);
+    m_out.write(std::as_bytes(std::span(k_stored_frame_header)));
+    m_block.clear();
+    return position;
+  }
+  m_current = size >= k_threaded_member_size ? m_threaded_compressor.get() : m_compressor.get();
+  check_zstd(ZSTD_CCtx_reset(m_current, ZSTD_reset_session_only), "reset");
+  check_zstd(ZSTD_CCtx_setParameter(m_current, ZSTD_c_compressionLevel, *level), "level");
+  check_zstd(ZSTD_CCtx_setParameter(m_current, ZSTD_c_checksumFlag, 1), "checksum");
+  // No window is set: levels up to 19 choose at most 2^23, under rule R10's 2^24 cap.
   return m_out.start_frame(bounded);
 }
 
-FramePosition TarFrameWriter::begin_member(std::string_view path, std::uint64_t size, int level) {
+FramePosition
+TarFrameWriter::begin_member(std::string_view path, std::uint64_t size, std::optional<int> level) {
   const FramePosition position = begin_frame(size, level);
   archive_entry_clear(m_entry.get());
   const std::string name(path);
@@ -137,7 +163,11 @@ void TarFrameWriter::end_member() {
     throw Error(ErrorKind::io,
                 str_cat("bundle: cannot finish a member: ", archive_error_string(m_active)));
   }
-  compress({}, ZSTD_e_end);
+  if (m_is_stored) {
+    store({}, true);
+  } else {
+    compress({}, ZSTD_e_end);
+  }
   m_in_frame = false;
 }
 
@@ -163,6 +193,35 @@ void TarFrameWriter::finish(Trailer trailer) {
   if (trailer == Trailer::write) {
     compress({}, ZSTD_e_end);
     m_in_frame = false;
+  }
+}
+
+// Raw blocks of 128 KiB; whole blocks of the input go out without a copy. The last block may
+// be empty, as zstd's own empty frames end.
+void TarFrameWriter::store(std::span<const std::byte> bytes, bool is_end) {
+  const auto emit = [&](std::span<const std::byte> block, bool is_last) {
+    const std::array<std::byte, 3> header = raw_block_header(block.size(), is_last);
+    m_out.write(header);
+    m_out.write(block);
+  };
+  if (!m_block.empty()) { // top up the block begun by earlier bytes
+    const std::size_t taken = std::min(bytes.size(), k_raw_block_size - m_block.size());
+    m_block.insert(
+        m_block.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(taken));
+    bytes = bytes.subspan(taken);
+    if (m_block.size() == k_raw_block_size && (!bytes.empty() || !is_end)) {
+      emit(m_block, false);
+      m_block.clear();
+    }
+  }
+  while (bytes.size() > k_raw_block_size || (bytes.size() == k_raw_block_size && !is_end)) {
+    emit(bytes.first(k_raw_block_size), false);
+    bytes = bytes.subspan(k_raw_block_size);
+  }
+  m_block.insert(m_block.end(), bytes.begin(), bytes.end());
+  if (is_end) {
+    emit(m_block, true);
+    m_block.clear();
   }
 }
 

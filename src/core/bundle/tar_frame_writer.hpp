@@ -8,6 +8,7 @@
 #include "core/util/handles.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,10 @@ public:
   TarFrameWriter& operator=(const TarFrameWriter&) = delete;
   ~TarFrameWriter();
 
-  // Starts a member and its frame; `level` is the zstd level for this frame. Returns where the
-  // frame starts. Throws Error{io}.
-  FramePosition begin_member(std::string_view path, std::uint64_t size, int level);
+  // Starts a member and its frame; `level` is the zstd level for this frame, or nullopt to
+  // store it in raw blocks (already-compressed data: no compressor runs at all). Returns where
+  // the frame starts. Throws Error{io}.
+  FramePosition begin_member(std::string_view path, std::uint64_t size, std::optional<int> level);
   void write(std::span<const std::byte> bytes);
   void end_member();
   // Ends the archive: with Trailer::write, the end-of-archive blocks as a last frame; with
@@ -39,7 +41,8 @@ private:
   enum class Charset { locale, binary };
   void open_writer(util::ArchiveWriter& writer, Charset charset);
   void compress(std::span<const std::byte> bytes, ZSTD_EndDirective directive);
-  FramePosition begin_frame(std::uint64_t size, int level);
+  void store(std::span<const std::byte> bytes, bool is_end);
+  FramePosition begin_frame(std::uint64_t size, std::optional<int> level);
 
   VolumeWriter& m_out;
   std::int64_t m_mtime;
@@ -51,6 +54,8 @@ private:
   archive* m_active = nullptr;         // the writer of the member being written
   util::ArchiveEntry m_entry;
   std::vector<std::byte> m_output;
+  std::vector<std::byte> m_block; // a stored frame's block being filled
+  bool m_is_stored = false;       // the frame is raw blocks, not compressed
   bool m_in_frame = false;
   bool m_discard = false; // Trailer::omit: swallow the end-of-archive blocks
 };
