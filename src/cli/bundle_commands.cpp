@@ -132,6 +132,23 @@ void add_trust_options(po::options_description& options) {
       "signer-name", po::value<std::string>(), "the name the signer certificate must carry");
 }
 
+std::optional<po::variables_map> parse_bundle_arguments(std::string_view command,
+                                                        const std::vector<std::string>& args,
+                                                        po::options_description& options) {
+  options.add_options()("bundle", po::value<std::string>(), "the bundle");
+  add_trust_options(options);
+  po::positional_options_description positional;
+  positional.add("bundle", 1);
+  if (wants_help(args, options)) {
+    return std::nullopt;
+  }
+  po::variables_map values = parse_options(args, options, positional);
+  if (!values.count("bundle")) {
+    throw Error(ErrorKind::usage, str_cat(command, ": no bundle given"));
+  }
+  return values;
+}
+
 bundle::Trust trust_from(const po::variables_map& values, bool is_required) {
   bundle::Trust trust;
   trust.at = now();

@@ -7,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,14 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
 void add_trust_options(boost::program_options::options_description& options);
 [[nodiscard]] bundle::Trust trust_from(const boost::program_options::variables_map& values,
                                        bool is_required);
+
+// Parses the arguments of a command that reads one bundle (its positional argument, "bundle"):
+// adds the bundle and the trust options to `options`. nullopt after --help (printed). Throws
+// Error{usage} naming `command` when no bundle is given.
+[[nodiscard]] std::optional<boost::program_options::variables_map>
+parse_bundle_arguments(std::string_view command,
+                       const std::vector<std::string>& args,
+                       boost::program_options::options_description& options);
 
 // True when `path` is a bundle (zstd data, or the head of a volume set) rather than oc-mirror
 // output, so `zbundle inspect` knows which summary to give.

@@ -23,21 +23,16 @@ struct ParsedCommand {
 };
 
 // `<program> <command> B [trust options] [--json]`; nullopt after --help.
-std::optional<ParsedCommand> parse_bundle_command(std::string_view usage,
+std::optional<ParsedCommand> parse_bundle_command(std::string_view name,
+                                                  std::string_view usage,
                                                   const std::vector<std::string>& args) {
   po::options_description options{std::string(usage)};
-  options.add_options()("bundle", po::value<std::string>(), "the bundle")("json", "print as JSON")(
-      "help,h", "show this help");
-  add_trust_options(options);
-  po::positional_options_description positional;
-  positional.add("bundle", 1);
-  if (wants_help(args, options)) {
+  options.add_options()("json", "print as JSON")("help,h", "show this help");
+  std::optional<po::variables_map> values = parse_bundle_arguments(name, args, options);
+  if (!values) {
     return std::nullopt;
   }
-  ParsedCommand command{{}, parse_options(args, options, positional)};
-  if (!command.values.count("bundle")) {
-    throw Error(ErrorKind::usage, "no bundle given");
-  }
+  ParsedCommand command{{}, std::move(*values)};
   command.bundle = command.values["bundle"].as<std::string>();
   return command;
 }
@@ -58,6 +53,7 @@ Json sources_json(const bundle::Manifest& manifest) {
 
 int run_verify(std::string_view program, const std::vector<std::string>& args) {
   const std::optional<ParsedCommand> command = parse_bundle_command(
+      "verify",
       str_cat(program, " verify B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME)"),
       args);
   if (!command) {
@@ -96,6 +92,7 @@ int run_verify(std::string_view program, const std::vector<std::string>& args) {
 
 int run_list(std::string_view program, const std::vector<std::string>& args) {
   const std::optional<ParsedCommand> command = parse_bundle_command(
+      "list",
       str_cat(program, " list B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME)"),
       args);
   if (!command) {
@@ -119,6 +116,7 @@ int run_list(std::string_view program, const std::vector<std::string>& args) {
 
 int run_bundle_inspect(std::string_view program, const std::vector<std::string>& args) {
   const std::optional<ParsedCommand> command = parse_bundle_command(
+      "inspect",
       str_cat(program, " inspect B [--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME]"),
       args);
   if (!command) {

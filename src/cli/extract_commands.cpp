@@ -17,19 +17,16 @@ int run_expand(const std::vector<std::string>& args) {
   po::options_description options(
       "zbundle-extract expand B --to DIR (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name "
       "NAME) [--only registry|artifacts|oc-mirror]");
-  options.add_options()("bundle", po::value<std::string>(), "the bundle")(
-      "to", po::value<std::string>(), "the directory to expand into")(
+  options.add_options()("to", po::value<std::string>(), "the directory to expand into")(
       "only", po::value<std::string>(), "expand only this part: registry, artifacts or oc-mirror")(
       "help,h", "show this help");
-  add_trust_options(options);
-  po::positional_options_description positional;
-  positional.add("bundle", 1);
-  if (wants_help(args, options)) {
+  const std::optional<po::variables_map> parsed = parse_bundle_arguments("expand", args, options);
+  if (!parsed) {
     return 0;
   }
-  const po::variables_map values = parse_options(args, options, positional);
-  if (!values.count("bundle") || !values.count("to")) {
-    throw Error(ErrorKind::usage, "expand: a bundle and --to DIR are required");
+  const po::variables_map& values = *parsed;
+  if (!values.count("to")) {
+    throw Error(ErrorKind::usage, "expand: --to DIR is required");
   }
   extract::ExpandOptions expand;
   expand.bundle = values["bundle"].as<std::string>();
@@ -58,7 +55,7 @@ int run_apply(const std::vector<std::string>& args) {
   po::options_description options(
       "zbundle-extract apply B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME) "
       "[options]");
-  options.add_options()("bundle", po::value<std::string>(), "the bundle")(
+  options.add_options()(
       "root", po::value<std::string>()->default_value("/"), "install below this directory")(
       "dry-run", "print what would change, and change nothing")(
       "mirror", po::value<std::string>(), "the mirror registry (default: the bundle's)")(
@@ -79,16 +76,11 @@ int run_apply(const std::vector<std::string>& args) {
       "where the cluster artifacts go (default: ROOT/var/lib/zbundle/artifacts)")(
       "allow-rollback", "apply a bundle older than the last one applied")("help,h",
                                                                           "show this help");
-  add_trust_options(options);
-  po::positional_options_description positional;
-  positional.add("bundle", 1);
-  if (wants_help(args, options)) {
+  const std::optional<po::variables_map> parsed = parse_bundle_arguments("apply", args, options);
+  if (!parsed) {
     return 0;
   }
-  const po::variables_map values = parse_options(args, options, positional);
-  if (!values.count("bundle")) {
-    throw Error(ErrorKind::usage, "apply: no bundle given");
-  }
+  const po::variables_map& values = *parsed;
   extract::ApplyOptions apply;
   apply.bundle = values["bundle"].as<std::string>();
   apply.trust = trust_from(values, true);

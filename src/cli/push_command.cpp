@@ -60,8 +60,7 @@ int run_push(const std::vector<std::string>& args) {
       "zbundle-extract push B --to HOST[:PORT][/NAMESPACE] (--pubkey PUB.pem | --trust-ca "
       "ROOT.pem --signer-name NAME) [--ca CA.pem] [--authfile FILE] [--jobs N] [--dry-run] "
       "[--json]");
-  options.add_options()("bundle", po::value<std::string>(), "the bundle")(
-      "to", po::value<std::string>(), "the registry and namespace to push into")(
+  options.add_options()("to", po::value<std::string>(), "the registry and namespace to push into")(
       "ca", po::value<std::string>(), "CA certificates for the registry (default: the bundle's)")(
       "authfile", po::value<std::string>(), "containers auth file with the registry's credentials")(
       "rewrite", "push to another registry than the one the bundle was made for")(
@@ -75,15 +74,13 @@ int run_push(const std::vector<std::string>& args) {
       "tries of a blob that failed on a 5xx or a broken connection (read again by seeking)")(
       "dry-run", "print what would be pushed; connect nowhere")(
       "json", "print the summary as JSON")("help,h", "show this help");
-  add_trust_options(options);
-  po::positional_options_description positional;
-  positional.add("bundle", 1);
-  if (wants_help(args, options)) {
+  const std::optional<po::variables_map> parsed = parse_bundle_arguments("push", args, options);
+  if (!parsed) {
     return 0;
   }
-  const po::variables_map values = parse_options(args, options, positional);
-  if (!values.count("bundle") || !values.count("to")) {
-    throw Error(ErrorKind::usage, "push: a bundle and --to HOST[:PORT][/NAMESPACE] are required");
+  const po::variables_map& values = *parsed;
+  if (!values.count("to")) {
+    throw Error(ErrorKind::usage, "push: --to HOST[:PORT][/NAMESPACE] is required");
   }
   registry::PushOptions push;
   push.bundle = values["bundle"].as<std::string>();

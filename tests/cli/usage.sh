@@ -19,4 +19,10 @@ expect 2 'usage: zbundle-extract' -- zbx
 expect 0 '' -- zbx --help
 expect 2 '^zbundle-extract: error: frobnicate: unknown command' -- zbx frobnicate
 expect 2 '^zbundle-extract: error: no trust: give --pubkey' -- zbx verify x
+# every command that reads a bundle names itself when the bundle or its target is missing
+for command in verify list expand apply push; do
+  expect 2 "^zbundle-extract: error: $command: no bundle given" -- zbx "$command" --pubkey x
+done
+expect 2 '^zbundle-extract: error: expand: --to DIR is required' -- zbx expand b.zb --pubkey x
+expect 2 '^zbundle-extract: error: push: --to HOST\[:PORT\]\[/NAMESPACE\] is required' -- zbx push b.zb --pubkey x
 echo "usage: ok"
