@@ -5,6 +5,7 @@
 #include "core/util/error.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/writeback.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -149,6 +150,7 @@ public:
 
   void begin(const bundle::Entry& entry) override {
     m_file = util::Fd();
+    m_writeback.reset();
     if (!is_selected(m_options, entry.path)) {
       return;
     }
@@ -162,6 +164,7 @@ public:
   void write(std::span<const std::byte> bytes) override {
     if (m_file.is_open()) {
       write_all(m_file.get(), bytes, m_path);
+      m_writeback.wrote(m_file.get(), bytes.size());
     }
   }
   void end(const bundle::Entry& entry, bool is_verified) override {
@@ -169,6 +172,7 @@ public:
       throw Error(ErrorKind::check, str_cat(entry.path, ": does not match the manifest"));
     }
     if (m_file.is_open()) {
+      m_writeback.flush(m_file.get()); // the final syncfs then finds little left to write
       m_file = util::Fd();
       ++m_result.written;
       m_result.bytes += entry.size;
@@ -181,6 +185,7 @@ private:
   int m_target_fd;
   ExpandResult& m_result;
   util::Fd m_file;
+  util::WritebackStarter m_writeback;
   std::string m_path;
 };
 

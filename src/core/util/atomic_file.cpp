@@ -49,6 +49,7 @@ void AtomicFile::write(std::span<const std::byte> bytes) {
                   str_cat(m_target.string(), ": cannot write: ", errno_message(errno)));
     }
     bytes = bytes.subspan(static_cast<std::size_t>(written));
+    m_writeback.wrote(m_fd.get(), static_cast<std::uint64_t>(written));
   }
 }
 

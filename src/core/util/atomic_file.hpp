@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/util/fd.hpp"
+#include "core/util/writeback.hpp"
 
 #include <cstddef>
 #include <filesystem>
@@ -31,6 +32,7 @@ private:
   std::filesystem::path m_target;
   std::filesystem::path m_temporary;
   Fd m_fd;
+  WritebackStarter m_writeback;
   bool m_is_committed = false;
 };
 
