@@ -83,6 +83,17 @@ cp "$work/out" second.json
 [ "$(summary second.json '(d["blobs"]["uploaded"], d["manifests"]["pushed"], d["tags"]["pushed"])')" = "(0, 0, 0)" ] \
   || fail "a second push sent something again: $(cat second.json)"
 
+# by name, as a bastion names its registry: the certificate is checked for mirror.test, the
+# credentials are looked up under mirror.test:PORT, and --resolve gives the address (a static
+# binary cannot count on NSS); the images are all there already
+named=mirror.test:$port
+printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$named" "$(printf '%s' 'pusher:s3cret pass' | base64 -w0)" >named-auth.json
+expect 0 '' -- zbx push b.zb --to "$named/mirror" --rewrite --resolve mirror.test:127.0.0.1 --pubkey key.pub --authfile named-auth.json --json
+[ "$(summary "$work/out" '(d["blobs"]["uploaded"], d["manifests"]["present"] > 0, d["failures"])')" = "(0, True, [])" ] \
+  || fail "the push by name did not find the images: $(cat "$work/out")"
+expect 1 'mirror.test:[0-9]+: the registry asks for credentials and the auth file has none for it' -- zbx push b.zb --to "$named/mirror" --rewrite --resolve mirror.test:127.0.0.1 --pubkey key.pub --authfile auth.json
+expect 1 'cannot resolve nowhere.invalid: not in /etc/hosts, and DNS says: .*; give the address with --resolve nowhere.invalid:ADDRESS' -- zbx push b.zb --to nowhere.invalid:5000/mirror --rewrite --pubkey key.pub --authfile auth.json
+
 # interrupted (kill -9 once two layers are in), then run again: only the rest is sent
 "$PYTHON" "$TEST_DATA/make_storage.py" big 24 8
 expect 0 '' -- zb create big --sign-key key.key -o big.zb

@@ -3,6 +3,7 @@
 #include "core/pki/openssl_error.hpp"
 #include "core/util/error.hpp"
 #include "core/util/fd.hpp"
+#include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <arpa/inet.h>
@@ -14,8 +15,6 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace zbundle::pki {
 namespace {
@@ -31,23 +30,6 @@ bool is_ip_literal(const std::string& text) {
   in_addr address4{};
   return inet_pton(AF_INET, text.c_str(), &address4) == 1
          || inet_pton(AF_INET6, text.c_str(), &address6) == 1;
-}
-
-std::optional<std::string> lookup_hosts_file(const std::filesystem::path& file,
-                                             const std::string& host) {
-  std::ifstream hosts(file);
-  for (std::string line; std::getline(hosts, line);) {
-    line = line.substr(0, line.find('#'));
-    std::istringstream fields(line);
-    std::string address;
-    fields >> address;
-    for (std::string name; fields >> name;) {
-      if (strcasecmp(name.c_str(), host.c_str()) == 0 && is_ip_literal(address)) {
-        return address;
-      }
-    }
-  }
-  return std::nullopt;
 }
 
 util::Fd connect_with_timeout(const ProbeTarget& target, const std::string& address) {
@@ -136,7 +118,7 @@ std::string resolve_probe_address(const ProbeTarget& target) {
     return target.host;
   }
   if (const std::optional<std::string> address =
-          lookup_hosts_file(target.hosts_file, target.host)) {
+          util::lookup_hosts_file(target.hosts_file, target.host)) {
     return *address;
   }
   throw Error(ErrorKind::input,

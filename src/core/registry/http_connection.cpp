@@ -1,6 +1,7 @@
 #include "core/registry/http_connection.hpp"
 
 #include "core/util/error.hpp"
+#include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -91,12 +92,32 @@ struct HttpConnection::Impl {
   void connect() {
     close();
     const std::string host = bare_host(endpoint.host);
+    std::string address = endpoint.connect_address;
+    if (address.empty() && !util::is_ip_literal(host)) {
+      address = util::lookup_hosts_file(endpoint.hosts_file, host).value_or("");
+    }
+    const std::string& name = address.empty() ? host : address;
     Tcp::resolver resolver(io);
     boost::system::error_code error;
-    const std::string address = endpoint.connect_address.empty() ? host : endpoint.connect_address;
-    const auto addresses = resolver.resolve(address, std::to_string(endpoint.port), error);
+    const auto addresses = resolver.resolve(name,
+                                            std::to_string(endpoint.port),
+                                            util::is_ip_literal(name) ? Tcp::resolver::numeric_host
+                                                                      : Tcp::resolver::flags{},
+                                            error);
     if (error) {
-      fail(str_cat("cannot resolve ", address), error);
+      close();
+      throw Error(ErrorKind::io,
+                  address.empty() ? str_cat(endpoint.authority(),
+                                            ": cannot resolve ",
+                                            host,
+                                            ": not in ",
+                                            endpoint.hosts_file.string(),
+                                            ", and DNS says: ",
+                                            error.message(),
+                                            "; give the address with --resolve ",
+                                            host,
+                                            ":ADDRESS")
+                                  : str_cat(endpoint.authority(), ": not an address: ", address));
     }
     beast::tcp_stream stream(io);
     stream.socket().open(addresses.begin()->endpoint().protocol(), error);

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <span>
@@ -20,7 +21,10 @@ struct Endpoint {
   std::uint16_t port = 443;    // 443 unless the target names one
   bool is_tls = true;          // false only with --insecure-http
   std::string connect_address; // --resolve: connect here instead of resolving `host`
-  std::string ca_pem;          // trusted CAs; empty: the system's store
+  // Names are looked up here first (a static binary cannot count on glibc's NSS modules on
+  // the bastion), then through the system's resolver (DNS).
+  std::filesystem::path hosts_file = "/etc/hosts";
+  std::string ca_pem; // trusted CAs; empty: the system's store
   std::chrono::seconds timeout{60};
 
   [[nodiscard]] std::string authority() const; // "host:port", for messages

@@ -1,6 +1,11 @@
 #include "core/util/host_name.hpp"
 
+#include <arpa/inet.h>
+#include <strings.h>
+
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace zbundle::util {
 namespace {
@@ -35,6 +40,30 @@ bool is_ip_literal(std::string_view host) noexcept {
   return !host.empty()
          && (host.find_first_not_of("0123456789.") == std::string_view::npos
              || host.find(':') != std::string_view::npos);
+}
+
+std::optional<std::string> lookup_hosts_file(const std::filesystem::path& file,
+                                             std::string_view host) {
+  const std::string wanted(host);
+  std::ifstream hosts(file);
+  for (std::string line; std::getline(hosts, line);) {
+    line = line.substr(0, line.find('#'));
+    std::istringstream fields(line);
+    std::string address;
+    fields >> address;
+    in6_addr parsed6{};
+    in_addr parsed4{};
+    if (inet_pton(AF_INET, address.c_str(), &parsed4) != 1
+        && inet_pton(AF_INET6, address.c_str(), &parsed6) != 1) {
+      continue;
+    }
+    for (std::string name; fields >> name;) {
+      if (strcasecmp(name.c_str(), wanted.c_str()) == 0) {
+        return address;
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 } // namespace zbundle::util

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <filesystem>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace zbundle::util {
@@ -11,5 +14,10 @@ namespace zbundle::util {
 // True for an IPv4 or IPv6 literal (brackets not included), which certificates name in an IP
 // SAN rather than a DNS one.
 [[nodiscard]] bool is_ip_literal(std::string_view host) noexcept;
+
+// The address `file` (an /etc/hosts) gives `host`, compared without case; nullopt when none.
+// Read by zbundle itself: a static binary cannot count on glibc's NSS modules on the bastion.
+[[nodiscard]] std::optional<std::string> lookup_hosts_file(const std::filesystem::path& file,
+                                                           std::string_view host);
 
 } // namespace zbundle::util
