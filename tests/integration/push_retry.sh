@@ -10,13 +10,6 @@ source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
 
-proxy_pid=
-stop_all() {
-  [ -n "$proxy_pid" ] && { kill "$proxy_pid" 2>/dev/null || true; wait "$proxy_pid" 2>/dev/null || true; }
-  stop_registry
-}
-trap stop_all EXIT
-
 cat >config.yml <<YAML
 version: 0.1
 log: {level: error}
@@ -30,17 +23,10 @@ expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key -o b.zb
 
 # start_proxy FAILURES [MISSING [CORRUPT]]: the flaky proxy in front of the registry; sets proxy_port
 start_proxy() {
-  [ -n "$proxy_pid" ] && { kill "$proxy_pid"; wait "$proxy_pid" 2>/dev/null || true; }
+  stop_helpers
   : >proxy.log
-  "$PYTHON" "$TEST_DATA/flaky_proxy.py" "$port" "$1" proxy.log "${2:-}" "${3:-}" >proxy.port &
-  proxy_pid=$!
-  for _ in $(seq 400); do
-    [ -s proxy.port ] && break
-    kill -0 "$proxy_pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  proxy_port=$(cat proxy.port)
-  [ -n "$proxy_port" ] || fail "the proxy did not start ($(kill -0 "$proxy_pid" 2>/dev/null && echo "still silent" || echo "it exited"))"
+  start_helper proxy "$PYTHON" "$TEST_DATA/flaky_proxy.py" "$port" "$1" proxy.log "${2:-}" "${3:-}"
+  proxy_port=$helper_port
 }
 summary() { "$PYTHON" -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 

@@ -8,22 +8,12 @@ source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
 
-token_pid=
-stop_all() {
-  [ -n "$token_pid" ] && { kill "$token_pid" 2>/dev/null || true; wait "$token_pid" 2>/dev/null || true; }
-  stop_registry
-}
-trap stop_all EXIT
-
 "$TEST_DATA/make-pki.sh" pki >/dev/null
 openssl req -x509 -newkey rsa:2048 -nodes -keyout token.key -out token.pem -subj /CN=zbundle-token \
   -days 1 2>/dev/null
-"$PYTHON" "$TEST_DATA/token_server.py" pki/leaf-chain.pem pki/leaf.key token.key token.pem \
-  zbundle-issuer zbundle-registry 'pusher:s3cret' token.log >token.port &
-token_pid=$!
-for _ in $(seq 100); do [ -s token.port ] && break; sleep 0.05; done
-token_port=$(cat token.port)
-[ -n "$token_port" ] || fail "the token service did not start"
+start_helper token-service "$PYTHON" "$TEST_DATA/token_server.py" pki/leaf-chain.pem pki/leaf.key \
+  token.key token.pem zbundle-issuer zbundle-registry 'pusher:s3cret' token.log
+token_port=$helper_port
 
 cat >config.yml <<YAML
 version: 0.1

@@ -1,14 +1,42 @@
 # Shared by the integration tests that run Debian's docker-registry (distribution) on
-# 127.0.0.1: a free port, the server started and waited for, and stopped by PID however the
-# test ends. Sourced after tests/cli/lib.sh.
+# 127.0.0.1: a free port, the server started and waited for, helper servers (proxies, token
+# services) likewise, all stopped by PID however the test ends. Sourced after tests/cli/lib.sh.
 command -v docker-registry >/dev/null || fail "docker-registry is not installed (scripts/bootstrap.sh installs it)"
 
 registry_pid=
+helper_pids=()
+stop_helpers() {
+  local pid
+  for pid in "${helper_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  helper_pids=()
+}
 stop_registry() {
+  stop_helpers
   [ -n "$registry_pid" ] && { kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true; }
   rm -rf "$work"
 }
 trap stop_registry EXIT
+
+# start_helper NAME COMMAND...: runs a test server that prints its port and then serves, in
+# the background; sets helper_port once the port is printed. Stopped with the registry, or
+# earlier by stop_helpers.
+start_helper() {
+  local name=$1 pid
+  shift
+  "$@" >"$work/$name.port" &
+  pid=$!
+  helper_pids+=("$pid")
+  for _ in $(seq 400); do
+    [ -s "$work/$name.port" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  helper_port=$(cat "$work/$name.port")
+  [ -n "$helper_port" ] || fail "$name did not start ($(kill -0 "$pid" 2>/dev/null && echo "still silent" || echo "it exited"))"
+}
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
