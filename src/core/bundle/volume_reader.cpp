@@ -99,7 +99,7 @@ void VolumeReader::open(std::uint32_t volume) {
 }
 
 void VolumeReader::finish_volume() {
-  if (m_volume >= 2 && m_expected && m_hasher) {
+  if (m_volume >= 2 && m_expected) {
     const Volume& expected = (*m_expected)[m_volume - 2];
     const std::string actual = m_hasher->finish().substr(std::string_view("sha256:").size());
     if (actual != expected.sha256) {
@@ -126,8 +126,8 @@ void VolumeReader::seek(FramePosition at) {
   }
   m_file->seek(at.offset);
   m_offset = at.offset;
-  m_hasher.reset();
-  m_expected.reset();
+  m_hasher.reset();   // no volume digest from here on: without a list, finish_volume checks
+  m_expected.reset(); // nothing
   m_at_end = false;
 }
 

@@ -25,13 +25,6 @@ std::string subject_of(const ProbeTarget& target) {
   return str_cat(target.host, ":", static_cast<unsigned>(target.port));
 }
 
-bool is_ip_literal(const std::string& text) {
-  in6_addr address6{};
-  in_addr address4{};
-  return inet_pton(AF_INET, text.c_str(), &address4) == 1
-         || inet_pton(AF_INET6, text.c_str(), &address6) == 1;
-}
-
 util::Fd connect_with_timeout(const ProbeTarget& target, const std::string& address) {
   sockaddr_storage storage{};
   socklen_t length = 0;
@@ -114,7 +107,7 @@ std::string resolve_probe_address(const ProbeTarget& target) {
   if (target.address) {
     return *target.address;
   }
-  if (is_ip_literal(target.host)) {
+  if (util::is_ip_address(target.host)) {
     return target.host;
   }
   if (const std::optional<std::string> address =
@@ -143,7 +136,7 @@ std::vector<util::Certificate> fetch_server_chain(const ProbeTarget& target) {
   if (!connection || SSL_set_fd(connection.get(), socket_fd.get()) != 1) {
     throw Error(ErrorKind::io, str_cat(subject_of(target), ": TLS: ", openssl_error_message()));
   }
-  if (!is_ip_literal(target.host)) {
+  if (!util::is_ip_address(target.host)) {
     SSL_set_tlsext_host_name(connection.get(), target.host.c_str());
   }
   if (SSL_connect(connection.get()) != 1) {

@@ -93,7 +93,7 @@ struct HttpConnection::Impl {
     close();
     const std::string host = bare_host(endpoint.host);
     std::string address = endpoint.connect_address;
-    if (address.empty() && !util::is_ip_literal(host)) {
+    if (address.empty() && !util::is_ip_address(host)) {
       address = util::lookup_hosts_file(endpoint.hosts_file, host).value_or("");
     }
     const std::string& name = address.empty() ? host : address;
@@ -101,7 +101,7 @@ struct HttpConnection::Impl {
     boost::system::error_code error;
     const auto addresses = resolver.resolve(name,
                                             std::to_string(endpoint.port),
-                                            util::is_ip_literal(name) ? Tcp::resolver::numeric_host
+                                            util::is_ip_address(name) ? Tcp::resolver::numeric_host
                                                                       : Tcp::resolver::flags{},
                                             error);
     if (error) {

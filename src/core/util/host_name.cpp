@@ -42,6 +42,13 @@ bool is_ip_literal(std::string_view host) noexcept {
              || host.find(':') != std::string_view::npos);
 }
 
+bool is_ip_address(const std::string& text) noexcept {
+  in6_addr address6{};
+  in_addr address4{};
+  return inet_pton(AF_INET, text.c_str(), &address4) == 1
+         || inet_pton(AF_INET6, text.c_str(), &address6) == 1;
+}
+
 std::optional<std::string> lookup_hosts_file(const std::filesystem::path& file,
                                              std::string_view host) {
   const std::string wanted(host);
@@ -51,10 +58,7 @@ std::optional<std::string> lookup_hosts_file(const std::filesystem::path& file,
     std::istringstream fields(line);
     std::string address;
     fields >> address;
-    in6_addr parsed6{};
-    in_addr parsed4{};
-    if (inet_pton(AF_INET, address.c_str(), &parsed4) != 1
-        && inet_pton(AF_INET6, address.c_str(), &parsed6) != 1) {
+    if (!is_ip_address(address)) {
       continue;
     }
     for (std::string name; fields >> name;) {

@@ -15,6 +15,10 @@ namespace zbundle::util {
 // SAN rather than a DNS one.
 [[nodiscard]] bool is_ip_literal(std::string_view host) noexcept;
 
+// True when `text` parses as an IPv4 or IPv6 address (inet_pton), so it can be connected to
+// without any name lookup.
+[[nodiscard]] bool is_ip_address(const std::string& text) noexcept;
+
 // The address `file` (an /etc/hosts) gives `host`, compared without case; nullopt when none.
 // Read by zbundle itself: a static binary cannot count on glibc's NSS modules on the bastion.
 [[nodiscard]] std::optional<std::string> lookup_hosts_file(const std::filesystem::path& file,
