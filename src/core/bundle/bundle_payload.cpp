@@ -4,11 +4,119 @@
 #include "core/bundle/bundle_reader.hpp"
 #include "core/bundle/bundle_reader_state.hpp"
 #include "core/util/hash_pipeline.hpp"
+#include "core/util/work_pool.hpp"
 
 #include <algorithm>
+#include <mutex>
 #include <numeric>
 
 namespace zbundle::bundle {
+namespace {
+
+// Entries this large in stored frames are hashed by the frame hashers when nothing needs their
+// bytes in order; below this, opening a second reader costs more than it gains.
+constexpr std::uint64_t k_lone_read_min_size = std::uint64_t{1} << 20;
+
+// One SHA-256 stream runs on one core, so verify hashes several entries at once: workers read
+// big stored-frame entries again, each from the frame the pass found for it, while the pass
+// skips their data unread and goes on to the next header. Results are collected for the pass's
+// own thread to report.
+class FrameHashers {
+public:
+  using Read =
+      std::function<std::pair<std::string, std::string>(std::size_t position, FramePosition frame)>;
+  struct Results {
+    std::vector<std::pair<std::uint64_t, std::string>> digests; // position, "sha256:<hex>"
+    std::vector<std::string> problems;
+  };
+
+  explicit FrameHashers(Read read)
+      : m_read(std::move(read)),
+        m_pool(util::WorkPool::worker_count(0), util::WorkPool::worker_count(0)) {}
+
+  void submit(std::size_t position, FramePosition frame) {
+    m_pool.submit([this, position, frame] {
+      auto [digest, problem] = m_read(position, frame);
+      const std::scoped_lock lock(m_mutex);
+      if (problem.empty()) {
+        m_results.digests.emplace_back(position, std::move(digest));
+      } else {
+        m_results.problems.push_back(std::move(problem));
+      }
+    });
+  }
+  [[nodiscard]] Results take() {
+    const std::scoped_lock lock(m_mutex);
+    return std::exchange(m_results, {});
+  }
+  [[nodiscard]] Results finish() {
+    m_pool.wait();
+    return take();
+  }
+
+private:
+  Read m_read;
+  std::mutex m_mutex;
+  Results m_results;
+  util::WorkPool m_pool; // last: its workers use the rest
+};
+
+} // namespace
+
+// Where read_payload() hashes entries: in order on a second core (HashPipeline), or, for big
+// stored-frame entries when nothing needs their bytes in order, each by itself on one of the
+// frame hashers. Reports their mismatches from the pass's own thread.
+class BundleReader::PayloadHashes {
+public:
+  PayloadHashes(const BundleReader& reader, bool may_hash_alone, const ProblemHandler& on_problem)
+      : m_reader(reader), m_on_problem(on_problem) {
+    if (may_hash_alone) {
+      m_alone.emplace([this, bundle = reader.m_state->source.path()](std::size_t position,
+                                                                     FramePosition frame) {
+        const Entry& entry = m_reader.m_state->manifest.entries[position];
+        LoneRead read = read_alone(bundle, frame, entry, nullptr);
+        return std::pair(std::move(read.digest),
+                         read.problem.empty()
+                             ? std::string()
+                             : str_cat(entry.path, ": read from its frame: ", read.problem));
+      });
+    }
+  }
+
+  // True when the entry at `position`, stored in `member`, went to the frame hashers: its data
+  // is then skipped, unread, on the way to the next header.
+  bool hash_alone(const Member& member, std::size_t position) {
+    if (!m_alone || !member.is_stored
+        || m_reader.m_state->manifest.entries[position].size < k_lone_read_min_size) {
+      return false;
+    }
+    m_alone->submit(position, member.frame);
+    return true;
+  }
+  util::HashPipeline& in_order() { return m_in_order; }
+
+  // Reports mismatches among the digests finished so far, or with `wait` among all of them;
+  // true when there were none.
+  bool report(bool wait) {
+    bool is_verified = m_reader.report_mismatches(
+        wait ? m_in_order.finish() : m_in_order.take_digests(), m_on_problem);
+    if (m_alone) {
+      const FrameHashers::Results results = wait ? m_alone->finish() : m_alone->take();
+      is_verified = m_reader.report_mismatches(results.digests, m_on_problem) && is_verified;
+      for (const std::string& problem : results.problems) {
+        m_on_problem(problem);
+      }
+      is_verified = is_verified && results.problems.empty();
+    }
+    return is_verified;
+  }
+
+private:
+  const BundleReader& m_reader;
+  const ProblemHandler& m_on_problem;
+  util::HashPipeline m_in_order{4, k_chunk_size};
+  std::optional<FrameHashers> m_alone;
+};
 
 PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& on_problem) {
   State& state = *m_state;
@@ -16,11 +124,8 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
   PayloadPass& pass = state.pass = PayloadPass{}; // kept: reread_entry() seeks by its frames
   pass.frames.resize(manifest.entries.size());
   PayloadTotals totals;
-  // Entries are hashed on a second core while this one decompresses and parses the next.
-  util::HashPipeline hashes(4, k_chunk_size);
-  const auto report_digests = [&](const auto& digests) {
-    return report_mismatches(digests, on_problem);
-  };
+  // Without a sink nothing needs the bytes in order, and a single file can be skipped through.
+  PayloadHashes hashes(*this, sink == nullptr && state.source.can_skip(), on_problem);
   try {
     std::optional<Member> member = state.next_member();
     if (member && member->path == k_signer_member && state.head_members == 2) {
@@ -34,17 +139,19 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
         continue;
       }
       const Entry& entry = manifest.entries[*position];
-      stream_entry(entry, hashes, sink);
-      hashes.end_stream(*position);
+      if (!hashes.hash_alone(*member, *position)) {
+        stream_entry(entry, hashes.in_order(), sink);
+        hashes.in_order().end_stream(*position);
+      }
       if (sink != nullptr) { // the sink must know now whether what it got is right
-        sink->end(entry, report_digests(hashes.finish()));
+        sink->end(entry, hashes.report(true));
       } else { // whatever is finished, so the digests of 100k entries never pile up
-        (void)report_digests(hashes.take_digests());
+        (void)hashes.report(false);
       }
       totals.entries += 1;
       totals.bytes += entry.size;
     }
-    (void)report_digests(hashes.finish());
+    (void)hashes.report(true);
     for (std::size_t i = 0; i < pass.frames.size(); ++i) {
       if (!pass.frames[i]) {
         on_problem(str_cat(manifest.entries[i].path, ": missing from the bundle"));
@@ -59,7 +166,7 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
     if (error.kind() != ErrorKind::check) {
       throw;
     }
-    (void)report_digests(hashes.finish());
+    (void)hashes.report(true);
     on_problem(error.what()); // the stream is unreadable from here on
   }
   return totals;

@@ -86,6 +86,19 @@ public:
 private:
   struct State;
   struct Member;
+  class PayloadHashes;
+  // One member read by itself from `frame` (bundle-schema/README.md section 7, "Reading an
+  // entry again"): checked to be `entry` (R7, R8, R10 and its size) and hashed; its bytes also
+  // go to `sink` (may be null; begin() and write() only). Safe to run on several threads.
+  struct LoneRead {
+    std::string digest;     // "sha256:<hex>" once every byte was read, else empty
+    std::string problem;    // why not
+    bool has_begun = false; // sink->begin() was called
+  };
+  [[nodiscard]] static LoneRead read_alone(const std::filesystem::path& bundle,
+                                           FramePosition frame,
+                                           const Entry& entry,
+                                           EntrySink* sink);
   struct PayloadPass {
     std::vector<std::optional<FramePosition>> frames; // where each listed entry was found
     std::size_t expected_next = 0;

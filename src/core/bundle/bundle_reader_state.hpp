@@ -45,6 +45,7 @@ struct BundleReader::Member {
   std::uint64_t size = 0;
   std::string refusal; // why the member is not a plain regular file (R8), or empty
   FramePosition frame;
+  bool is_stored = false;    // its frame is a stored frame, whose data can be skipped unread
   std::string frame_problem; // why it does not start its own frame (R10), or empty
 };
 
@@ -63,6 +64,10 @@ struct BundleReader::State {
 
   static la_ssize_t on_read(struct archive* reader, void* self, const void** buffer) {
     auto* state = static_cast<State*>(self);
+    if (state->pending) { // a skip failed: the stream is not readable from here
+      archive_set_error(reader, EIO, "bundle stream failed");
+      return -1;
+    }
     try {
       const std::span<const std::byte> bytes = state->decoder.next();
       *buffer = bytes.data();
@@ -71,6 +76,19 @@ struct BundleReader::State {
       state->pending = std::current_exception();
       archive_set_error(reader, EIO, "bundle stream failed");
       return -1;
+    }
+  }
+
+  // libarchive passing over data nobody reads: stored frames are skipped without reading
+  // them; 0 makes libarchive read the rest.
+  static la_int64_t on_skip(struct archive* reader, void* self, la_int64_t request) {
+    auto* state = static_cast<State*>(self);
+    try {
+      return static_cast<la_int64_t>(state->decoder.skip(static_cast<std::uint64_t>(request)));
+    } catch (...) {
+      state->pending = std::current_exception();
+      archive_set_error(reader, EIO, "bundle stream failed");
+      return 0;
     }
   }
 
@@ -87,6 +105,7 @@ struct BundleReader::State {
   void open() {
     if (!archive || archive_read_support_format_tar(archive.get()) != ARCHIVE_OK
         || archive_read_support_filter_none(archive.get()) != ARCHIVE_OK
+        || archive_read_set_skip_callback(archive.get(), &State::on_skip) != ARCHIVE_OK
         || archive_read_open(archive.get(), this, nullptr, &State::on_read, nullptr)
                != ARCHIVE_OK) {
       fail_archive();
@@ -136,6 +155,7 @@ struct BundleReader::State {
       member.frame_problem = "does not start a zstd frame of its own";
     } else {
       member.frame = frame->position;
+      member.is_stored = frame->is_stored;
       decoder.pop_frame();
       if (has_extra) {
         member.frame_problem = "the member before it spans several zstd frames";
@@ -150,6 +170,26 @@ struct BundleReader::State {
       fail_archive();
     }
     return static_cast<std::size_t>(got);
+  }
+
+  // The current member's next bytes where libarchive holds them, without a copy; empty at its
+  // end. Valid until the next call.
+  std::span<const std::byte> read_block() {
+    while (true) {
+      const void* data = nullptr;
+      std::size_t size = 0;
+      la_int64_t offset = 0;
+      const int status = archive_read_data_block(archive.get(), &data, &size, &offset);
+      if (status == ARCHIVE_EOF) {
+        return {};
+      }
+      if (status != ARCHIVE_OK) {
+        fail_archive();
+      }
+      if (size > 0) {
+        return {static_cast<const std::byte*>(data), size};
+      }
+    }
   }
 
   std::string read_whole(const Member& member, std::uint64_t limit) {

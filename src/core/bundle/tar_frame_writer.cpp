@@ -1,5 +1,6 @@
 #include "core/bundle/tar_frame_writer.hpp"
 
+#include "core/bundle/stored_frame.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -18,18 +19,6 @@ using util::str_cat;
 constexpr std::uint64_t k_threaded_member_size = std::uint64_t{4} << 20;
 constexpr int k_job_size = 1 << 20;
 constexpr std::uint64_t k_tar_overhead = 4096; // headers and padding, generously
-
-// A stored frame (RFC 8878): the magic number, a frame header descriptor with no content size,
-// no checksum and no dictionary, and a window of 128 KiB (exponent 7: 2^(10+7)), which is also
-// the largest block; then raw blocks. Readers check each entry's SHA-256, not a frame checksum.
-constexpr std::array<std::uint8_t, 6> k_stored_frame_header{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38};
-constexpr std::size_t k_raw_block_size = std::size_t{128} << 10;
-
-// A raw block's 3-byte little-endian header: last-block bit, type 0 (raw), size.
-std::array<std::byte, 3> raw_block_header(std::size_t size, bool is_last) {
-  const auto value = static_cast<std::uint32_t>((size << 3) | (is_last ? 1U : 0U));
-  return {std::byte(value & 0xffU), std::byte((value >> 8) & 0xffU), std::byte(value >> 16)};
-}
 
 void check_zstd(std::size_t result, std::string_view what) {
   if (ZSTD_isError(result) != 0) {

@@ -3,6 +3,9 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace zbundle::bundle {
 namespace {
 
@@ -129,6 +132,20 @@ void VolumeReader::seek(FramePosition at) {
   m_hasher.reset();   // no volume digest from here on: without a list, finish_volume checks
   m_expected.reset(); // nothing
   m_at_end = false;
+}
+
+std::uint64_t VolumeReader::skip(std::uint64_t count) {
+  if (!can_skip()) {
+    throw std::logic_error("VolumeReader::skip on a volume set");
+  }
+  if (m_at_end) {
+    return 0;
+  }
+  const std::uint64_t size = m_file->size();
+  const std::uint64_t skipped = std::min(count, size > m_offset ? size - m_offset : 0);
+  m_offset += skipped;
+  m_file->seek(m_offset);
+  return skipped;
 }
 
 std::size_t VolumeReader::read(std::span<char> buffer) {

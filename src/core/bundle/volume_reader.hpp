@@ -34,6 +34,11 @@ public:
   // Volume digests are not checked from there on: a partly read volume cannot be, and the
   // member's own SHA-256 covers its bytes. Throws Error{check} for a volume that is not there.
   void seek(FramePosition at);
+  // Whether skip() may be used: a single file, whose bytes need no volume digest.
+  [[nodiscard]] bool can_skip() const noexcept { return !m_is_volume_set; }
+  // Goes up to `count` bytes further without reading them (single files only); returns how
+  // far, less only at the end of the file.
+  [[nodiscard]] std::uint64_t skip(std::uint64_t count);
   // Where the next byte read comes from.
   [[nodiscard]] FramePosition position() const noexcept { return {m_volume, m_offset}; }
   // The head volume or the single file, for messages.

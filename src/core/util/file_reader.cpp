@@ -4,6 +4,7 @@
 #include "core/util/str_cat.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -36,6 +37,15 @@ void FileReader::seek(std::uint64_t offset) {
     throw Error(ErrorKind::input,
                 str_cat(m_path.string(), ": cannot seek to ", offset, ": ", errno_message(errno)));
   }
+}
+
+std::uint64_t FileReader::size() const {
+  struct stat status {};
+  if (::fstat(m_fd.get(), &status) != 0) {
+    throw Error(ErrorKind::input,
+                str_cat(m_path.string(), ": cannot stat: ", errno_message(errno)));
+  }
+  return static_cast<std::uint64_t>(status.st_size);
 }
 
 } // namespace zbundle::util

@@ -20,6 +20,8 @@ public:
   [[nodiscard]] std::size_t read_some(std::span<char> buffer);
   // Moves to `offset` from the start. Throws Error{input} naming the file when it cannot.
   void seek(std::uint64_t offset);
+  // The file's size now. Throws Error{input} naming the file when it cannot be read.
+  [[nodiscard]] std::uint64_t size() const;
 
 private:
   std::filesystem::path m_path;
