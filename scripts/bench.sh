@@ -83,6 +83,7 @@ create_rss=$(rss_mib "$zbundle" create "$tree" --sign-key "$work/key.key" -o "$w
 mkdir "$work/x"
 verify_base=$(seconds sh -c "zstd -dc '$work/base.tar.zst' | tar -xf - -C '$work/x' && cd '$work/x' && sha256sum -c --quiet '$work/sums'")
 rm -rf "$work/x" "$work/base.tar.zst"
+cat "$work/b.zb" >/dev/null # create wrote it around the page cache (O_DIRECT): read it in
 verify_ours=$(seconds "$zbundle" verify "$work/b.zb" --pubkey "$work/key.pub")
 verify_rss=$(rss_mib "$zbundle" verify "$work/b.zb" --pubkey "$work/key.pub")
 

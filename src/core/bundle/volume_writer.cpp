@@ -15,7 +15,8 @@ fs::path volume_path(const fs::path& target, std::uint32_t volume) {
 }
 
 VolumeWriter::VolumeWriter(fs::path target)
-    : m_target(std::move(target)), m_file(std::make_unique<util::AtomicFile>(m_target, 0644)) {}
+    : m_target(std::move(target)), m_file(std::make_unique<util::AtomicFile>(
+                                       m_target, 0644, util::DiskWrites::direct_when_aligned)) {}
 
 void VolumeWriter::write_now(std::span<const std::byte> bytes) {
   m_file->write(bytes);
@@ -30,7 +31,8 @@ VolumeWriter::VolumeWriter(fs::path target, std::uint32_t first_volume, std::uin
 }
 
 void VolumeWriter::open_volume() {
-  m_file = std::make_unique<util::AtomicFile>(volume_path(m_target, m_volume_number), 0644);
+  m_file = std::make_unique<util::AtomicFile>(
+      volume_path(m_target, m_volume_number), 0644, util::DiskWrites::direct_when_aligned);
   m_hasher.emplace();
   m_offset = 0;
 }

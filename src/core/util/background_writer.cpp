@@ -74,7 +74,7 @@ void BackgroundWriter::run() {
     if (m_stopping) {
       return;
     }
-    std::vector<std::byte> buffer = std::move(m_queue.front());
+    Buffer buffer = std::move(m_queue.front());
     m_queue.pop_front();
     m_is_writing = true;
     lock.unlock();

@@ -10,12 +10,31 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <span>
 #include <thread>
 #include <vector>
 
 namespace zbundle::util {
 
+// Allocates on 4 KiB boundaries, so whole buffers can be written with O_DIRECT.
+template <class T> struct PageAligned {
+  using value_type = T;
+  static constexpr std::align_val_t k_alignment{4096};
+  PageAligned() = default;
+  template <class U> explicit PageAligned(const PageAligned<U>& /*other*/) noexcept {}
+  [[nodiscard]] T* allocate(std::size_t count) {
+    return static_cast<T*>(::operator new(count * sizeof(T), k_alignment));
+  }
+  void deallocate(T* pointer, std::size_t /*count*/) noexcept {
+    ::operator delete(pointer, k_alignment);
+  }
+  bool operator==(const PageAligned& /*other*/) const noexcept { return true; }
+};
+
+// Gathers a stream into large buffers that a writer thread hands to a sink. Every buffer but
+// the one flush() hands over early is full, so buffers start at multiples of `buffer_size` in
+// the stream, in page-aligned memory.
 class BackgroundWriter {
 public:
   using Sink = std::function<void(std::span<const std::byte>)>;
@@ -40,11 +59,12 @@ private:
   Sink m_sink;
   std::size_t m_buffer_size;
   std::size_t m_max_in_flight;
-  std::vector<std::byte> m_current;
+  using Buffer = std::vector<std::byte, PageAligned<std::byte>>;
+  Buffer m_current;
   std::mutex m_mutex;
   std::condition_variable m_changed;
-  std::deque<std::vector<std::byte>> m_queue;
-  std::vector<std::vector<std::byte>> m_spare;
+  std::deque<Buffer> m_queue;
+  std::vector<Buffer> m_spare;
   bool m_is_writing = false;
   bool m_stopping = false;
   std::exception_ptr m_failure;

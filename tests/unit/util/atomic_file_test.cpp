@@ -1,7 +1,14 @@
 #include "core/util/atomic_file.hpp"
+#include "core/util/background_writer.hpp"
 #include "test_support.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <string>
+#include <vector>
 
 namespace zbundle::util {
 namespace {
@@ -43,6 +50,60 @@ TEST(AtomicFile, MissingDirectoryIsAnIoErrorNamingTheTarget) {
   const TempDir dir;
   EXPECT_ZB_ERROR(
       AtomicFile(dir / "no/such/out.yaml", 0644), ErrorKind::io, "no/such/out.yaml: cannot create");
+}
+
+// Pages of `path` in the page cache, by index.
+std::vector<bool> cached_pages(const std::filesystem::path& path, std::size_t size) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  std::vector<unsigned char> resident((size + 4095) / 4096);
+  const bool is_known = map != MAP_FAILED && ::mincore(map, size, resident.data()) == 0;
+  if (map != MAP_FAILED) {
+    ::munmap(map, size);
+  }
+  std::vector<bool> pages;
+  pages.reserve(resident.size());
+  for (const unsigned char page : resident) {
+    pages.push_back(!is_known || (page & 1U) != 0);
+  }
+  return pages;
+}
+
+// Aligned runs go around the page cache, everything else through it, in one file, byte for byte.
+TEST(AtomicFile, DirectWritesMixWithBufferedOnesByteForByte) {
+  const TempDir dir;
+  std::vector<std::byte, PageAligned<std::byte>> aligned(3 * k_direct_alignment + 100);
+  for (std::size_t i = 0; i < aligned.size(); ++i) {
+    aligned[i] = std::byte(i * 7 % 251);
+  }
+  const std::string unaligned(5000, 'u');
+  const std::size_t written = aligned.size() + unaligned.size();
+  const std::string padding(k_direct_alignment - written % k_direct_alignment, 'p');
+  std::string expected;
+  {
+    AtomicFile file(dir / "b.zb", 0644, DiskWrites::direct_when_aligned);
+    file.write(aligned); // three direct blocks, then 100 buffered bytes
+    file.write(unaligned);
+    file.write(padding); // back to a block boundary
+    file.write(aligned);
+    file.write(aligned); // at an offset that is not a block's: buffered
+    file.commit();
+  }
+  const auto as_text = [&] {
+    return std::string(reinterpret_cast<const char*>(aligned.data()), aligned.size());
+  };
+  expected = as_text() + unaligned + padding + as_text() + as_text();
+  const std::vector<bool> cached = cached_pages(dir / "b.zb", expected.size());
+  const int probe = ::open((dir / "probe").c_str(), O_WRONLY | O_CREAT | O_DIRECT, 0600);
+  if (probe >= 0) { // a file system with O_DIRECT: the direct blocks never entered the cache
+    ::close(probe);
+    EXPECT_FALSE(cached[0] || cached[1] || cached[2]);
+    EXPECT_TRUE(cached[3]);
+    const std::size_t back = (written + padding.size()) / k_direct_alignment; // direct again
+    EXPECT_FALSE(cached[back] || cached[back + 1] || cached[back + 2]);
+  }
+  EXPECT_EQ(test::read_file(dir / "b.zb"), expected);
 }
 
 } // namespace
