@@ -105,6 +105,9 @@ f.seek(at); f.write(bytes([b ^ int(sys.argv[2])]))' "$1" "$2"
 }
 patch_byte $((frame + 4096)) 1 # in the data of the first raw block
 refused "$blob: digest mismatch: expected sha256:"
+mkdir big-bad
+expect 1 "$blob: digest mismatch" -- zbx expand t.zb --to big-bad --pubkey key.pub
+[ -z "$(ls -A big-bad)" ] || fail "a damaged big entry left files behind: $(ls -A big-bad)"
 patch_byte $((frame + 6 + 3 + 131072)) 4 # the second block's type: raw becomes compressed
 refused 't.zb: frame [0-9]+ is corrupt: a stored frame holds only raw blocks'
 head -c $((frame + 1048576)) big.zb >t.zb

@@ -7,6 +7,7 @@
 #include "core/util/work_pool.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <mutex>
 #include <numeric>
 
@@ -16,6 +17,8 @@ namespace {
 // Entries this large in stored frames are hashed by the frame hashers when nothing needs their
 // bytes in order; below this, opening a second reader costs more than it gains.
 constexpr std::uint64_t k_lone_read_min_size = std::uint64_t{1} << 20;
+// Each frame hasher holds a reader (about 1.5 MiB); a few of them keep the cores busy.
+constexpr unsigned k_max_frame_hashers = 4;
 
 // One SHA-256 stream runs on one core, so verify hashes several entries at once: workers read
 // big stored-frame entries again, each from the frame the pass found for it, while the pass
@@ -32,7 +35,8 @@ public:
 
   explicit FrameHashers(Read read)
       : m_read(std::move(read)),
-        m_pool(util::WorkPool::worker_count(0), util::WorkPool::worker_count(0)) {}
+        m_pool(std::min(util::WorkPool::worker_count(0), k_max_frame_hashers),
+               k_max_frame_hashers) {}
 
   void submit(std::size_t position, FramePosition frame) {
     m_pool.submit([this, position, frame] {

@@ -2,10 +2,11 @@
 
 #include "core/extract/registry_links.hpp"
 #include "core/extract/safe_tree.hpp"
+#include "core/util/background_writer.hpp"
 #include "core/util/error.hpp"
+#include "core/util/file_appender.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
-#include "core/util/writeback.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,6 +22,10 @@ namespace zbundle::extract {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Files this large are written from a second thread, around the page cache where they can be
+// (util::DiskWrites): on two cores, copying them into the cache cost as much as hashing them.
+constexpr std::uint64_t k_big_file_size = std::uint64_t{1} << 20;
 using util::str_cat;
 
 std::string_view prefix_of(Part part) {
@@ -149,22 +154,27 @@ public:
       : m_options(options), m_staging(staging), m_target_fd(target_fd), m_result(result) {}
 
   void begin(const bundle::Entry& entry) override {
-    m_file = util::Fd();
-    m_writeback.reset();
+    m_file = util::FileAppender();
     if (!is_selected(m_options, entry.path)) {
       return;
     }
-    m_path = entry.path;
     if (holds_file(m_target_fd, entry.path, entry.size, entry.sha256.hex())) {
       ++m_result.unchanged;
       return;
     }
-    m_file = m_staging.create(entry.path);
+    m_is_big = entry.size >= k_big_file_size;
+    m_file = util::FileAppender(m_staging.create(entry.path),
+                                entry.path,
+                                m_is_big ? util::DiskWrites::direct_when_aligned
+                                         : util::DiskWrites::buffered);
   }
   void write(std::span<const std::byte> bytes) override {
     if (m_file.is_open()) {
-      write_all(m_file.get(), bytes, m_path);
-      m_writeback.wrote(m_file.get(), bytes.size());
+      if (m_is_big) {
+        m_writer.write(bytes);
+      } else {
+        m_file.write(bytes);
+      }
     }
   }
   void end(const bundle::Entry& entry, bool is_verified) override {
@@ -172,8 +182,11 @@ public:
       throw Error(ErrorKind::check, str_cat(entry.path, ": does not match the manifest"));
     }
     if (m_file.is_open()) {
-      m_writeback.flush(m_file.get()); // the final syncfs then finds little left to write
-      m_file = util::Fd();
+      if (m_is_big) {
+        m_writer.flush(); // the file's last bytes, and its write errors; the next starts aligned
+      }
+      m_file.start_writeback(); // the final syncfs then finds little left to write
+      m_file = util::FileAppender();
       ++m_result.written;
       m_result.bytes += entry.size;
     }
@@ -184,9 +197,11 @@ private:
   Staging& m_staging;
   int m_target_fd;
   ExpandResult& m_result;
-  util::Fd m_file;
-  util::WritebackStarter m_writeback;
-  std::string m_path;
+  util::FileAppender m_file;
+  bool m_is_big = false;
+  // last: its thread writes big files into m_file, and stops before m_file goes away
+  util::BackgroundWriter m_writer{
+      [this](std::span<const std::byte> bytes) { m_file.write(bytes); }};
 };
 
 void require_space(const fs::path& target, std::uint64_t needed) {
@@ -216,8 +231,8 @@ void stage_links(const std::vector<LinkFile>& links,
       ++result.unchanged;
       continue;
     }
-    const util::Fd file = staging.create(link.path);
-    write_all(file.get(), bytes, link.path);
+    util::FileAppender(staging.create(link.path), link.path, util::DiskWrites::buffered)
+        .write(bytes);
     ++result.written;
   }
 }

@@ -85,19 +85,6 @@ create_file(int directory, std::string_view name, unsigned mode, std::string_vie
   return fd;
 }
 
-void write_all(int fd, std::span<const std::byte> bytes, std::string_view subject) {
-  while (!bytes.empty()) {
-    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      fail(subject, "cannot write", errno);
-    }
-    bytes = bytes.subspan(static_cast<std::size_t>(written));
-  }
-}
-
 void sync(int fd, std::string_view subject) {
   if (::fsync(fd) != 0) {
     fail(subject, "cannot sync", errno);

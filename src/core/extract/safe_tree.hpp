@@ -31,9 +31,6 @@ make_directories(int root, std::string_view relative, std::string_view subject);
 [[nodiscard]] util::Fd
 create_file(int directory, std::string_view name, unsigned mode, std::string_view subject);
 
-// Writes all of `bytes`. Throws Error{io} naming `subject`.
-void write_all(int fd, std::span<const std::byte> bytes, std::string_view subject);
-
 // fsync, throwing Error{io} naming `subject`.
 void sync(int fd, std::string_view subject);
 

@@ -1,6 +1,7 @@
 #include "core/util/background_writer.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace zbundle::util {
@@ -9,8 +10,10 @@ BackgroundWriter::BackgroundWriter(Sink sink,
                                    std::size_t buffer_size,
                                    std::size_t buffers_in_flight)
     : m_sink(std::move(sink)), m_buffer_size(buffer_size), m_max_in_flight(buffers_in_flight),
-      m_thread([this] { run(); }) {
-  m_current.reserve(m_buffer_size);
+      m_current(new_buffer()), m_thread([this] { run(); }) {}
+
+BackgroundWriter::Buffer BackgroundWriter::new_buffer() const {
+  return {std::vector<std::byte, PageAligned<std::byte>>(m_buffer_size), 0};
 }
 
 BackgroundWriter::~BackgroundWriter() {
@@ -30,12 +33,11 @@ void BackgroundWriter::rethrow_failure() {
 
 void BackgroundWriter::write(std::span<const std::byte> bytes) {
   while (!bytes.empty()) {
-    const std::size_t room = m_buffer_size - m_current.size();
-    const std::size_t taken = std::min(room, bytes.size());
-    m_current.insert(
-        m_current.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(taken));
+    const std::size_t taken = std::min(m_buffer_size - m_current.used, bytes.size());
+    std::memcpy(m_current.bytes.data() + m_current.used, bytes.data(), taken);
+    m_current.used += taken;
     bytes = bytes.subspan(taken);
-    if (m_current.size() == m_buffer_size) {
+    if (m_current.used == m_buffer_size) {
       hand_over();
     }
   }
@@ -47,19 +49,18 @@ void BackgroundWriter::hand_over() {
   rethrow_failure();
   m_queue.push_back(std::move(m_current));
   if (m_spare.empty()) {
-    m_current = {};
-    m_current.reserve(m_buffer_size);
+    m_current = new_buffer();
   } else {
     m_current = std::move(m_spare.back());
     m_spare.pop_back();
-    m_current.clear();
+    m_current.used = 0;
   }
   lock.unlock();
   m_changed.notify_all();
 }
 
 void BackgroundWriter::flush() {
-  if (!m_current.empty()) {
+  if (m_current.used > 0) {
     hand_over();
   }
   std::unique_lock lock(m_mutex);
@@ -80,7 +81,7 @@ void BackgroundWriter::run() {
     lock.unlock();
     std::exception_ptr failure;
     try {
-      m_sink(buffer);
+      m_sink(std::span(buffer.bytes.data(), buffer.used));
     } catch (...) {
       failure = std::current_exception();
     }

@@ -59,7 +59,11 @@ private:
   Sink m_sink;
   std::size_t m_buffer_size;
   std::size_t m_max_in_flight;
-  using Buffer = std::vector<std::byte, PageAligned<std::byte>>;
+  struct Buffer {
+    std::vector<std::byte, PageAligned<std::byte>> bytes; // m_buffer_size of them
+    std::size_t used = 0;
+  };
+  [[nodiscard]] Buffer new_buffer() const;
   Buffer m_current;
   std::mutex m_mutex;
   std::condition_variable m_changed;
