@@ -10,6 +10,10 @@ one change, and writes it back with one zstd frame per member (bundle-schema/REA
   bundle_tool.py B OUT replace NAME FILE  replace member NAME's content with FILE
   bundle_tool.py B OUT merge NAME         put member NAME and the next one into one frame
   bundle_tool.py B OUT members            write the member names, one per line, to OUT
+  bundle_tool.py B OUT edit KEY SCRIPT    run the Python SCRIPT on the manifest (a dict named
+                                          `manifest`; it may set `replace` to a pair
+                                          (OLD, NEW) for the serialized text), then re-sign
+                                          it with the Ed25519 KEY
   bundle_tool.py B OUT inject TAR KEY [SIZE_DELTA]
                                           put TAR's members (made with bsdtar, i.e. libarchive)
                                           before the index, list them in the manifest (sizes off
@@ -101,6 +105,28 @@ def member_data(member):
     return raw[offset:offset + size]
 
 
+def resign(members, manifest, key, replace=None):
+    text = json.dumps(manifest, separators=(",", ":"), ensure_ascii=False) + "\n"
+    if replace:  # for what json cannot write, e.g. nesting past Python's recursion limit
+        text = text.replace(*replace)
+    text = text.encode()
+    with tempfile.NamedTemporaryFile() as signed:  # Ed25519 signs a whole file, not a pipe
+        signed.write(text)
+        signed.flush()
+        signature = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", key, "-rawin", "-in", signed.name],
+                                   stdout=subprocess.PIPE, check=True).stdout
+    replace_content(members, "ZBUNDLE/manifest.json", text)
+    replace_content(members, "ZBUNDLE/manifest.sig", signature)
+
+
+def edit(members, key, script):
+    manifest = json.loads(member_data(members[index_of(members, "ZBUNDLE/manifest.json")]))
+    scope = {"manifest": manifest, "replace": None}
+    with open(script) as code:
+        exec(compile(code.read(), script, "exec"), scope)
+    resign(members, manifest, key, scope["replace"])
+
+
 def inject(members, tar_path, key, size_delta="0"):
     with open(tar_path, "rb") as f:
         hostile, _ = split_members(f.read())
@@ -115,14 +141,7 @@ def inject(members, tar_path, key, size_delta="0"):
                                         "sha256": hashlib.sha256(data).hexdigest()})
     manifest["totals"] = {"entries": len(manifest["entries"]),
                           "bytes": sum(entry["size"] for entry in manifest["entries"])}
-    text = (json.dumps(manifest, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
-    with tempfile.NamedTemporaryFile() as signed:  # Ed25519 signs a whole file, not a pipe
-        signed.write(text)
-        signed.flush()
-        signature = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", key, "-rawin", "-in", signed.name],
-                                   stdout=subprocess.PIPE, check=True).stdout
-    replace_content(members, "ZBUNDLE/manifest.json", text)
-    replace_content(members, "ZBUNDLE/manifest.sig", signature)
+    resign(members, manifest, key)
     at = index_of(members, "ZBUNDLE/index.json")
     members[at:at] = hostile
 
@@ -163,6 +182,8 @@ def main():
         members[index_of(members, args[0])][1] = strip_end(member_bytes(info, content))
     elif op == "inject":
         inject(members, *args)
+    elif op == "edit":
+        edit(members, *args)
     elif op == "merge":
         i = index_of(members, args[0])
         frames = [m[1] for m in members[:i]] + [members[i][1] + members[i + 1][1]] + [m[1] for m in members[i + 2:]]

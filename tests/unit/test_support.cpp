@@ -4,6 +4,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <unistd.h>
 
@@ -50,6 +52,33 @@ std::string read_file(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+std::string self_signed_pem(std::string_view common_name) {
+  const util::PrivateKey key(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+  const util::Certificate made(X509_new());
+  X509* certificate = made.get();
+  const std::string name_text(common_name);
+  X509_set_version(certificate, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(certificate), 1);
+  X509_gmtime_adj(X509_getm_notBefore(certificate), 0);
+  X509_gmtime_adj(X509_getm_notAfter(certificate), 3600);
+  X509_NAME* name = X509_get_subject_name(certificate);
+  X509_NAME_add_entry_by_txt(name,
+                             "CN",
+                             MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(name_text.c_str()),
+                             -1,
+                             -1,
+                             0);
+  X509_set_issuer_name(certificate, name);
+  X509_set_pubkey(certificate, key.get());
+  X509_sign(certificate, key.get(), EVP_sha256());
+  const util::BasicIo bio(BIO_new(BIO_s_mem()));
+  PEM_write_bio_X509(bio.get(), certificate);
+  char* data = nullptr;
+  const long length = BIO_get_mem_data(bio.get(), &data);
+  return {data, static_cast<std::size_t>(length)};
 }
 
 std::string test_data(std::string_view relative) {

@@ -37,6 +37,9 @@ void write_file(const std::filesystem::path& path, std::string_view text);
 // Contents of a file below tests/data.
 [[nodiscard]] std::string test_data(std::string_view relative);
 
+// A self-signed CA certificate for a fresh P-256 key, valid for an hour, as PEM.
+[[nodiscard]] std::string self_signed_pem(std::string_view common_name);
+
 // Fake but well-formed digests for parser tests: 64 times `c` (a hex digit).
 [[nodiscard]] inline std::string fake_hex(char c) {
   return std::string(64, c);

@@ -5,8 +5,10 @@
 
 #include "core/artifacts/renderers.hpp"
 #include "core/ics/image_ref.hpp"
+#include "core/ocmirror/cluster_resource.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -83,51 +85,11 @@ std::string cluster_catalog_yaml(const std::string& name, const std::string& ima
   return std::string(out.c_str()) + "\n";
 }
 
+// The resource's one object, of its own kind (the manifest reader checked it once already; a
+// model built from oc-mirror output comes the same way).
 YAML::Node parse_resource(const ocmirror::ClusterResource& resource) {
-  try {
-    YAML::Node node = YAML::Load(resource.text);
-    if (node.IsMap()) {
-      return node;
-    }
-  } catch (const YAML::Exception&) {
-  }
-  throw Error(ErrorKind::input,
-              str_cat(resource.kind, " ", resource.name, ": not a YAML or JSON object"));
-}
-
-// Writes `node` back as it was read, quoted scalars quoted: yaml-cpp would otherwise drop the
-// quotes oc-mirror put around a value such as createdAt, which YAML 1.1 readers then take for
-// a timestamp instead of the string an annotation must be.
-void emit_as_read(YAML::Emitter& out, const YAML::Node& node) {
-  switch (node.Type()) {
-  case YAML::NodeType::Map:
-    out << YAML::BeginMap;
-    for (const auto& item : node) {
-      out << YAML::Key;
-      emit_as_read(out, item.first);
-      out << YAML::Value;
-      emit_as_read(out, item.second);
-    }
-    out << YAML::EndMap;
-    break;
-  case YAML::NodeType::Sequence:
-    out << YAML::BeginSeq;
-    for (const auto& item : node) {
-      emit_as_read(out, item);
-    }
-    out << YAML::EndSeq;
-    break;
-  case YAML::NodeType::Scalar:
-    if (node.Tag() == "!") {
-      out << YAML::DoubleQuoted;
-    }
-    out << node.Scalar();
-    break;
-  case YAML::NodeType::Null:
-  case YAML::NodeType::Undefined:
-    out << YAML::Null;
-    break;
-  }
+  return ocmirror::parse_single_resource(
+      resource.text, str_cat(resource.kind, " ", util::printable(resource.name)), {resource.kind});
 }
 
 // The UpdateService's graph image and release repository, moved to the mirror.
@@ -139,9 +101,7 @@ std::string update_service_yaml(const Context& context, const ocmirror::ClusterR
       spec[field] = context.relocate(spec[field].as<std::string>());
     }
   }
-  YAML::Emitter out;
-  emit_as_read(out, node);
-  return std::string(out.c_str()) + "\n";
+  return ocmirror::emit_resource(node);
 }
 
 } // namespace
@@ -166,12 +126,9 @@ void add_cluster_resources(const Context& context, Artifacts& out) {
                      update_service_yaml(context, resource),
                      FileMode::regular});
     } else {
-      (void)parse_resource(resource); // nothing to move, but it must be a resource
-      const bool is_json = resource.text.starts_with('{');
-      out.push_back({str_cat("release-signatures-",
-                             file_name_part(resource.name),
-                             is_json ? ".json" : ".yaml"),
-                     resource.text,
+      // nothing to move: the object is written again as it was parsed, never the text
+      out.push_back({str_cat("release-signatures-", file_name_part(resource.name), ".yaml"),
+                     ocmirror::emit_resource(parse_resource(resource)),
                      FileMode::regular});
     }
   }

@@ -4,6 +4,7 @@
 #include "core/bundle/model_builder.hpp"
 #include "core/pki/certificate_file.hpp"
 #include "core/pki/cms_envelope.hpp"
+#include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/hex.hpp"
 #include "core/util/sha256.hpp"
@@ -33,9 +34,8 @@ PlannedEntry rendered_entry(std::string path, std::string content) {
 // The auth file, checked, encrypted to the recipient's certificate.
 std::string encrypted_credentials(const CreateOptions& options) {
   const std::string text = util::read_text_file(options.mirror_auth, k_max_auth_file);
-  const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
-  if (document.is_discarded() || !document.is_object() || !document.contains("auths")
-      || !document.at("auths").is_object()) {
+  const nlohmann::json document = util::parse_bounded_json(text, options.mirror_auth.string());
+  if (!document.is_object() || !document.contains("auths") || !document.at("auths").is_object()) {
     throw Error(ErrorKind::input,
                 str_cat(options.mirror_auth.string(),
                         ": not a containers auth file (no \"auths\" object)"));

@@ -10,6 +10,7 @@
 #include <functional>
 #include <mutex>
 #include <numeric>
+#include <utility>
 
 namespace zbundle::bundle {
 namespace {
@@ -130,6 +131,17 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
   PayloadTotals totals;
   // Without a sink nothing needs the bytes in order, and a single file can be skipped through.
   PayloadHashes hashes(*this, sink == nullptr && state.source.can_skip(), on_problem);
+  // Every sink->begin() is matched by an end() on every path: a sink that feeds another
+  // thread (push's uploads) waits for it, and would wait forever.
+  const Entry* open_entry = nullptr;
+  const auto end_open_entry = [&]() noexcept {
+    if (open_entry != nullptr) {
+      try {
+        sink->end(*std::exchange(open_entry, nullptr), false);
+      } catch (...) { // NOLINT(bugprone-empty-catch): the error being handled comes first
+      }
+    }
+  };
   try {
     std::optional<Member> member = state.next_member();
     if (member && member->path == k_signer_member && state.head_members == 2) {
@@ -144,10 +156,12 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
       }
       const Entry& entry = manifest.entries[*position];
       if (!hashes.hash_alone(*member, *position)) {
+        open_entry = sink != nullptr ? &entry : nullptr;
         stream_entry(entry, hashes.in_order(), sink);
         hashes.in_order().end_stream(*position);
       }
       if (sink != nullptr) { // the sink must know now whether what it got is right
+        open_entry = nullptr;
         sink->end(entry, hashes.report(true));
       } else { // whatever is finished, so the digests of 100k entries never pile up
         (void)hashes.report(false);
@@ -167,11 +181,15 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
     }
     check_index(*member, pass.frames, on_problem);
   } catch (const Error& error) {
+    end_open_entry();
     if (error.kind() != ErrorKind::check) {
       throw;
     }
     (void)hashes.report(true);
     on_problem(error.what()); // the stream is unreadable from here on
+  } catch (...) {
+    end_open_entry();
+    throw;
   }
   return totals;
 }

@@ -2,6 +2,7 @@
 
 #include "core/bundle/entry_path.hpp"
 #include "core/bundle/manifest_json.hpp"
+#include "core/pki/certificate_file.hpp"
 
 #include <algorithm>
 #include <array>
@@ -39,8 +40,15 @@ std::vector<RepositoryRecord> parse_repositories(const Json& list) {
     const Reader entry(item, "repositories[]", {"name", "tags", "manifests", "blobs"});
     RepositoryRecord repository;
     repository.name = entry.text("name");
+    if (!ics::is_repository_path(repository.name)) { // it goes into URLs and paths as it is
+      refuse("repositories[].name",
+             str_cat("not a repository name: ", util::printable(repository.name)));
+    }
     const std::string field = str_cat("repositories[", repository.name, "]");
     for (const auto& [tag, digest] : entry.at("tags", Json::value_t::object).items()) {
+      if (!ics::is_tag(tag)) {
+        refuse(str_cat(field, ".tags"), str_cat("not a tag: ", util::printable(tag)));
+      }
       if (!digest.is_string()) {
         refuse(str_cat(field, ".tags.", tag), "not a string");
       }
@@ -56,6 +64,35 @@ std::vector<RepositoryRecord> parse_repositories(const Json& list) {
     repositories.push_back(std::move(repository));
   }
   return repositories;
+}
+
+// What the manifest says of a CA certificate is what the certificate itself says: one
+// certificate per entry, whose subject, expiry and fingerprint match the claims. `inspect`
+// and `apply` show and install what is there, not what a signer wrote beside it.
+CaCertificate checked_certificate(CaCertificate claimed) {
+  const std::string field = str_cat("ca_certificates[", util::printable(claimed.subject), "]");
+  std::vector<util::Certificate> parsed;
+  try {
+    parsed = pki::parse_certificates(claimed.pem, "pem");
+  } catch (const Error& error) {
+    refuse(field, error.what());
+  }
+  if (parsed.size() != 1) {
+    refuse(field, str_cat("holds ", parsed.size(), " certificates, where one belongs"));
+  }
+  const pki::CertificateInfo actual = pki::describe_certificate(parsed.front().get());
+  if (actual.fingerprint != claimed.sha256) {
+    refuse(field,
+           str_cat("sha256 ", claimed.sha256, " is not the certificate's, ", actual.fingerprint));
+  }
+  if (actual.subject != claimed.subject || actual.not_after != claimed.not_after) {
+    refuse(field,
+           str_cat("the certificate's own subject and expiry are ",
+                   util::printable(actual.subject),
+                   ", ",
+                   actual.not_after));
+  }
+  return claimed;
 }
 
 // Rule R6 for every entry, and no path twice.
@@ -195,16 +232,21 @@ Manifest parse_manifest(std::string_view json) {
   }
   if (!document.at("mirror").is_null()) {
     manifest.mirror = top.text("mirror");
+    try {
+      (void)ics::parse_mirror_name(*manifest.mirror);
+    } catch (const Error& error) {
+      refuse("mirror", error.what());
+    }
   }
   read_model(top, manifest);
   manifest.repositories = parse_repositories(top.array("repositories"));
   for (const Json& item : top.array("ca_certificates")) {
     const Reader certificate(item, "ca_certificates[]", {"subject", "not_after", "sha256", "pem"});
-    manifest.ca_certificates.push_back(
+    manifest.ca_certificates.push_back(checked_certificate(
         {certificate.text("subject"),
          certificate.text("not_after"),
          checked_hex(certificate.text("sha256"), k_sha256_hex_length, "ca_certificates[].sha256"),
-         certificate.text("pem")});
+         certificate.multiline_text("pem")}));
   }
   (void)top.array("entries"); // present, and a list: its items came through `entries`
   manifest.entries = checked_entries(std::move(entries));

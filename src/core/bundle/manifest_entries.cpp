@@ -64,7 +64,7 @@ public:
   }
   bool start_object(std::size_t size) override {
     if (m_mode == Mode::outside) {
-      ++m_depth;
+      deeper();
       return m_dom.start_object(size);
     }
     if (m_mode != Mode::in_list) {
@@ -114,7 +114,7 @@ public:
       return m_dom.start_array(0) && m_dom.end_array(); // a placeholder the strict reader sees
     }
     if (m_mode == Mode::outside) {
-      ++m_depth;
+      deeper();
       return m_dom.start_array(size);
     }
     return wrong("array");
@@ -141,6 +141,15 @@ private:
   static constexpr unsigned k_size = 2;
   static constexpr unsigned k_sha256 = 4;
   static constexpr unsigned k_bad_sha256 = 8;
+  static constexpr int k_max_depth = 16;
+
+  // The manifest's own shape is four levels deep: anything much deeper is hostile, and
+  // refusing it here keeps every later copy and walk of the DOM (recursive) within bounds.
+  void deeper() {
+    if (++m_depth > k_max_depth) {
+      refuse("JSON", str_cat("nested deeper than ", k_max_depth, " levels"));
+    }
+  }
 
   [[noreturn]] bool wrong(std::string_view what) {
     if (m_mode == Mode::in_list) {

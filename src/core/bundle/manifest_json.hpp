@@ -8,6 +8,7 @@
 #include "core/util/error.hpp"
 #include "core/util/hex.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -60,8 +61,11 @@ public:
     return *found;
   }
   [[nodiscard]] bool has(std::string_view key) const { return m_object.contains(std::string(key)); }
-  [[nodiscard]] std::string text(std::string_view key) const {
-    return at(key, Json::value_t::string).get<std::string>();
+  // A string field: no control character in it, anywhere in the model.
+  [[nodiscard]] std::string text(std::string_view key) const { return checked_text(key, {}); }
+  // The text of a PEM block or a YAML document: lines and tabs, no other control character.
+  [[nodiscard]] std::string multiline_text(std::string_view key) const {
+    return checked_text(key, "\n\t");
   }
   [[nodiscard]] std::uint64_t number(std::string_view key) const {
     return at(key, Json::value_t::number_unsigned).get<std::uint64_t>();
@@ -74,6 +78,15 @@ public:
   }
 
 private:
+  [[nodiscard]] std::string checked_text(std::string_view key, std::string_view allowed) const {
+    std::string value = at(key, Json::value_t::string).get<std::string>();
+    if (util::has_control_character(value, allowed)) {
+      refuse(util::str_cat(m_field, ".", key),
+             util::str_cat("holds a control character: ", util::printable(value)));
+    }
+    return value;
+  }
+
   const Json& m_object;
   std::string m_field;
 };
@@ -97,6 +110,11 @@ inline std::vector<std::string> text_list(const Json& array, std::string_view fi
   for (const Json& item : array) {
     if (!item.is_string()) {
       refuse(field, "holds a non-string");
+    }
+    if (util::has_control_character(item.get_ref<const std::string&>())) {
+      refuse(
+          field,
+          util::str_cat("holds a control character: ", util::printable(item.get<std::string>())));
     }
     items.push_back(item.get<std::string>());
   }

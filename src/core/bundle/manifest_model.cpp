@@ -2,6 +2,7 @@
 // artifacts are rendered from, on either side of the air gap.
 
 #include "core/bundle/manifest_json.hpp"
+#include "core/ocmirror/cluster_resource.hpp"
 
 #include <array>
 #include <span>
@@ -40,7 +41,18 @@ Json sources_json(const ics::ImageContentSources& sources) {
   return list;
 }
 
-ics::ImageContentSources parse_sources(const Json& list) {
+// An image reference of the model, checked against the grammar it is pulled and rendered with.
+std::string checked_reference(std::string text, std::string_view field) {
+  try {
+    (void)ics::parse_image_ref(text);
+  } catch (const Error& error) {
+    refuse(field, error.what());
+  }
+  return text;
+}
+
+// add() and set_policy() hold every source and mirror to the location grammar (Error{input}).
+ics::ImageContentSources parse_sources(const Json& list) try {
   ics::ImageContentSources sources;
   for (const Json& item : list) {
     const Reader entry(
@@ -68,6 +80,11 @@ ics::ImageContentSources parse_sources(const Json& list) {
     }
   }
   return sources;
+} catch (const Error& error) {
+  if (error.kind() == ErrorKind::check) {
+    throw;
+  }
+  refuse("image_content_sources[]", error.what());
 }
 
 std::string checked_choice(std::string text,
@@ -106,7 +123,15 @@ void read_model(const Reader& top, Manifest& manifest) {
   manifest.image_content_sources = parse_sources(top.array("image_content_sources"));
   for (const Json& item : top.array("releases")) {
     const Reader release(item, "releases[]", {"name", "digest"});
-    manifest.releases.push_back({release.text("name"), release.text("digest")});
+    std::string name = release.text("name");
+    if (!ics::is_tag(name)) { // v1 names a release by its tag, v2 by its reference
+      name = checked_reference(std::move(name), "releases[].name");
+    }
+    std::string digest = release.text("digest");
+    if (!digest.empty()) {
+      digest = checked_digest(std::move(digest), "releases[].digest");
+    }
+    manifest.releases.push_back({std::move(name), std::move(digest)});
   }
   for (const Json& item : top.array("images")) {
     const Reader image(item, "images[]", {"source", "category"});
@@ -116,22 +141,29 @@ void read_model(const Reader& top, Manifest& manifest) {
     if (category == k_categories.end()) {
       refuse("images[].category", str_cat("unknown category ", name));
     }
-    manifest.images.push_back({image.text("source"), *category, ics::MappingRules::oc_mirror_v2});
+    manifest.images.push_back({checked_reference(image.text("source"), "images[].source"),
+                               *category,
+                               ics::MappingRules::oc_mirror_v2});
   }
   for (const Json& item : top.array("catalogs")) {
     const Reader catalog(item, "catalogs[]", {"name", "kind", "image"});
     manifest.catalogs.push_back(
         {catalog.text("name"),
          checked_choice(catalog.text("kind"), k_catalog_kinds, "catalogs[].kind"),
-         catalog.text("image")});
+         checked_reference(catalog.text("image"), "catalogs[].image")});
   }
   for (const Json& item : top.array("cluster_resources")) {
     const Reader resource(item, "cluster_resources[]", {"kind", "name", "text"});
+    std::string kind =
+        checked_choice(resource.text("kind"), k_resource_kinds, "cluster_resources[].kind");
+    std::string text = resource.multiline_text("text");
+    try { // one object of its kind, within bounds: what apply-cluster.sh will give `oc apply`
+      (void)ocmirror::parse_single_resource(text, "cluster_resources[].text", {kind});
+    } catch (const Error& error) {
+      refuse("cluster_resources[]", error.what());
+    }
     manifest.cluster_resources.push_back(
-        {checked_choice(resource.text("kind"), k_resource_kinds, "cluster_resources[].kind"),
-         resource.text("name"),
-         {},
-         resource.text("text")});
+        {std::move(kind), resource.text("name"), {}, std::move(text)});
   }
 }
 

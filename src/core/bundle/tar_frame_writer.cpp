@@ -70,7 +70,15 @@ void TarFrameWriter::open_writer(util::ArchiveWriter& writer, Charset charset) {
   }
 }
 
-TarFrameWriter::~TarFrameWriter() = default;
+// Freeing a libarchive writer closes it, which writes the end-of-archive blocks through
+// on_write(): that must happen while the buffers it writes into still exist, and, since a
+// writer destroyed before finish() belongs to a run that failed (a full disk, say), write
+// nothing.
+TarFrameWriter::~TarFrameWriter() {
+  m_discard = true;
+  m_binary_writer.reset();
+  m_writer.reset();
+}
 
 la_ssize_t
 TarFrameWriter::on_write(archive* writer, void* self, const void* buffer, size_t length) {

@@ -1,6 +1,7 @@
 #include "core/extract/registry_links.hpp"
 
 #include "core/bundle/entry_path.hpp"
+#include "core/ics/image_ref.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -10,23 +11,6 @@ namespace {
 using util::str_cat;
 
 constexpr std::string_view k_repositories = "registry/docker/registry/v2/repositories/";
-constexpr std::size_t k_max_tag = 128;
-
-// The distribution reference grammar for tags: [A-Za-z0-9_][A-Za-z0-9._-]{0,127}.
-bool is_tag(std::string_view tag) {
-  if (tag.empty() || tag.size() > k_max_tag || tag.front() == '.' || tag.front() == '-') {
-    return false;
-  }
-  for (const char c : tag) {
-    const bool is_allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-                            || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-    if (!is_allowed) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string hex_of(const std::string& digest) {
   return digest.substr(std::string_view("sha256:").size());
 }
@@ -47,7 +31,7 @@ std::vector<LinkFile> registry_links(const std::vector<bundle::RepositoryRecord>
           {str_cat(base, "_manifests/revisions/sha256/", hex_of(digest), "/link"), digest});
     }
     for (const auto& [tag, digest] : repository.tags) {
-      if (!is_tag(tag)) {
+      if (!ics::is_tag(tag)) {
         throw Error(ErrorKind::check, str_cat(where, ".tags: not a tag: ", tag));
       }
       links.push_back({str_cat(base, "_manifests/tags/", tag, "/current/link"), digest});

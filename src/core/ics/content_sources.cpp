@@ -1,8 +1,32 @@
 #include "core/ics/content_sources.hpp"
 
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
+
 #include <algorithm>
 
 namespace zbundle::ics {
+namespace {
+
+// Every source and mirror is a location in the mirror name's grammar, HOST[:PORT][/PATH]
+// (a source may start with "*." for a whole domain, as IDMS allows), so it can go into a
+// registries.conf, an ICSP or a command line as it is.
+void check_location(std::string_view location, std::string_view role, bool may_be_wildcard) {
+  std::string_view name = location;
+  if (may_be_wildcard && name.starts_with("*.")) {
+    name.remove_prefix(2);
+  }
+  try {
+    (void)parse_mirror_name(name);
+  } catch (const Error& error) {
+    throw Error(
+        ErrorKind::input,
+        util::str_cat("image content ", role, " ", util::printable(location), ": ", error.what()));
+  }
+}
+
+} // namespace
 
 bool ContentSource::has_digest_mirror() const noexcept {
   return std::any_of(mirrors.begin(), mirrors.end(), [](const Mirror& m) { return m.by_digest; });
@@ -13,6 +37,7 @@ bool ContentSource::has_tag_mirror() const noexcept {
 }
 
 ContentSource& ImageContentSources::find_or_insert(std::string_view source) {
+  check_location(source, "source", true);
   const auto position = std::lower_bound(
       m_sources.begin(),
       m_sources.end(),
@@ -25,6 +50,7 @@ ContentSource& ImageContentSources::find_or_insert(std::string_view source) {
 }
 
 void ImageContentSources::add(std::string_view source, std::string_view mirror, MirrorKind kind) {
+  check_location(mirror, "mirror", false);
   ContentSource& entry = find_or_insert(source);
   auto found = std::find_if(entry.mirrors.begin(), entry.mirrors.end(), [&](const Mirror& m) {
     return m.location == mirror;

@@ -39,7 +39,8 @@ struct ContentSource {
 
 class ImageContentSources {
 public:
-  // Records that `source` is mirrored at `mirror` for pulls of `kind`.
+  // Records that `source` is mirrored at `mirror` for pulls of `kind`. Throws Error{input}
+  // naming the one that is not HOST[:PORT][/PATH] (a source may also be "*.DOMAIN").
   void add(std::string_view source, std::string_view mirror, MirrorKind kind);
   // Records the source policy; never_contact_source wins over allow_contacting_source.
   void set_policy(std::string_view source, SourcePolicy policy);

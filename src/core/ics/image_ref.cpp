@@ -2,6 +2,7 @@
 
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,6 +13,8 @@ namespace {
 using util::str_cat;
 
 constexpr std::size_t k_sha256_hex_length = 64;
+constexpr std::size_t k_max_tag_length = 128;
+constexpr std::size_t k_max_repository_length = 255;
 
 struct TransportPrefix {
   std::string_view prefix;
@@ -28,23 +31,37 @@ constexpr std::array k_transports{
   throw Error(ErrorKind::input, str_cat(text, ": not an image reference: ", why));
 }
 
-bool is_repository_component(std::string_view component) noexcept {
-  if (component.empty()) {
-    return false;
-  }
-  return std::all_of(component.begin(), component.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-  });
+bool is_lower_alnum(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-bool is_tag(std::string_view tag) noexcept {
-  if (tag.empty() || tag.size() > 128 || tag.front() == '.' || tag.front() == '-') {
-    return false;
+// distribution's path component: [a-z0-9]+ joined by '.', '_', '__' or a run of '-'. No
+// component can be "." or "..", so no repository name is a dot segment of a URL or a path.
+bool is_repository_component(std::string_view component) noexcept {
+  std::size_t i = 0;
+  while (true) {
+    const std::size_t run = i;
+    while (i < component.size() && is_lower_alnum(component[i])) {
+      ++i;
+    }
+    if (i == run) {
+      return false; // empty, or a separator at the start, the end or next to another
+    }
+    if (i == component.size()) {
+      return true;
+    }
+    if (component[i] == '.') {
+      ++i;
+    } else if (component[i] == '_') {
+      i += component.substr(i, 2) == "__" ? 2 : 1;
+    } else if (component[i] == '-') {
+      while (i < component.size() && component[i] == '-') {
+        ++i;
+      }
+    } else {
+      return false;
+    }
   }
-  return std::all_of(tag.begin(), tag.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
-           || c == '_' || c == '-';
-  });
 }
 
 // The first path component names a registry when it looks like a host (Docker's rule).
@@ -53,21 +70,39 @@ bool is_registry_component(std::string_view component) noexcept {
 }
 
 void check_repository(std::string_view text, std::string_view repository) {
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t slash = repository.find('/', start);
-    const std::string_view component = repository.substr(start, slash - start);
-    if (!is_repository_component(component)) {
-      fail(text, str_cat("bad repository component '", component, "'"));
-    }
-    if (slash == std::string_view::npos) {
-      return;
-    }
-    start = slash + 1;
+  if (!is_repository_path(repository)) {
+    fail(text, str_cat("bad repository '", repository, "'"));
   }
 }
 
 } // namespace
+
+bool is_tag(std::string_view tag) noexcept {
+  if (tag.empty() || tag.size() > k_max_tag_length || tag.front() == '.' || tag.front() == '-') {
+    return false;
+  }
+  return std::all_of(tag.begin(), tag.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+           || c == '_' || c == '-';
+  });
+}
+
+bool is_repository_path(std::string_view path) noexcept {
+  if (path.empty() || path.size() > k_max_repository_length) {
+    return false;
+  }
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t slash = path.find('/', start);
+    if (!is_repository_component(path.substr(start, slash - start))) {
+      return false;
+    }
+    if (slash == std::string_view::npos) {
+      return true;
+    }
+    start = slash + 1;
+  }
+}
 
 std::string ImageRef::location() const {
   return registry.empty() ? repository : str_cat(registry, "/", repository);
@@ -90,6 +125,9 @@ std::string_view parent_path(std::string_view location) noexcept {
 }
 
 ImageRef parse_image_ref(std::string_view text) {
+  if (util::has_control_character(text) || text.find(' ') != std::string_view::npos) {
+    fail(util::printable(text), "holds a space or a control character");
+  }
   ImageRef ref;
   std::string_view rest = text;
   for (const auto& transport : k_transports) {

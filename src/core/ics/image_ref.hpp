@@ -25,6 +25,13 @@ struct ImageRef {
 // Throws Error{input}: "<text>: not an image reference: <why>".
 [[nodiscard]] ImageRef parse_image_ref(std::string_view text);
 
+// distribution's repository name grammar: components of [a-z0-9]+ joined by '.', '_', '__'
+// or '-'s, separated by '/', at most 255 characters. No component is "." or "..".
+[[nodiscard]] bool is_repository_path(std::string_view path) noexcept;
+
+// distribution's tag grammar: [A-Za-z0-9_][A-Za-z0-9._-]{0,127}.
+[[nodiscard]] bool is_tag(std::string_view tag) noexcept;
+
 // True for "sha256:" followed by 64 lower-case hex digits.
 [[nodiscard]] bool is_sha256_digest(std::string_view text) noexcept;
 

@@ -3,6 +3,7 @@
 #include "core/util/error.hpp"
 #include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <arpa/inet.h>
 
@@ -15,7 +16,8 @@ namespace {
 using util::str_cat;
 
 [[noreturn]] void fail(std::string_view text, std::string_view why) {
-  throw Error(ErrorKind::usage, str_cat(text, ": not a mirror registry name: ", why));
+  throw Error(ErrorKind::usage,
+              str_cat(util::printable(text), ": not a mirror registry name: ", why));
 }
 
 bool is_alnum(char c) noexcept {

@@ -1,5 +1,6 @@
 #include "core/ics/parse_mirror_sets.hpp"
 
+#include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -144,13 +145,7 @@ void add_document(std::string_view subject, const YAML::Node& document, ImageCon
 } // namespace
 
 ImageContentSources parse_mirror_sets(std::string_view yaml_text, std::string_view subject) {
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml_text));
-  } catch (const YAML::Exception& error) {
-    throw Error(ErrorKind::input,
-                str_cat(subject, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
-  }
+  const std::vector<YAML::Node> documents = util::load_bounded_yaml(yaml_text, subject);
   ImageContentSources sources;
   try {
     for (const YAML::Node& document : documents) {
@@ -161,6 +156,8 @@ ImageContentSources parse_mirror_sets(std::string_view yaml_text, std::string_vi
     }
   } catch (const YAML::Exception& error) {
     throw Error(ErrorKind::input, str_cat(subject, ":", error.mark.line + 1, ": ", error.msg));
+  } catch (const Error& error) {
+    throw Error(error.kind(), str_cat(subject, ": ", error.what())); // a name off the grammar
   }
   return sources;
 }

@@ -101,13 +101,18 @@ void BlobHasher::hash(std::string subject,
   }
   auto channel = std::make_shared<util::ChunkChannel>(k_chunks_in_flight);
   m_pool.submit([this, blob = std::move(blob), channel]() mutable {
-    BlobDigest digest(blob, m_json_limit);
-    for (std::vector<char> chunk; channel->pop(chunk);) {
-      digest.update(chunk);
-    }
-    if (!channel->aborted()) {
-      digest.finish();
-      record(std::move(blob));
+    try {
+      BlobDigest digest(blob, m_json_limit);
+      for (std::vector<char> chunk; channel->pop(chunk);) {
+        digest.update(chunk);
+      }
+      if (!channel->aborted()) {
+        digest.finish();
+        record(std::move(blob));
+      }
+    } catch (...) {
+      channel->abort(); // releases the producer, who would wait for room forever
+      throw;            // kept by the pool, rethrown by finish()
     }
   });
   try {

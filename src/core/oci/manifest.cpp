@@ -1,6 +1,7 @@
 #include "core/oci/manifest.hpp"
 
 #include "core/ics/image_ref.hpp"
+#include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -56,8 +57,8 @@ parse_list(const nlohmann::json& document, const char* field, std::string_view s
 } // namespace
 
 Manifest parse_manifest(std::string_view json, std::string_view subject) {
-  const nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
-  if (document.is_discarded() || !document.is_object()) {
+  const nlohmann::json document = util::parse_bounded_json(json, subject);
+  if (!document.is_object()) {
     throw Error(ErrorKind::input, str_cat(subject, ": malformed JSON"));
   }
   const auto version = document.find("schemaVersion");
@@ -94,8 +95,8 @@ Manifest parse_manifest(std::string_view json, std::string_view subject) {
 }
 
 std::vector<LayoutEntry> parse_layout_index(std::string_view json, std::string_view subject) {
-  const nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
-  if (document.is_discarded() || !document.is_object()) {
+  const nlohmann::json document = util::parse_bounded_json(json, subject);
+  if (!document.is_object()) {
     throw Error(ErrorKind::input, str_cat(subject, ": malformed JSON"));
   }
   std::vector<LayoutEntry> entries;
@@ -118,8 +119,13 @@ std::vector<LayoutEntry> parse_layout_index(std::string_view json, std::string_v
 }
 
 std::string config_architecture(std::string_view json) {
-  const nlohmann::json document = nlohmann::json::parse(json, nullptr, false);
-  if (document.is_discarded() || !document.is_object()) {
+  nlohmann::json document;
+  try {
+    document = util::parse_bounded_json(json, "config");
+  } catch (const Error&) {
+    return {}; // unreadable: no architecture, which the caller reports
+  }
+  if (!document.is_object()) {
     return {};
   }
   return document.value("architecture", "");

@@ -4,7 +4,9 @@
 #include "core/ics/parse_mapping.hpp"
 #include "core/ics/parse_mirror_sets.hpp"
 #include "core/oci/manifest.hpp"
+#include "core/ocmirror/cluster_resource.hpp"
 #include "core/ocmirror/storage_path.hpp"
+#include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -174,42 +176,35 @@ void EntryClassifier::visit_resource(const TreeEntry& entry,
 
 void EntryClassifier::add_catalog_resource(const TreeEntry& entry, const std::string& text) {
   const std::string where = subject(entry);
+  const YAML::Node document =
+      parse_single_resource(text, where, {"CatalogSource", "ClusterCatalog"});
   try {
-    const YAML::Node document = YAML::Load(text);
-    const std::string kind = document["kind"] ? document["kind"].as<std::string>() : std::string();
+    const std::string kind = document["kind"].Scalar();
     CatalogSource catalog{document["metadata"]["name"].as<std::string>(""), kind, {}};
-    if (kind == "CatalogSource") {
-      catalog.image = document["spec"]["image"].as<std::string>("");
-    } else if (kind == "ClusterCatalog") {
-      catalog.image = document["spec"]["source"]["image"]["ref"].as<std::string>("");
-    } else {
-      throw Error(ErrorKind::input,
-                  str_cat(where, ": not a CatalogSource or ClusterCatalog (kind ", kind, ")"));
-    }
+    catalog.image = kind == "CatalogSource"
+                        ? document["spec"]["image"].as<std::string>("")
+                        : document["spec"]["source"]["image"]["ref"].as<std::string>("");
     if (catalog.image.empty()) {
       throw Error(ErrorKind::input, str_cat(where, ": ", kind, " names no image"));
     }
+    (void)ics::parse_image_ref(catalog.image); // checked here, where the file can be named
     m_content.catalogs.insert(std::move(catalog));
   } catch (const YAML::Exception& error) {
-    throw Error(ErrorKind::input,
-                str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
+    throw Error(ErrorKind::input, str_cat(where, ":", error.mark.line + 1, ": ", error.msg));
   }
 }
 
 void EntryClassifier::add_cluster_resource(const TreeEntry& entry, std::string text) {
   const std::string where = subject(entry);
+  const YAML::Node document = parse_single_resource(text, where, {"ConfigMap", "UpdateService"});
   try {
-    const YAML::Node document = YAML::Load(text);
-    const auto kind = document["kind"].as<std::string>("");
-    if (kind != "ConfigMap" && kind != "UpdateService") {
-      throw Error(ErrorKind::input,
-                  str_cat(where, ": not a ConfigMap or UpdateService (kind ", kind, ")"));
-    }
-    m_content.cluster_resources.insert(ClusterResource{
-        kind, document["metadata"]["name"].as<std::string>(""), where, std::move(text)});
+    m_content.cluster_resources.insert(
+        ClusterResource{document["kind"].Scalar(),
+                        document["metadata"]["name"].as<std::string>(""),
+                        where,
+                        emit_resource(document)});
   } catch (const YAML::Exception& error) {
-    throw Error(ErrorKind::input,
-                str_cat(where, ":", error.mark.line + 1, ": malformed YAML: ", error.msg));
+    throw Error(ErrorKind::input, str_cat(where, ":", error.mark.line + 1, ": ", error.msg));
   }
 }
 
@@ -223,8 +218,8 @@ void EntryClassifier::add_image_set_config(const TreeEntry& entry, std::string t
 }
 
 void EntryClassifier::add_v1_metadata(const TreeEntry& entry, std::string text) {
-  const nlohmann::json metadata = nlohmann::json::parse(text, nullptr, false);
-  if (metadata.is_discarded() || !metadata.is_object()) {
+  const nlohmann::json metadata = util::parse_bounded_json(text, subject(entry));
+  if (!metadata.is_object()) {
     throw Error(ErrorKind::input, str_cat(subject(entry), ": malformed JSON"));
   }
   const auto add_associations = [this, &entry](const nlohmann::json& list) {

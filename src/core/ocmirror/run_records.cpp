@@ -1,5 +1,6 @@
 #include "core/ocmirror/run_records.hpp"
 
+#include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -129,7 +130,8 @@ std::vector<std::string> scalars_at(const YAML::Node& list, std::string_view fie
 
 ImageSetConfig parse_image_set_config(const std::string& yaml_text, std::string_view subject) {
   try {
-    const YAML::Node document = YAML::Load(yaml_text);
+    const std::vector<YAML::Node> documents = util::load_bounded_yaml(yaml_text, subject);
+    const YAML::Node document = documents.empty() ? YAML::Node() : documents.front();
     const YAML::Node mirror = document["mirror"];
     ImageSetConfig config;
     config.additional_images = scalars_at(mirror["additionalImages"], "name");
@@ -149,8 +151,8 @@ ImageSetConfig parse_image_set_config(const std::string& yaml_text, std::string_
 
 std::vector<std::string> parse_release_references(const std::string& json_text,
                                                   std::string_view subject) {
-  const nlohmann::json stream = nlohmann::json::parse(json_text, nullptr, false);
-  if (stream.is_discarded() || !stream.is_object()) {
+  const nlohmann::json stream = util::parse_bounded_json(json_text, subject);
+  if (!stream.is_object()) {
     throw Error(ErrorKind::input,
                 str_cat(subject, ": malformed JSON: expected a release ImageStream"));
   }

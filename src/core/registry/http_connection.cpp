@@ -3,6 +3,7 @@
 #include "core/util/error.hpp"
 #include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -32,6 +33,7 @@ using util::str_cat;
 
 // Registries answer with small JSON (errors, tokens, manifests up to 4 MiB by convention).
 constexpr std::uint64_t k_body_limit = std::uint64_t{8} << 20;
+constexpr unsigned char k_delete = 0x7f;
 
 std::string bare_host(std::string_view host) { // "[fd00::1]" -> "fd00::1"
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
@@ -44,6 +46,45 @@ bool is_ip_address(const std::string& host) {
   boost::system::error_code error;
   (void)asio::ip::make_address(host, error);
   return !error;
+}
+
+// A request target zbundle builds from names that came from outside (the signed model, a
+// registry's Location header): an absolute path with an optional query, printable ASCII with
+// no space, and no "." or ".." segment a server or proxy would fold into another path.
+// Anything else could end the request line early or smuggle a second request.
+std::string target_problem(std::string_view target) {
+  if (!target.starts_with('/')) {
+    return "not an absolute path";
+  }
+  for (const char c : target) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= ' ' || byte >= k_delete) {
+      return "holds a space, a control character or a byte outside ASCII";
+    }
+  }
+  const std::string_view path = target.substr(0, target.find('?'));
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    const std::size_t slash = std::min(path.find('/', start), path.size());
+    const std::string_view segment = path.substr(start, slash - start);
+    if (segment == "." || segment == ".." || segment == "%2e" || segment == "%2E"
+        || segment.find("%2e%2e") != std::string_view::npos
+        || segment.find("%2E%2E") != std::string_view::npos) {
+      return "holds a dot segment";
+    }
+    start = slash + 1;
+  }
+  return {};
+}
+
+// Plain HTTP sends credentials in the clear: only to this machine, decided on the address the
+// connection goes to, whatever name led there (a --resolve or /etc/hosts can point
+// "localhost" anywhere).
+bool is_loopback(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
 }
 
 } // namespace
@@ -119,6 +160,20 @@ struct HttpConnection::Impl {
                                             ":ADDRESS")
                                   : str_cat(endpoint.authority(), ": not an address: ", address));
     }
+    if (!endpoint.is_tls) {
+      for (const auto& entry : addresses) {
+        if (!is_loopback(entry.endpoint().address())) {
+          close();
+          throw Error(ErrorKind::usage,
+                      str_cat(endpoint.authority(),
+                              ": plain HTTP only to a loopback address, and ",
+                              host,
+                              " is at ",
+                              entry.endpoint().address().to_string(),
+                              ": use TLS"));
+        }
+      }
+    }
     beast::tcp_stream stream(io);
     stream.socket().open(addresses.begin()->endpoint().protocol(), error);
     (void)asio::connect(stream.socket(), addresses, error);
@@ -170,6 +225,24 @@ struct HttpConnection::Impl {
                std::string_view method,
                std::string_view target,
                const Headers& headers) {
+    if (const std::string problem = target_problem(target); !problem.empty()) {
+      throw Error(ErrorKind::check,
+                  str_cat(endpoint.authority(),
+                          ": refusing the request target ",
+                          util::printable(target),
+                          ": ",
+                          problem));
+    }
+    for (const auto& [name, value] : headers) {
+      if (util::has_control_character(name) || util::has_control_character(value, "\t")
+          || name.find_first_of(" :") != std::string::npos) {
+        throw Error(ErrorKind::check,
+                    str_cat(endpoint.authority(),
+                            ": refusing the header ",
+                            util::printable(name),
+                            ": a control character in its name or value"));
+      }
+    }
     request.method(http::string_to_verb(beast::string_view(method.data(), method.size())));
     request.target(beast::string_view(target.data(), target.size()));
     request.version(11);

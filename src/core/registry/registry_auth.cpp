@@ -1,6 +1,7 @@
 #include "core/registry/registry_auth.hpp"
 
 #include "core/registry/registry_error.hpp"
+#include "core/util/bounded_parse.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
 
@@ -78,7 +79,12 @@ std::pair<Endpoint, std::string> token_service(const std::string& realm, const E
 
 std::optional<std::string> read_registry_auth(const fs::path& file, std::string_view registry) {
   const std::string text = util::read_text_file(file, k_auth_file_limit);
-  const auto document = nlohmann::json::parse(text, nullptr, false);
+  nlohmann::json document;
+  try {
+    document = util::parse_bounded_json(text, file.string());
+  } catch (const Error&) {
+    document = nullptr; // refused below, as a file that is no auth file
+  }
   if (!document.is_object() || !document.contains("auths") || !document["auths"].is_object()) {
     throw Error(ErrorKind::input,
                 str_cat(file.string(), ": not a containers auth file (no \"auths\" object)"));
@@ -219,7 +225,12 @@ std::string Authenticator::fetch_token(const Challenge& challenge) const {
   } catch (const Error& error) {
     throw RegistryError(str_cat("the token service: ", error.what()), Failure::fatal);
   }
-  const auto document = nlohmann::json::parse(response.body, nullptr, false);
+  nlohmann::json document;
+  try {
+    document = util::parse_bounded_json(response.body, "the token service's answer");
+  } catch (const Error&) {
+    document = nullptr; // refused below, with the status
+  }
   const char* field = document.is_object() && document.contains("token") ? "token" : "access_token";
   if (response.status != 200 || !document.is_object() || !document.contains(field)
       || !document[field].is_string()) {

@@ -1,6 +1,8 @@
 #include "core/registry/registry_client.hpp"
 
+#include "core/util/bounded_parse.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -13,11 +15,21 @@ using util::str_cat;
 
 // "code: message" of the first error in a distribution error body, or the status line.
 std::string registry_says(const HttpResponse& response) {
-  const auto document = nlohmann::json::parse(response.body, nullptr, false);
+  nlohmann::json document;
+  try {
+    document = util::parse_bounded_json(response.body, "the registry's answer");
+  } catch (const Error&) {
+    return str_cat("HTTP ", response.status); // not JSON, or beyond bounds: the status says it
+  }
   if (document.is_object() && document.contains("errors") && document["errors"].is_array()
       && !document["errors"].empty() && document["errors"][0].is_object()) {
     const auto& first = document["errors"][0];
-    return str_cat(first.value("code", "?"), ": ", first.value("message", ""));
+    const auto text = [&first](const char* key, const char* otherwise) {
+      const auto found = first.find(key);
+      return util::printable(found != first.end() && found->is_string() ? found->get<std::string>()
+                                                                        : otherwise);
+    };
+    return str_cat(text("code", "?"), ": ", text("message", ""));
   }
   return str_cat("HTTP ", response.status);
 }
@@ -197,7 +209,7 @@ void RegistryClient::abort() noexcept {
     Headers headers;
     m_auth.authorize(headers, m_upload_repository);
     (void)m_connection.request("DELETE", m_upload_location, headers);
-  } catch (const Error&) { // the registry expires abandoned uploads itself
+  } catch (...) { // the registry expires abandoned uploads itself
   }
   m_upload_location.clear();
 }

@@ -16,7 +16,7 @@ struct UploadPool::Worker {
       : client(endpoint, auth) {}
 
   RegistryClient client;
-  std::thread thread;
+  std::jthread thread;
   // The job, guarded by the pool's mutex.
   bool has_job = false;
   bool is_running = false;
@@ -35,19 +35,30 @@ UploadPool::UploadPool(unsigned jobs,
   for (unsigned i = 0; i < std::max(jobs, 1U); ++i) {
     m_workers.push_back(std::make_unique<Worker>(endpoint, auth));
   }
-  for (const auto& worker : m_workers) {
-    worker->thread = std::thread([this, &one = *worker] { run(one); });
+  try {
+    for (const auto& worker : m_workers) {
+      worker->thread = std::jthread([this, &one = *worker] { run(one); });
+    }
+  } catch (...) {
+    stop(); // the threads that did start wait for work; joined, they would wait forever
+    throw;
   }
 }
 
 UploadPool::~UploadPool() {
+  stop();
+}
+
+void UploadPool::stop() noexcept {
   {
     const std::scoped_lock lock(m_mutex);
     m_stopping = true;
   }
   m_changed.notify_all();
   for (const auto& worker : m_workers) {
-    worker->thread.join();
+    if (worker->thread.joinable()) {
+      worker->thread.join();
+    }
   }
 }
 
@@ -174,14 +185,26 @@ void UploadPool::upload(Worker& worker) {
     blob.pending.erase(blob.pending.begin());
     settle_without_bytes(worker.client, worker.digest, blob, m_counters);
   } catch (const RegistryError& error) {
-    worker.client.abort();
-    blob.failure = error;
-    if (error.failure() == Failure::fatal) {
-      const std::scoped_lock lock(m_mutex);
-      m_fatal = m_fatal ? m_fatal : error;
-    }
-    discard();
+    fail(worker, error);
+  } catch (const std::exception& error) { // total (STYLE 4b): nothing leaves the thread
+    fail(worker, RegistryError(error.what(), Failure::fatal));
+  } catch (...) {
+    fail(worker, RegistryError("the upload failed for an unknown reason", Failure::fatal));
   }
+}
+
+// The blob keeps its failure; a fatal one stops the run; the reader is let go of its bytes.
+void UploadPool::fail(Worker& worker, const RegistryError& error) noexcept {
+  worker.client.abort();
+  worker.blob->failure = error;
+  std::unique_lock lock(m_mutex);
+  if (error.failure() == Failure::fatal && !m_fatal) {
+    m_fatal = error;
+  }
+  worker.is_discarding = true;
+  worker.chunks.clear();
+  m_changed.notify_all();
+  m_changed.wait(lock, [&] { return worker.is_ended || m_stopping; });
 }
 
 } // namespace zbundle::registry::detail

@@ -43,6 +43,8 @@ private:
   struct Worker;
   void run(Worker& worker);
   void upload(Worker& worker);
+  void fail(Worker& worker, const RegistryError& error) noexcept;
+  void stop() noexcept;
 
   BlobCounters m_counters;
   std::vector<std::unique_ptr<Worker>> m_workers;

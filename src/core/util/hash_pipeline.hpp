@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <exception>
 #include <mutex>
 #include <span>
 #include <string>
@@ -36,7 +37,8 @@ public:
   void end_stream(std::uint64_t id);
   // Digests of the streams finished so far, in order, removed from the pipeline.
   [[nodiscard]] std::vector<std::pair<std::uint64_t, std::string>> take_digests();
-  // Waits until every submitted stream is hashed, then take_digests().
+  // Waits until every submitted stream is hashed, then take_digests(). Each call rethrows what
+  // the hashing thread threw, once it has failed.
   [[nodiscard]] std::vector<std::pair<std::uint64_t, std::string>> finish();
 
 private:
@@ -46,7 +48,9 @@ private:
     bool is_end = false;
     std::uint64_t id = 0;
   };
-  void run();
+  void run() noexcept;
+  void hash_queued();
+  void rethrow_failure() const; // with m_mutex held
 
   std::vector<std::vector<char>> m_buffers;
   std::vector<bool> m_is_busy;
@@ -57,7 +61,8 @@ private:
   std::deque<Work> m_queue;
   std::vector<std::pair<std::uint64_t, std::string>> m_digests;
   bool m_stopping = false;
-  std::jthread m_thread; // last: started once everything it uses exists
+  std::exception_ptr m_failure; // what the hashing thread threw; every call rethrows it
+  std::jthread m_thread;        // last: started once everything it uses exists
 };
 
 } // namespace zbundle::util

@@ -8,13 +8,22 @@ namespace zbundle::util {
 WorkPool::WorkPool(unsigned workers, std::size_t max_queued)
     : m_max_queued(std::max<std::size_t>(max_queued, 1)) {
   const unsigned count = std::max(workers, 1U);
-  m_workers.reserve(count);
-  for (unsigned i = 0; i < count; ++i) {
-    m_workers.emplace_back([this] { run_worker(); });
+  try {
+    m_workers.reserve(count);
+    for (unsigned i = 0; i < count; ++i) {
+      m_workers.emplace_back([this] { run_worker(); });
+    }
+  } catch (...) {
+    stop(); // the workers that did start would otherwise wait, and be joined, forever
+    throw;
   }
 }
 
 WorkPool::~WorkPool() {
+  stop();
+}
+
+void WorkPool::stop() noexcept {
   {
     const std::scoped_lock lock(m_mutex);
     m_stopping = true;

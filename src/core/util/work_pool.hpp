@@ -31,6 +31,7 @@ public:
 
 private:
   void run_worker();
+  void stop() noexcept; // drops queued jobs, joins the workers
 
   std::mutex m_mutex;
   std::condition_variable m_changed;

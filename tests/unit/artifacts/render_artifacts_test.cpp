@@ -153,7 +153,7 @@ TEST(RenderArtifacts, CatalogsAndCarriedResourcesPointAtTheMirror) {
             "new.example:8443/site/openshift/graph-image:latest");
   EXPECT_EQ(update["spec"]["replicas"].as<int>(), 2);
   // A name from the model never leaves the directory.
-  EXPECT_TRUE(has(out, "release-signatures--.-..-etc-evil.json"));
+  EXPECT_TRUE(has(out, "release-signatures--.-..-etc-evil.yaml"));
   for (const Artifact& artifact : out) {
     EXPECT_EQ(artifact.name.find('/'), std::string::npos) << artifact.name;
     EXPECT_FALSE(artifact.name.starts_with('.')) << artifact.name;

@@ -1,5 +1,6 @@
 #include "core/bundle/entry_path.hpp"
 #include "core/bundle/manifest.hpp"
+#include "core/pki/certificate_file.hpp"
 #include "test_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -35,10 +36,10 @@ Manifest sample_manifest() {
                             {{"9", test::fake_digest('2')}},
                             {test::fake_digest('2')},
                             {test::fake_digest('3')}}};
-  manifest.ca_certificates = {{"CN=Mirror CA",
-                               "2030-01-01T00:00:00Z",
-                               std::string(64, 'd'),
-                               "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}};
+  const std::string pem = test::self_signed_pem("Mirror CA");
+  const pki::CertificateInfo info =
+      pki::describe_certificate(pki::parse_certificates(pem, "test").front().get());
+  manifest.ca_certificates = {{info.subject, info.not_after, info.fingerprint, pem}};
   manifest.entries = {
       {blob_entry_path(test::fake_digest('3')),
        10,

@@ -43,13 +43,51 @@ TEST(ImageRef, RejectsBadDigestTagAndRepository) {
       static_cast<void>(parse_image_ref("quay.io/a/b@sha256:abc")), ErrorKind::input, "bad digest");
   EXPECT_ZB_ERROR(
       static_cast<void>(parse_image_ref("quay.io/a/b:-x")), ErrorKind::input, "bad tag");
-  EXPECT_ZB_ERROR(static_cast<void>(parse_image_ref("quay.io/A/b")),
-                  ErrorKind::input,
-                  "bad repository component 'A'");
+  EXPECT_ZB_ERROR(
+      static_cast<void>(parse_image_ref("quay.io/A/b")), ErrorKind::input, "bad repository 'A/b'");
   EXPECT_ZB_ERROR(static_cast<void>(parse_image_ref("quay.io//b")),
                   ErrorKind::input,
                   "quay.io//b: not an image reference");
   EXPECT_ZB_ERROR(static_cast<void>(parse_image_ref("docker://")), ErrorKind::input, "empty");
+}
+
+// distribution's grammar: what goes into a URL path or a file path as it is.
+TEST(ImageRef, RepositoryPathsAndTagsFollowDistributionsGrammar) {
+  for (const char* good : {"a", "openshift/release", "a.b/c_d/e__f/g-h/i---j", "x0/9y"}) {
+    EXPECT_TRUE(is_repository_path(good)) << good;
+  }
+  for (const char* bad : {"",
+                          "..",
+                          ".",
+                          "a/../b",
+                          "a/./b",
+                          "../../../v2/other",
+                          "a//b",
+                          "/a",
+                          "a/",
+                          "A",
+                          "a b",
+                          "a\r\nb",
+                          ".a",
+                          "a.",
+                          "a_",
+                          "-a",
+                          "a___b",
+                          "a..b",
+                          "a%2e"}) {
+    EXPECT_FALSE(is_repository_path(bad)) << bad;
+  }
+  EXPECT_FALSE(is_repository_path(std::string(256, 'a')));
+  EXPECT_TRUE(is_tag("v4.16.5-s390x_1"));
+  EXPECT_TRUE(is_tag("_x"));
+  for (const char* bad : {"", ".x", "-x", "a b", "a\nb", "a/b", "a:b"}) {
+    EXPECT_FALSE(is_tag(bad)) << bad;
+  }
+  EXPECT_FALSE(is_tag(std::string(129, 'a')));
+  EXPECT_ZB_ERROR(
+      static_cast<void>(parse_image_ref("quay.io/a\nb:1")),
+      ErrorKind::input,
+      "quay.io/a\\x0ab:1: not an image reference: holds a space or a control character");
 }
 
 TEST(ImageRef, RecognizesSha256Digests) {

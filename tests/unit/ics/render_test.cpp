@@ -79,13 +79,27 @@ TEST(RenderIcs, RegistriesConfFollowsTheContainersRules) {
       "pull-from-mirror = \"tag-only\"\n");
 }
 
-TEST(RenderIcs, RegistriesConfBlocksNeverContactSourceAndEscapes) {
+TEST(RenderIcs, RegistriesConfBlocksNeverContactSource) {
   ImageContentSources sources;
-  sources.add("a.io/x", "m/x\"y", MirrorKind::tag);
+  sources.add("a.io/x", "m/x", MirrorKind::tag);
   sources.set_policy("a.io/x", SourcePolicy::never_contact_source);
   const std::string text = render_registries_conf(sources);
   EXPECT_NE(text.find("blocked = true\n"), std::string::npos);
-  EXPECT_NE(text.find("location = \"m/x\\\"y\"\n"), std::string::npos);
+  EXPECT_NE(text.find("location = \"m/x\"\n"), std::string::npos);
+}
+
+// A name that would need escaping in TOML, or could end a line of it, never gets that far.
+TEST(RenderIcs, NamesOutsideTheGrammarAreRefusedWhenAdded) {
+  ImageContentSources sources;
+  for (const char* bad : {"m/x\"y", "m/x\ny", "m/x y", "m/../y", "m/x\ty", "m\r"}) {
+    EXPECT_ZB_ERROR(
+        sources.add("a.io/x", bad, MirrorKind::tag), ErrorKind::input, "image content mirror");
+    EXPECT_ZB_ERROR(
+        sources.add(bad, "m/x", MirrorKind::tag), ErrorKind::input, "image content source");
+  }
+  EXPECT_TRUE(sources.empty());
+  sources.add("*.example.com", "m/x", MirrorKind::digest); // IDMS allows a wildcard source
+  EXPECT_FALSE(sources.empty());
 }
 
 // Render, parse back, same model: for every format that parse_mirror_sets reads.

@@ -28,6 +28,34 @@ TEST(WorkPool, RethrowsTheFirstFailureOnWait) {
   pool.wait(); // reported once
 }
 
+TEST(WorkPool, OfTwoFailingJobsTheFirstWins) {
+  WorkPool pool(1, 4); // one worker: the jobs run in the order given
+  pool.submit([] { throw std::runtime_error("first"); });
+  pool.submit([] { throw std::runtime_error("second"); });
+  try {
+    pool.wait();
+    FAIL() << "wait() did not rethrow";
+  } catch (const std::runtime_error& error) {
+    EXPECT_STREQ(error.what(), "first");
+  }
+}
+
+TEST(ChunkChannel, AConsumerThatAbortsReleasesTheProducer) {
+  auto channel = std::make_shared<ChunkChannel>(1);
+  WorkPool pool(1, 1);
+  pool.submit([channel] {
+    std::vector<char> chunk;
+    (void)channel->pop(chunk);
+    channel->abort(); // as BlobHasher's consumer does when hashing throws
+    throw std::runtime_error("consumer failed");
+  });
+  for (int i = 0; i < 16; ++i) { // blocks forever after the second push without the abort
+    channel->push({'x'});
+  }
+  EXPECT_THROW(pool.wait(), std::runtime_error);
+  EXPECT_TRUE(channel->aborted());
+}
+
 TEST(ChunkChannel, DeliversInOrderThenEnds) {
   auto channel = std::make_shared<ChunkChannel>(2);
   WorkPool pool(1, 1);

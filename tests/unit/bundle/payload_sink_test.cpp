@@ -1,0 +1,133 @@
+// read_payload() and its sink across failures: every begin() is matched by an end() however the
+// pass stops (a truncated bundle, a corrupt frame, a sink that throws), because push's sink
+// hands the bytes to an upload thread that waits for that end.
+
+#include "core/bundle/bundle_reader.hpp"
+#include "core/bundle/bundle_writer.hpp"
+#include "core/pki/signing_key.hpp"
+#include "test_support.hpp"
+
+#include <openssl/sha.h>
+
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+namespace zbundle::bundle {
+namespace {
+
+using test::TempDir;
+
+// A registry storage tree of three 2 MiB blobs of distinct, poorly compressible bytes.
+void write_storage(const std::filesystem::path& root) {
+  for (int blob = 0; blob < 3; ++blob) {
+    std::string data(std::size_t{2} << 20, '\0');
+    std::uint32_t state = 2166136261U + static_cast<std::uint32_t>(blob);
+    for (char& c : data) {
+      state = state * 1664525U + 1013904223U;
+      c = static_cast<char>(state >> 24U);
+    }
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data());
+    std::string hex;
+    for (const unsigned char byte : digest) {
+      constexpr std::string_view k_digits = "0123456789abcdef";
+      hex += k_digits[byte >> 4U];
+      hex += k_digits[byte & 0xfU];
+    }
+    const auto dir = root / "docker/registry/v2/blobs/sha256" / hex.substr(0, 2) / hex;
+    std::filesystem::create_directories(dir);
+    test::write_file(dir / "data", data);
+  }
+}
+
+class CountingSink final : public EntrySink {
+public:
+  explicit CountingSink(bool throw_on_write = false) : m_throw_on_write(throw_on_write) {}
+  void begin(const Entry& /*entry*/) override { ++begun; }
+  void write(std::span<const std::byte> /*bytes*/) override {
+    if (m_throw_on_write) {
+      throw std::runtime_error("the sink failed");
+    }
+  }
+  void end(const Entry& /*entry*/, bool is_verified) override {
+    ++ended;
+    verified += is_verified ? 1 : 0;
+  }
+  int begun = 0;
+  int ended = 0;
+  int verified = 0;
+
+private:
+  bool m_throw_on_write;
+};
+
+class PayloadSink : public ::testing::Test {
+protected:
+  void SetUp() override {
+    write_storage(m_dir / "store");
+    (void)pki::generate_signing_key((m_dir / "key").string(), pki::KeyType::ed25519, "");
+    CreateOptions options;
+    options.inputs = {m_dir / "store"};
+    options.output = m_dir / "b.zb";
+    options.level = 1;
+    options.created = 1767225600;
+    (void)create_bundle(options, pki::SigningKey(m_dir / "key.key", ""));
+    m_trust.public_key = m_dir / "key.pub";
+  }
+
+  // The bundle cut to `fraction` of its size.
+  std::filesystem::path truncated(double fraction) {
+    const auto path = m_dir / "t.zb";
+    std::filesystem::copy_file(
+        m_dir / "b.zb", path, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::resize_file(
+        path,
+        static_cast<std::uintmax_t>(static_cast<double>(std::filesystem::file_size(path))
+                                    * fraction));
+    return path;
+  }
+
+  TempDir m_dir;
+  Trust m_trust;
+};
+
+TEST_F(PayloadSink, EveryEntryEndsOnAWholeBundle) {
+  BundleReader reader(m_dir / "b.zb", m_trust);
+  CountingSink sink;
+  int problems = 0;
+  (void)reader.read_payload(&sink, [&](const std::string&) { ++problems; });
+  EXPECT_EQ(problems, 0);
+  EXPECT_GT(sink.begun, 0);
+  EXPECT_EQ(sink.ended, sink.begun);
+  EXPECT_EQ(sink.verified, sink.begun);
+}
+
+TEST_F(PayloadSink, TheEntryCutShortEndsUnverified) {
+  for (const double fraction : {0.3, 0.5, 0.7}) {
+    BundleReader reader(truncated(fraction), m_trust);
+    CountingSink sink;
+    std::vector<std::string> problems;
+    (void)reader.read_payload(&sink, [&](const std::string& problem) {
+      problems.push_back(problem);
+    });
+    EXPECT_FALSE(problems.empty()) << fraction;
+    EXPECT_GT(sink.begun, 0) << fraction;
+    EXPECT_EQ(sink.ended, sink.begun) << fraction;
+    EXPECT_LT(sink.verified, sink.begun) << fraction;
+  }
+}
+
+TEST_F(PayloadSink, ASinkThatThrowsStillGetsItsEnd) {
+  BundleReader reader(m_dir / "b.zb", m_trust);
+  CountingSink sink(true);
+  EXPECT_THROW((void)reader.read_payload(&sink, [](const std::string&) {}), std::runtime_error);
+  EXPECT_EQ(sink.begun, 1);
+  EXPECT_EQ(sink.ended, 1);
+  EXPECT_EQ(sink.verified, 0);
+}
+
+} // namespace
+} // namespace zbundle::bundle
