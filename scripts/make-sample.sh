@@ -83,7 +83,7 @@ make_index() {
   echo "$index"
 }
 
-# register REPO TAG DIGEST: distribution link files for a tagged manifest (FORMATS.md 3).
+# register REPO TAG DIGEST: distribution link files for a tagged manifest (oc-mirror-formats.md 3).
 register() {
   local repo=$store/repositories/$1 tag=$2 digest=$3 hex=${3#sha256:} blob child
   link "$repo/_manifests/tags/$tag/current/link" "$digest"
@@ -179,7 +179,7 @@ EOF
 cp -r "$work/cache/docker" "$v2/docker"
 (
   cd "$v2"
-  # The order oc-mirror v2 writes (FORMATS.md 2.9): repositories, blobs, working-dir, isc.
+  # The order oc-mirror v2 writes (oc-mirror-formats.md 2.9): repositories, blobs, working-dir, isc.
   { find docker/registry/v2/repositories -type f | sort
     find docker/registry/v2/blobs -type f | sort
     find working-dir -type f | sort
@@ -312,7 +312,7 @@ EOF
 ws=$out/v1/oc-mirror-workspace
 src=$ws/src
 mkdir -p "$src/publish" "$src/blobs"
-# v1 keeps manifests per repository (tags are symlinks) and blobs flat (FORMATS.md 1.7).
+# v1 keeps manifests per repository (tags are symlinks) and blobs flat (oc-mirror-formats.md 1.7).
 v1_repo() {
   local repo=$1 tag=$2 digest=$3 child blob
   mkdir -p "$src/v2/$repo/manifests"
@@ -411,7 +411,7 @@ registry.redhat.io/rhel9/postgresql-15@$postgresql=$mirror/rhel9/postgresql-15:l
 registry.redhat.io/ubi9/ubi@$ubi=$mirror/ubi9/ubi:${ubi:7:6}
 EOF
 # v1 archives start with publish/.metadata.json and keep './' prefixes, directories and
-# tag symlinks (FORMATS.md 1.7).
+# tag symlinks (oc-mirror-formats.md 1.7).
 tar --mtime="@$epoch" --owner=0 --group=0 --numeric-owner -cf "$out/v1/mirror_seq1_000000.tar" \
   -C "$src" ./publish ./v2 ./blobs
 

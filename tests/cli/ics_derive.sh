@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 m2d=$SAMPLE/v2/mirror_000001.tar
 
-# Written by hand from oc-mirror v2's disk-to-mirror rules (FORMATS.md 2.3) for the sample's
+# Written by hand from oc-mirror v2's disk-to-mirror rules (oc-mirror-formats.md 2.3) for the sample's
 # release, operator bundle + related image, and additional images; the catalog is left out.
 cat >"$work/expected.yaml" <<'YAML'
 - source: quay.io/openshift-release-dev/ocp-release

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Runs the x509-limbo server cases (../shared/conformance/x509-limbo) against `zbundle verify-ca`.
+# Runs the x509-limbo server cases (tests/conformance/x509-limbo, see its README) against
+# `zbundle verify-ca`.
 # Fails when agreement drops below the best score reached (x509_limbo_best_score), or when any
 # false accept appears, except on rfc5280:: cases that conflict with a webpki:: case (we follow
 # webpki::, the TLS server view).
 set -euo pipefail
 : "${ZBUNDLE:?set ZBUNDLE}"
 here=$(cd "$(dirname "$0")" && pwd)
-suite=${LIMBO_DIR:-$here/../../../shared/conformance/x509-limbo}
+suite=${LIMBO_DIR:-$here/x509-limbo}
 [ -f "$suite/dev.jsonl" ] || { echo "FAIL: x509-limbo cases not found in $suite" >&2; exit 1; }
 report=$(mktemp)
 trap 'rm -f "$report"' EXIT

@@ -1,6 +1,6 @@
 #pragma once
 
-// The cluster and host artifacts of the hosted control planes procedure (DESIGN.md
+// The cluster and host artifacts of the hosted control planes procedure (docs/design.md
 // "Artifacts"), rendered from the signed model: the same function runs in `zbundle create`,
 // `zbundle artifacts` and `zbundle-extract apply`, so the connected host and the bastion write
 // the same bytes for the same facts. Rendering is pure: it reads no file and writes none.

@@ -1,6 +1,6 @@
 // Catalogs and the resources oc-mirror writes for the cluster, pointed at the mirror: a
 // CatalogSource and a ClusterCatalog per catalog named as oc-mirror v2 names them
-// (FORMATS.md 2.4), the release-signature ConfigMaps as they are, the UpdateService with its
+// (oc-mirror-formats.md 2.4), the release-signature ConfigMaps as they are, the UpdateService with its
 // images moved.
 
 #include "core/artifacts/renderers.hpp"

@@ -2,7 +2,7 @@
 
 // The image content sources model: for each source repository (or namespace), its mirrors
 // in order, and for each (source, mirror) whether it is mirrored by digest, by tag or both.
-// ICSP and IDMS entries are digest mirrors, ITMS entries tag mirrors (FORMATS.md 2.3, 4).
+// ICSP and IDMS entries are digest mirrors, ITMS entries tag mirrors (oc-mirror-formats.md 2.3, 4).
 // Sources are kept sorted and merged, mirrors de-duplicated in first-seen order, so every
 // rendering is deterministic.
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // The mirror registry's name, one grammar everywhere: HOST[:PORT][/NAMESPACE...]
-// (DESIGN.md, "Names of the mirror registry"). HOST is a DNS name, an IPv4 address or a
+// (docs/design.md, "Names of the mirror registry"). HOST is a DNS name, an IPv4 address or a
 // bracketed IPv6 address. Each encoding of the host has its own function, because each
 // consumer spells it differently.
 

@@ -1,7 +1,7 @@
 #pragma once
 
 // oc-mirror's rules for turning one mirrored image (its source reference and where it was
-// pushed) into an image content source (FORMATS.md 1.3, 2.3), shared by the mapping-file
+// pushed) into an image content source (oc-mirror-formats.md 1.3, 2.3), shared by the mapping-file
 // parser and the derivation from a mirror-to-disk run.
 
 #include "core/ics/content_sources.hpp"
@@ -15,7 +15,7 @@ namespace zbundle::ics {
 enum class MappingRules {
   // v1 writes only ICSPs: digest mirrors; an image whose source has no digest is skipped.
   oc_mirror_v1,
-  // v2 (FORMATS.md 2.3): a source with a digest gives a digest mirror (IDMS), one with a tag
+  // v2 (oc-mirror-formats.md 2.3): a source with a digest gives a digest mirror (IDMS), one with a tag
   // or neither a tag mirror (ITMS), so tag+digest gives both; the release image gives both.
   oc_mirror_v2,
 };
@@ -31,7 +31,7 @@ enum class ScopeRule {
 // Source repository of OpenShift release images.
 inline constexpr std::string_view k_release_image_repository =
     "quay.io/openshift-release-dev/ocp-release";
-// Fixed mirror repositories of releases (FORMATS.md 2.3).
+// Fixed mirror repositories of releases (oc-mirror-formats.md 2.3).
 inline constexpr std::string_view k_release_images_path = "openshift/release-images";
 inline constexpr std::string_view k_release_components_path = "openshift/release";
 

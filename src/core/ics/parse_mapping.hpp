@@ -9,9 +9,9 @@
 
 namespace zbundle::ics {
 
-// Derives image content sources from an oc-mirror mapping file (FORMATS.md 1.2, 2.7): one
+// Derives image content sources from an oc-mirror mapping file (oc-mirror-formats.md 1.2, 2.7): one
 // `<source>=<destination>` per line, transport prefixes allowed. Scope follows oc-mirror's
-// rule (FORMATS.md 2.3): namespace scope when the destination path ends with the source
+// rule (oc-mirror-formats.md 2.3): namespace scope when the destination path ends with the source
 // path, repository scope otherwise.
 // Lines whose source or destination repository is in `excluded` (catalog and graph images)
 // are skipped. `subject` names the file in messages.

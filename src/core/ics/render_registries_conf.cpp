@@ -1,7 +1,7 @@
 // containers-registries.conf(5), version 2 (TOML): a [[registry]] table per source with its
 // [[registry.mirror]] tables in order. The rules follow containers/image's parser:
 // `mirror-by-digest-only` is registry-wide, `pull-from-mirror` per mirror, and a registry may
-// not use both (FORMATS.md 6).
+// not use both (oc-mirror-formats.md 6).
 
 #include "core/ics/render.hpp"
 #include "core/util/str_cat.hpp"

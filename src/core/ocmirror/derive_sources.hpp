@@ -1,8 +1,8 @@
 #pragma once
 
 // Image content sources before the air gap: a mirror-to-disk run carries no mirror sets
-// (FORMATS.md 0), so they are derived from what the run mirrored, with oc-mirror's
-// disk-to-mirror rules (FORMATS.md 1.3, 2.3): release images go to the fixed repositories
+// (oc-mirror-formats.md 0), so they are derived from what the run mirrored, with oc-mirror's
+// disk-to-mirror rules (oc-mirror-formats.md 1.3, 2.3): release images go to the fixed repositories
 // openshift/release-images and openshift/release, everything else to the mirror plus its
 // source path; catalog and graph images are left out; scope and digest/tag kinds as
 // ics::add_mirrored_image decides.

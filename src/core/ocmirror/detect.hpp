@@ -1,6 +1,6 @@
 #pragma once
 
-// Decides what an input path is (FORMATS.md 0, "Recommended detection order") and which
+// Decides what an input path is (oc-mirror-formats.md 0, "Recommended detection order") and which
 // directories and archives to walk for it.
 
 #include "core/ocmirror/mirror_content.hpp"

@@ -2,12 +2,12 @@
 
 // Recognizes the files of oc-mirror output by their relative path and collects what they say
 // into a MirrorContent. Paths, as the tree walker gives them:
-//   v2 (FORMATS.md 2, 3): docker/registry/v2/blobs/sha256/<hh>/<hex>/data,
+//   v2 (oc-mirror-formats.md 2, 3): docker/registry/v2/blobs/sha256/<hh>/<hex>/data,
 //     docker/registry/v2/repositories/<repo>/_manifests/{tags/<tag>/current,revisions/sha256/<hex>}/link,
 //     working-dir/cluster-resources/{idms-*,itms-*,cs-*,cc-*,signature-configmap,updateService}.yaml,
 //     working-dir/dry-run/mapping.txt, isc_<RFC3339>, and the run records RunCollector reads
 //     (working-dir/hold-release, working-dir/operator-catalogs);
-//   v1 (FORMATS.md 1): v2/<repo>/manifests/{sha256:<hex>,<tag> symlink}, blobs/sha256:<hex>,
+//   v1 (oc-mirror-formats.md 1): v2/<repo>/manifests/{sha256:<hex>,<tag> symlink}, blobs/sha256:<hex>,
 //     v2/<repo>/blobs/sha256:<hex>, publish/.metadata.json, and a results directory walked as
 //     results/{imageContentSourcePolicy.yaml,catalogSource-*.yaml,mapping.txt,updateService.yaml,
 //     release-signatures/*.json}.

@@ -1,6 +1,6 @@
 #pragma once
 
-// What zbundle learns from oc-mirror output (FORMATS.md): one model for v1 and v2, for
+// What zbundle learns from oc-mirror output (oc-mirror-formats.md): one model for v1 and v2, for
 // directories and tar archive sets, several inputs merged.
 
 #include "core/ics/content_sources.hpp"
@@ -47,7 +47,7 @@ struct ReleaseImage {
   friend auto operator<=>(const ReleaseImage&, const ReleaseImage&) = default;
 };
 
-// oc-mirror's image types, grouped as its mirror-set rules treat them (FORMATS.md 2.3).
+// oc-mirror's image types, grouped as its mirror-set rules treat them (oc-mirror-formats.md 2.3).
 enum class ImageCategory {
   release,         // the release image (ocpRelease)
   release_content, // a release payload component (ocpReleaseContent)

@@ -28,7 +28,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
-// v1 association types (FORMATS.md 1.8) by category.
+// v1 association types (oc-mirror-formats.md 1.8) by category.
 struct AssociationType {
   std::string_view type;
   ImageCategory category;

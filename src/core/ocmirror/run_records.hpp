@@ -1,7 +1,7 @@
 #pragma once
 
 // Readers for the records a mirror-to-disk run keeps about what it mirrored, the inputs of
-// deriving image content sources (FORMATS.md 2.2, 2.11; oc-mirror internal/pkg/release and
+// deriving image content sources (oc-mirror-formats.md 2.2, 2.11; oc-mirror internal/pkg/release and
 // internal/pkg/operator):
 //   isc_<time>                        the ImageSetConfiguration (YAML)
 //   working-dir/hold-release/<name>/<tag>/release-manifests/image-references

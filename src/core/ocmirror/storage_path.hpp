@@ -1,7 +1,7 @@
 #pragma once
 
 // What a path inside registry storage stands for, in both layouts oc-mirror writes
-// (FORMATS.md 1.7, 3):
+// (oc-mirror-formats.md 1.7, 3):
 //   v2: docker/registry/v2/blobs/sha256/<hh>/<hex>/data
 //       docker/registry/v2/repositories/<repo>/_manifests/revisions/sha256/<hex>/link
 //       docker/registry/v2/repositories/<repo>/_manifests/tags/<tag>/current/link

@@ -1,14 +1,14 @@
 #pragma once
 
 // The one error type of zbundle. Messages read `<subject>: <what failed>: <why>`,
-// lower case, naming the file, entry or certificate first (STYLE.md section 2).
+// lower case, naming the file, entry or certificate first (docs/style.md section 2).
 
 #include <stdexcept>
 #include <string>
 
 namespace zbundle {
 
-// What kind of failure; the CLIs map it to an exit code (DESIGN.md, "Errors and exit codes").
+// What kind of failure; the CLIs map it to an exit code (docs/design.md, "Errors and exit codes").
 enum class ErrorKind {
   usage, // the command line is wrong
   input, // an input a command cannot use: missing, unreadable, malformed

@@ -6,7 +6,7 @@ namespace {
 
 const std::string k_mirror = "mirror.example.internal:8443";
 
-// Expectations below are written from oc-mirror's rules (FORMATS.md 1.3, 2.3), not produced
+// Expectations below are written from oc-mirror's rules (oc-mirror-formats.md 1.3, 2.3), not produced
 // by running this code.
 TEST(ParseMapping, V2RulesScopeAndKinds) {
   const ImageContentSources sources =

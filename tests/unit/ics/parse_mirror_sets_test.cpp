@@ -30,7 +30,7 @@ TEST(ParseMirrorSets, IdmsIsDigestItmsIsTag) {
       parse_mirror_sets(test::test_data("ocmirror/v2/idms-oc-mirror.yaml"), "idms");
   sources.merge(parse_mirror_sets(test::test_data("ocmirror/v2/itms-oc-mirror.yaml"), "itms"));
   ASSERT_EQ(sources.sources().size(), 6U);
-  // The release image is in both (FORMATS.md 2.3).
+  // The release image is in both (oc-mirror-formats.md 2.3).
   EXPECT_EQ(sources.sources()[0].source, "quay.io/openshift-release-dev/ocp-release");
   EXPECT_EQ(sources.sources()[0].mirrors,
             std::vector({Mirror{k_mirror + "/openshift/release-images", true, true}}));

@@ -59,7 +59,7 @@ void write_m2d(const std::filesystem::path& tar_path, bool with_release_records)
       .close();
 }
 
-// Written from oc-mirror v2's rules (FORMATS.md 2.3), not by running the code under test.
+// Written from oc-mirror v2's rules (oc-mirror-formats.md 2.3), not by running the code under test.
 ics::ImageContentSources expected_v2(const std::string& mirror) {
   using ics::MirrorKind;
   ics::ImageContentSources expected;
@@ -157,7 +157,7 @@ TEST(DeriveContentSources, V1MetadataAssociations) {
       derive_content_sources(read_mirror({dir / "mirror_seq1_000000.tar"}, {}),
                              ics::parse_mirror_name("m.example:8443"),
                              ics::ScopeRule::namespace_when_paths_match);
-  // v1 writes ICSPs only: every mirror is a digest mirror (FORMATS.md 1.3); catalogs are left out.
+  // v1 writes ICSPs only: every mirror is a digest mirror (oc-mirror-formats.md 1.3); catalogs are left out.
   ics::ImageContentSources expected;
   expected.add("quay.io/openshift-release-dev/ocp-release",
                "m.example:8443/openshift/release-images",

@@ -61,7 +61,7 @@ TEST(ReadMirror, V2MirrorToDiskArchive) {
   EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", fake_digest('a')}}));
   EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
   EXPECT_EQ(content.image_set_configs.size(), 1U);
-  // A mirror-to-disk run carries no mirror sets (FORMATS.md 0).
+  // A mirror-to-disk run carries no mirror sets (oc-mirror-formats.md 0).
   EXPECT_TRUE(content.image_content_sources.empty());
 }
 
