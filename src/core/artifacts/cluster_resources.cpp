@@ -1,7 +1,7 @@
 // Catalogs and the resources oc-mirror writes for the cluster, pointed at the mirror: a
 // CatalogSource and a ClusterCatalog per catalog named as oc-mirror v2 names them
-// (oc-mirror-formats.md 2.4), the release-signature ConfigMaps as they are, the UpdateService with its
-// images moved.
+// (oc-mirror-formats.md 2.4), the release-signature ConfigMaps as they are, the UpdateService with
+// its images moved.
 
 #include "core/artifacts/renderers.hpp"
 #include "core/ics/image_ref.hpp"

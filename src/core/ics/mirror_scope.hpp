@@ -15,7 +15,8 @@ namespace zbundle::ics {
 enum class MappingRules {
   // v1 writes only ICSPs: digest mirrors; an image whose source has no digest is skipped.
   oc_mirror_v1,
-  // v2 (oc-mirror-formats.md 2.3): a source with a digest gives a digest mirror (IDMS), one with a tag
+  // v2 (oc-mirror-formats.md 2.3): a source with a digest gives a digest mirror (IDMS), one with a
+  // tag
   // or neither a tag mirror (ITMS), so tag+digest gives both; the release image gives both.
   oc_mirror_v2,
 };

@@ -6,8 +6,8 @@
 
 namespace zbundle::ics {
 
-// Parses a YAML stream of mirror sets into the model (oc-mirror-formats.md 4 and 5): documents of kind
-// ImageContentSourcePolicy (spec.repositoryDigestMirrors, digest), ImageDigestMirrorSet
+// Parses a YAML stream of mirror sets into the model (oc-mirror-formats.md 4 and 5): documents of
+// kind ImageContentSourcePolicy (spec.repositoryDigestMirrors, digest), ImageDigestMirrorSet
 // (spec.imageDigestMirrors, digest) and ImageTagMirrorSet (spec.imageTagMirrors, tag), or a
 // document whose root is the `[{source, mirrors}]` list hcp reads (digest), or zbundle's own
 // JSON rendering (kind ImageContentSources, digest and tag per mirror). Empty documents

@@ -74,8 +74,9 @@ YAML::Node parse_single_resource(std::string_view text,
   const YAML::Node kind = document.IsMap() ? document["kind"] : YAML::Node();
   const std::string name = kind && kind.IsScalar() ? kind.Scalar() : std::string();
   if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) {
-    throw Error(ErrorKind::input,
-                str_cat(where, ": not a ", kinds_text(kinds), " (kind ", util::printable(name), ")"));
+    throw Error(
+        ErrorKind::input,
+        str_cat(where, ": not a ", kinds_text(kinds), " (kind ", util::printable(name), ")"));
   }
   return document;
 }

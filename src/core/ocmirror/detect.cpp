@@ -18,7 +18,8 @@ bool is_existing_directory(const fs::path& path) {
   return fs::is_directory(path, ignored);
 }
 
-// Archive chunks of one run, sorted by name (oc-mirror-formats.md 1.7, 2.9; anchored, unlike oc-mirror).
+// Archive chunks of one run, sorted by name (oc-mirror-formats.md 1.7, 2.9; anchored, unlike
+// oc-mirror).
 void find_archive_sets(const fs::path& directory,
                        std::vector<fs::path>& v1,
                        std::vector<fs::path>& v2) {

@@ -7,7 +7,8 @@
 //     working-dir/cluster-resources/{idms-*,itms-*,cs-*,cc-*,signature-configmap,updateService}.yaml,
 //     working-dir/dry-run/mapping.txt, isc_<RFC3339>, and the run records RunCollector reads
 //     (working-dir/hold-release, working-dir/operator-catalogs);
-//   v1 (oc-mirror-formats.md 1): v2/<repo>/manifests/{sha256:<hex>,<tag> symlink}, blobs/sha256:<hex>,
+//   v1 (oc-mirror-formats.md 1): v2/<repo>/manifests/{sha256:<hex>,<tag> symlink},
+//   blobs/sha256:<hex>,
 //     v2/<repo>/blobs/sha256:<hex>, publish/.metadata.json, and a results directory walked as
 //     results/{imageContentSourcePolicy.yaml,catalogSource-*.yaml,mapping.txt,updateService.yaml,
 //     release-signatures/*.json}.

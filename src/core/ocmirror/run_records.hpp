@@ -1,8 +1,8 @@
 #pragma once
 
 // Readers for the records a mirror-to-disk run keeps about what it mirrored, the inputs of
-// deriving image content sources (oc-mirror-formats.md 2.2, 2.11; oc-mirror internal/pkg/release and
-// internal/pkg/operator):
+// deriving image content sources (oc-mirror-formats.md 2.2, 2.11; oc-mirror internal/pkg/release
+// and internal/pkg/operator):
 //   isc_<time>                        the ImageSetConfiguration (YAML)
 //   working-dir/hold-release/<name>/<tag>/release-manifests/image-references
 //                                     the release payload's ImageStream (JSON,

@@ -110,9 +110,8 @@ TEST_F(PayloadSink, TheEntryCutShortEndsUnverified) {
     BundleReader reader(truncated(fraction), m_trust);
     CountingSink sink;
     std::vector<std::string> problems;
-    (void)reader.read_payload(&sink, [&](const std::string& problem) {
-      problems.push_back(problem);
-    });
+    (void)reader.read_payload(&sink,
+                              [&](const std::string& problem) { problems.push_back(problem); });
     EXPECT_FALSE(problems.empty()) << fraction;
     EXPECT_GT(sink.begun, 0) << fraction;
     EXPECT_EQ(sink.ended, sink.begun) << fraction;

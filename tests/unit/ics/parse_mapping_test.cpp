@@ -6,8 +6,8 @@ namespace {
 
 const std::string k_mirror = "mirror.example.internal:8443";
 
-// Expectations below are written from oc-mirror's rules (oc-mirror-formats.md 1.3, 2.3), not produced
-// by running this code.
+// Expectations below are written from oc-mirror's rules (oc-mirror-formats.md 1.3, 2.3), not
+// produced by running this code.
 TEST(ParseMapping, V2RulesScopeAndKinds) {
   const ImageContentSources sources =
       parse_mapping(test::test_data("ocmirror/v2/mapping.txt"),

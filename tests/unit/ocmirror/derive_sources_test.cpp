@@ -157,7 +157,8 @@ TEST(DeriveContentSources, V1MetadataAssociations) {
       derive_content_sources(read_mirror({dir / "mirror_seq1_000000.tar"}, {}),
                              ics::parse_mirror_name("m.example:8443"),
                              ics::ScopeRule::namespace_when_paths_match);
-  // v1 writes ICSPs only: every mirror is a digest mirror (oc-mirror-formats.md 1.3); catalogs are left out.
+  // v1 writes ICSPs only: every mirror is a digest mirror (oc-mirror-formats.md 1.3); catalogs are
+  // left out.
   ics::ImageContentSources expected;
   expected.add("quay.io/openshift-release-dev/ocp-release",
                "m.example:8443/openshift/release-images",
