@@ -149,6 +149,25 @@ std::optional<po::variables_map> parse_bundle_arguments(std::string_view command
   return values;
 }
 
+void add_sequence_options(po::options_description& options) {
+  options.add_options()("state-dir",
+                        po::value<std::string>(),
+                        "where the sequence against rollback is kept (default: $ZBUNDLE_STATE_DIR, "
+                        "else /var/lib/zbundle; apply: ROOT/var/lib/zbundle)")(
+      "allow-rollback", "accept a bundle older than the last one applied to the same target");
+}
+
+std::filesystem::path state_dir_from(const po::variables_map& values,
+                                     const std::filesystem::path& fallback) {
+  if (values.count("state-dir")) {
+    return values["state-dir"].as<std::string>();
+  }
+  const char* from_environment = std::getenv("ZBUNDLE_STATE_DIR");
+  return from_environment != nullptr && *from_environment != '\0'
+             ? std::filesystem::path(from_environment)
+             : fallback;
+}
+
 bundle::Trust trust_from(const po::variables_map& values, bool is_required) {
   bundle::Trust trust;
   trust.at = now();

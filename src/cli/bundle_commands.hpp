@@ -26,6 +26,13 @@ void add_trust_options(boost::program_options::options_description& options);
 [[nodiscard]] bundle::Trust trust_from(const boost::program_options::variables_map& values,
                                        bool is_required);
 
+// --state-dir and --allow-rollback, for the commands that keep a sequence against rollback.
+void add_sequence_options(boost::program_options::options_description& options);
+// The state directory: --state-dir, else $ZBUNDLE_STATE_DIR, else `fallback`.
+[[nodiscard]] std::filesystem::path
+state_dir_from(const boost::program_options::variables_map& values,
+               const std::filesystem::path& fallback);
+
 // Parses the arguments of a command that reads one bundle (its positional argument, "bundle"):
 // adds the bundle and the trust options to `options`. nullopt after --help (printed). Throws
 // Error{usage} naming `command` when no bundle is given.

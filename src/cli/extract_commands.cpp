@@ -20,6 +20,7 @@ int run_expand(const std::vector<std::string>& args) {
   options.add_options()("to", po::value<std::string>(), "the directory to expand into")(
       "only", po::value<std::string>(), "expand only this part: registry, artifacts or oc-mirror")(
       "help,h", "show this help");
+  add_sequence_options(options);
   const std::optional<po::variables_map> parsed = parse_bundle_arguments("expand", args, options);
   if (!parsed) {
     return 0;
@@ -35,6 +36,8 @@ int run_expand(const std::vector<std::string>& args) {
   if (values.count("only")) {
     expand.only = extract::parse_part(values["only"].as<std::string>());
   }
+  expand.state_dir = state_dir_from(values, "/var/lib/zbundle");
+  expand.allow_rollback = values.count("allow-rollback") > 0;
   const extract::ExpandResult result = extract::expand_bundle(expand);
   std::cout << "expanded " << expand.bundle.string() << " into " << expand.target.string() << ": "
             << result.written << " files written (" << human_bytes(result.bytes) << "), "
@@ -73,9 +76,9 @@ int run_apply(const std::vector<std::string>& args) {
       "recipient-key", po::value<std::string>(), "its private key")(
       "manifests-dir",
       po::value<std::string>(),
-      "where the cluster artifacts go (default: ROOT/var/lib/zbundle/artifacts)")(
-      "allow-rollback", "apply a bundle older than the last one applied")("help,h",
-                                                                          "show this help");
+      "where the cluster artifacts go (default: ROOT/var/lib/zbundle/artifacts)")("help,h",
+                                                                                  "show this help");
+  add_sequence_options(options);
   const std::optional<po::variables_map> parsed = parse_bundle_arguments("apply", args, options);
   if (!parsed) {
     return 0;
@@ -96,6 +99,7 @@ int run_apply(const std::vector<std::string>& args) {
   apply.recipient_key = path_option(values, "recipient-key");
   apply.manifests_dir = path_option(values, "manifests-dir");
   apply.allow_rollback = values.count("allow-rollback") > 0;
+  apply.state_dir = state_dir_from(values, {}); // empty: below the root
   apply.now = static_cast<std::int64_t>(std::time(nullptr));
   const extract::ApplyResult result = extract::apply_bundle(apply);
   for (const std::string& warning : result.warnings) {

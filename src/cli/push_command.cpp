@@ -74,6 +74,7 @@ int run_push(const std::vector<std::string>& args) {
       "tries of a blob that failed on a 5xx or a broken connection (read again by seeking)")(
       "dry-run", "print what would be pushed; connect nowhere")(
       "json", "print the summary as JSON")("help,h", "show this help");
+  add_sequence_options(options);
   const std::optional<po::variables_map> parsed = parse_bundle_arguments("push", args, options);
   if (!parsed) {
     return 0;
@@ -89,6 +90,8 @@ int run_push(const std::vector<std::string>& args) {
   push.rewrite = values.count("rewrite") > 0;
   push.insecure_http = values.count("insecure-http") > 0;
   push.dry_run = values.count("dry-run") > 0;
+  push.state_dir = state_dir_from(values, "/var/lib/zbundle");
+  push.allow_rollback = values.count("allow-rollback") > 0;
   push.attempts = std::max(1U, values["attempts"].as<unsigned>());
   push.jobs = std::clamp(values["jobs"].as<unsigned>(), 1U, 64U);
   if (values.count("ca")) {

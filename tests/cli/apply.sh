@@ -14,7 +14,6 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout bas
 expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443/ocp --ca pki/root.pem \
   --mirror-auth creds.json --recipient bastion.pem -o b.zb
 
-snapshot() { (cd "$1" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }
 opened=(--recipient-cert bastion.pem --recipient-key bastion.key)
 
 # A RHEL-like root, with another registry's login already in the auth file

@@ -9,6 +9,9 @@ PYTHON=/usr/bin/python3
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The sequence against rollback that expand, push and apply keep: the test's own, never the
+# machine's /var/lib/zbundle.
+export ZBUNDLE_STATE_DIR=$work/state
 
 zb() { ${ZB_EXEC_PREFIX:-} "$ZBUNDLE" "$@"; }
 zbx() { ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" "$@"; }
@@ -35,3 +38,6 @@ members() { zstd -dc "$1" | tar -tf - >"$work/members"; }
 
 # contains PATTERN FILE
 contains() { grep -Eq -- "$1" "$2" || fail "$2 does not contain '$1': $(head -c 2000 "$2")"; }
+
+# snapshot DIR: every path, type, mode, size, time and content under DIR, to compare before/after.
+snapshot() { (cd "$1" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }

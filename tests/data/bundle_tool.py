@@ -13,7 +13,8 @@ one change, and writes it back with one zstd frame per member (bundle-schema/REA
   bundle_tool.py B OUT edit KEY SCRIPT    run the Python SCRIPT on the manifest (a dict named
                                           `manifest`; it may set `replace` to a pair
                                           (OLD, NEW) for the serialized text), then re-sign
-                                          it with the Ed25519 KEY
+                                          it and a rebuilt index with the Ed25519 KEY: only
+                                          the reader's own rules can stop the result
   bundle_tool.py B OUT inject TAR KEY [SIZE_DELTA]
                                           put TAR's members (made with bsdtar, i.e. libarchive)
                                           before the index, list them in the manifest (sizes off
@@ -110,13 +111,34 @@ def resign(members, manifest, key, replace=None):
     if replace:  # for what json cannot write, e.g. nesting past Python's recursion limit
         text = text.replace(*replace)
     text = text.encode()
+    replace_content(members, "ZBUNDLE/manifest.json", text)
+    replace_content(members, "ZBUNDLE/manifest.sig", sign(key, text))
+
+
+def sign(key, text):
     with tempfile.NamedTemporaryFile() as signed:  # Ed25519 signs a whole file, not a pipe
         signed.write(text)
         signed.flush()
-        signature = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", key, "-rawin", "-in", signed.name],
-                                   stdout=subprocess.PIPE, check=True).stdout
-    replace_content(members, "ZBUNDLE/manifest.json", text)
-    replace_content(members, "ZBUNDLE/manifest.sig", signature)
+        return subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", key, "-rawin", "-in", signed.name],
+                              stdout=subprocess.PIPE, check=True).stdout
+
+
+def reindex(members, key):
+    """The signed index made again for the frames as this tool writes them (zstd -3 each)."""
+    at = index_of(members, "ZBUNDLE/index.json")
+    index = json.loads(member_data(members[at]))
+    index["bundle_id"] = json.loads(member_data(members[index_of(members, "ZBUNDLE/manifest.json")]))["bundle_id"]
+    offsets, offset = {}, 0
+    for member in members[:at]:
+        offsets[member[0]] = offset
+        offset += len(compress(member[1]))
+    for frame in index["frames"]:
+        frame["offset"] = offsets[frame["path"]]
+    if "manifest_sha256" in index:
+        index["manifest_sha256"] = hashlib.sha256(member_data(members[index_of(members, "ZBUNDLE/manifest.json")])).hexdigest()
+    text = (json.dumps(index, separators=(",", ":")) + "\n").encode()
+    replace_content(members, "ZBUNDLE/index.json", text)
+    replace_content(members, "ZBUNDLE/index.sig", sign(key, text))
 
 
 def edit(members, key, script):
@@ -125,6 +147,7 @@ def edit(members, key, script):
     with open(script) as code:
         exec(compile(code.read(), script, "exec"), scope)
     resign(members, manifest, key, scope["replace"])
+    reindex(members, key)
 
 
 def inject(members, tar_path, key, size_delta="0"):

@@ -2,7 +2,7 @@
 # zbundle-extract push of a damaged bundle into Debian's docker-registry on 127.0.0.1: cut at
 # 30, 50 and 70 % of its size, or with a corrupt zstd frame, the push ends within seconds
 # (it used to wait forever for the entry it had begun), exits 1 naming the entry or the cut,
-# and tags no image whose blobs did not all arrive.
+# and tags no image whose blobs did not all arrive. Then rollback against the registry.
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
@@ -74,4 +74,13 @@ tagged_complete || fail "after the push of a corrupt bundle"
 # The whole bundle still lands afterwards, every tag complete.
 expect 0 '' -- zbx push b.zb --to "$registry" --pubkey key.pub --insecure-http
 tagged_complete
+
+# Rollback: after a newer bundle, the older one is refused for this registry (only complete
+# pushes count: the damaged ones above left no sequence), unless asked for.
+sleep 1
+expect 0 '' -- zb create big --sign-key key.key --mirror "$registry" -o newer.zb
+expect 0 '' -- zbx push newer.zb --to "$registry" --pubkey key.pub --insecure-http
+expect 1 'b.zb: bundle [0-9a-f]{32} was created .* before bundle [0-9a-f]{32}' -- \
+  zbx push b.zb --to "$registry" --pubkey key.pub --insecure-http
+expect 0 '' -- zbx push b.zb --to "$registry" --pubkey key.pub --insecure-http --allow-rollback
 echo "push_damaged: ok"

@@ -66,6 +66,21 @@ std::vector<RepositoryRecord> parse_repositories(const Json& list) {
   return repositories;
 }
 
+// The schema's one form of a time, YYYY-MM-DDTHH:MM:SSZ: the sequence against rollback
+// compares these as text, so no other spelling of the same instant may pass.
+std::string checked_time(std::string text, std::string_view field) {
+  constexpr std::string_view k_shape = "dddd-dd-ddTdd:dd:ddZ";
+  const bool matches =
+      text.size() == k_shape.size()
+      && std::equal(k_shape.begin(), k_shape.end(), text.begin(), [](char shape, char c) {
+           return shape == 'd' ? c >= '0' && c <= '9' : c == shape;
+         });
+  if (!matches) {
+    refuse(field, str_cat("not a time of the form YYYY-MM-DDTHH:MM:SSZ: ", util::printable(text)));
+  }
+  return text;
+}
+
 // What the manifest says of a CA certificate is what the certificate itself says: one
 // certificate per entry, whose subject, expiry and fingerprint match the claims. `inspect`
 // and `apply` show and install what is there, not what a signer wrote beside it.
@@ -95,7 +110,9 @@ CaCertificate checked_certificate(CaCertificate claimed) {
   return claimed;
 }
 
-// Rule R6 for every entry, and no path twice.
+constexpr std::string_view k_blob_tree = "registry/docker/registry/v2/blobs/";
+
+// Rule R6 for every entry, no path twice, and every registry blob named by its digest.
 std::vector<Entry> checked_entries(std::vector<Entry> entries) {
   std::unordered_set<std::string_view> seen;
   seen.reserve(entries.size());
@@ -106,6 +123,12 @@ std::vector<Entry> checked_entries(std::vector<Entry> entries) {
     }
     if (!seen.insert(entry.path).second) {
       refuse(field, "listed twice");
+    }
+    // A registry blob is named by its digest: content under another name would be served by
+    // the registry as what it is not. Its bytes are checked against entry.sha256 as they are read.
+    if (entry.path.starts_with(k_blob_tree)
+        && entry.path != blob_entry_path(str_cat("sha256:", entry.sha256.hex()))) {
+      refuse(field, str_cat("a registry blob whose sha256 is not its name: ", entry.sha256.hex()));
     }
   }
   return entries;
@@ -213,7 +236,7 @@ Manifest parse_manifest(std::string_view json) {
   }
   Manifest manifest;
   manifest.bundle_id = checked_hex(top.text("bundle_id"), k_bundle_id_length, "bundle_id");
-  manifest.created = top.text("created");
+  manifest.created = checked_time(top.text("created"), "created");
   manifest.key_id = checked_hex(
       Reader(top.at("signer", Json::value_t::object), "signer", {"key_id"}).text("key_id"),
       k_sha256_hex_length,

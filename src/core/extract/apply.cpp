@@ -2,10 +2,12 @@
 
 #include "core/artifacts/artifacts.hpp"
 #include "core/bundle/model_builder.hpp"
+#include "core/bundle/sequence.hpp"
 #include "core/extract/host_files.hpp"
 #include "core/pki/ca_bundle.hpp"
 #include "core/pki/certificate_file.hpp"
 #include "core/pki/cms_envelope.hpp"
+#include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
@@ -35,14 +37,15 @@ constexpr std::string_view k_credentials_entry = "artifacts/mirror-auth.json.cms
 struct Layout {
   fs::path root;
   fs::path state_dir;
-  fs::path state_file;
+  fs::path sequence_dir; // --state-dir, else the state directory below the root
   fs::path backups;
   fs::path manifests;
   fs::path authfile;
 
   Layout(const ApplyOptions& options, const std::string& bundle_id)
       : root(options.root), state_dir(root / "var/lib/zbundle"),
-        state_file(state_dir / "state.json"), backups(state_dir / "backups" / bundle_id),
+        sequence_dir(options.state_dir.empty() ? state_dir : options.state_dir),
+        backups(state_dir / "backups" / bundle_id),
         manifests(options.manifests_dir.empty() ? state_dir / "artifacts" : options.manifests_dir),
         authfile(options.authfile.empty() ? root / "root/.config/containers/auth.json"
                                           : options.authfile) {}
@@ -65,41 +68,6 @@ std::string registry_file_name(const ics::MirrorName& mirror) {
     }
   }
   return name;
-}
-
-Json read_state(const fs::path& path) {
-  const std::optional<std::string> text = read_if_present(path);
-  Json state = text ? Json::parse(*text, nullptr, false) : Json{{"signers", Json::object()}};
-  if (state.is_discarded() || !state.is_object() || !state.contains("signers")
-      || !state.at("signers").is_object()) {
-    throw Error(ErrorKind::input, str_cat(path.string(), ": not a zbundle state file"));
-  }
-  return state;
-}
-
-// Refuses a bundle older than the last one this signer's bundles applied (rollback).
-void check_rollback(const Json& state,
-                    const bundle::Manifest& manifest,
-                    const ApplyOptions& options) {
-  const auto last = state.at("signers").find(manifest.key_id);
-  if (last == state.at("signers").end() || options.allow_rollback) {
-    return;
-  }
-  const std::string created = last->value("created", "");
-  const std::string id = last->value("bundle_id", "");
-  if (id != manifest.bundle_id && pki::parse_time(manifest.created) < pki::parse_time(created)) {
-    throw Error(ErrorKind::check,
-                str_cat(options.bundle.string(),
-                        ": bundle ",
-                        manifest.bundle_id,
-                        " was created ",
-                        manifest.created,
-                        ", before bundle ",
-                        id,
-                        " (",
-                        created,
-                        ") that was applied last; --allow-rollback applies it anyway"));
-  }
 }
 
 // The CA bundle to install: --ca, else the bundle's; either is checked as verify-ca would.
@@ -142,12 +110,13 @@ private:
   std::string m_text;
 };
 
-// The credentials the bundle carries, opened with the recipient's key; nullopt when it carries
-// none. Reading them verifies the whole payload (apply stops at the first problem).
-std::optional<artifacts::NamedText> carried_credentials(bundle::BundleReader& reader,
+// The credentials the bundle carries (`collected`, read during the verified pass), opened with
+// the recipient's key; nullopt when it carries none.
+std::optional<artifacts::NamedText> carried_credentials(const bundle::Manifest& manifest,
+                                                        const EntryCollector& collected,
                                                         const ApplyOptions& options,
                                                         std::vector<std::string>& warnings) {
-  const auto& entries = reader.manifest().entries;
+  const auto& entries = manifest.entries;
   const bool is_carried = std::any_of(entries.begin(), entries.end(), [](const bundle::Entry& e) {
     return e.path == k_credentials_entry;
   });
@@ -160,11 +129,8 @@ std::optional<artifacts::NamedText> carried_credentials(bundle::BundleReader& re
                                "--recipient-cert and --recipient-key open them"));
     return std::nullopt;
   }
-  EntryCollector collector(k_credentials_entry);
-  (void)reader.read_payload(
-      &collector, [](const std::string& problem) { throw Error(ErrorKind::check, problem); });
   return artifacts::NamedText{std::string(k_credentials_entry),
-                              pki::decrypt_with(collector.text(),
+                              pki::decrypt_with(collected.text(),
                                                 k_credentials_entry,
                                                 options.recipient_certificate,
                                                 options.recipient_key)};
@@ -172,7 +138,12 @@ std::optional<artifacts::NamedText> carried_credentials(bundle::BundleReader& re
 
 // True when the auth file `text` has an entry for `key`.
 bool has_entry(const std::string& text, const std::string& key) {
-  const Json document = Json::parse(text, nullptr, false);
+  nlohmann::json document;
+  try {
+    document = util::parse_bounded_json(text, "the auth file");
+  } catch (const Error&) {
+    return false;
+  }
   return document.is_object() && document.contains("auths") && document.at("auths").is_object()
          && document.at("auths").contains(key);
 }
@@ -194,9 +165,12 @@ ApplyAction update_trust_store(const std::string& command, std::vector<std::stri
     warnings.push_back(str_cat(command, ": failed; run it by hand to trust the mirror's CA"));
   }
   return {command, is_done ? "ran" : "failed"};
-} // The credentials to render with, and the auth file to install: the bundle's (opened with
+}
+
+// The credentials to render with, and the auth file to install: the bundle's (opened with
 // the recipient's key) merged into the bastion's auth file, whose own login for the mirror wins.
-void resolve_credentials(bundle::BundleReader& reader,
+void resolve_credentials(const bundle::Manifest& manifest,
+                         const EntryCollector& collected,
                          const ApplyOptions& options,
                          const Layout& layout,
                          artifacts::RenderOptions& render,
@@ -208,7 +182,7 @@ void resolve_credentials(bundle::BundleReader& reader,
     own = artifacts::NamedText{layout.authfile.string(), *own_text};
   }
   const std::optional<artifacts::NamedText> carried =
-      carried_credentials(reader, options, warnings);
+      carried_credentials(manifest, collected, options, warnings);
   if (carried) {
     if (std::optional<std::string> merged =
             artifacts::merged_auth_file(own, *carried, render.mirror)) {
@@ -296,8 +270,15 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
   ApplyResult result;
   result.bundle_id = manifest.bundle_id;
   const Layout layout(options, manifest.bundle_id);
-  Json state = read_state(layout.state_file);
-  check_rollback(state, manifest, options);
+  const bundle::BundleSequence sequence(
+      layout.sequence_dir,
+      bundle::trust_identity(options.trust, manifest),
+      str_cat("apply:", fs::absolute(layout.root).lexically_normal().string()));
+  (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
+  // Every byte is verified before anything changes: the first problem stops the run.
+  EntryCollector credentials(k_credentials_entry);
+  (void)reader.read_payload(
+      &credentials, [](const std::string& problem) { throw Error(ErrorKind::check, problem); });
   if (!options.mirror && !manifest.mirror) {
     throw Error(ErrorKind::usage, "the bundle names no mirror: give --mirror HOST[:PORT][/NS]");
   }
@@ -306,7 +287,7 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
   render.ca_pem = checked_ca(options, manifest, result.warnings);
   render.bundle_id = manifest.bundle_id;
   std::vector<HostFile> files;
-  resolve_credentials(reader, options, layout, render, files, result.warnings);
+  resolve_credentials(manifest, credentials, options, layout, render, files, result.warnings);
   const std::vector<artifacts::Artifact> rendered = artifacts::render_artifacts(manifest, render);
 
   const fs::path containers = layout.root / "etc/containers";
@@ -322,10 +303,10 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
     }
     files.push_back({layout.manifests / artifact.name, artifact.content, mode_of(artifact.mode)});
   }
-  state["signers"][manifest.key_id] = {{"bundle_id", manifest.bundle_id},
-                                       {"created", manifest.created}};
-  files.push_back({layout.state_file, state.dump(2) + "\n", 0644}); // last: after everything else
   install_all(files, layout, update_command, options.dry_run, result);
+  if (!options.dry_run) {
+    sequence.record(manifest); // last: after everything else
+  }
   return result;
 }
 

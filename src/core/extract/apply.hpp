@@ -29,6 +29,7 @@ struct ApplyOptions {
   std::filesystem::path recipient_certificate; // to open the credentials the bundle carries
   std::filesystem::path recipient_key;
   std::filesystem::path manifests_dir; // default: <root>/var/lib/zbundle/artifacts
+  std::filesystem::path state_dir; // the sequence against rollback; default <root>/var/lib/zbundle
   bool allow_rollback = false;
   std::int64_t now = 0;
 };

@@ -1,5 +1,6 @@
 #include "core/extract/expand.hpp"
 
+#include "core/bundle/sequence.hpp"
 #include "core/extract/registry_links.hpp"
 #include "core/extract/safe_tree.hpp"
 #include "core/util/background_writer.hpp"
@@ -261,6 +262,11 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
   for (const bundle::Entry& entry : manifest.entries) {
     needed += is_selected(options, entry.path) ? entry.size : 0;
   }
+  const bundle::BundleSequence sequence(
+      options.state_dir,
+      bundle::trust_identity(options.trust, manifest),
+      str_cat("expand:", fs::absolute(options.target).lexically_normal().string()));
+  (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
   const bool is_new = ::mkdir(options.target.c_str(), 0755) == 0;
   if (!is_new && errno != EEXIST) {
     throw Error(ErrorKind::io,
@@ -279,6 +285,7 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
     });
     stage_links(links, staging, target.get(), result);
     staging.commit();
+    sequence.record(manifest);
   } catch (...) {
     if (is_new) {
       remove_tree(options.target);

@@ -26,6 +26,8 @@ struct ExpandOptions {
   bundle::Trust trust;
   std::filesystem::path target;
   std::optional<Part> only;
+  std::filesystem::path state_dir; // the sequence against rollback (sequence.json)
+  bool allow_rollback = false;
 };
 
 struct ExpandResult {

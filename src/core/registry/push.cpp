@@ -1,5 +1,6 @@
 #include "core/registry/push.hpp"
 
+#include "core/bundle/sequence.hpp"
 #include "core/registry/push_state.hpp"
 #include "core/registry/upload_pool.hpp"
 #include "core/util/str_cat.hpp"
@@ -255,6 +256,10 @@ PushResult push_bundle(const PushOptions& options) {
   bundle::BundleReader reader(options.bundle, options.trust); // the signature, before anything
   const bundle::Manifest& manifest = reader.manifest();
   refuse_other_mirror(options, manifest);
+  const bundle::BundleSequence sequence(options.state_dir,
+                                        bundle::trust_identity(options.trust, manifest),
+                                        str_cat("push:", options.target.location()));
+  (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
   PushResult result;
   result.bundle_id = manifest.bundle_id;
   result.target = options.target.location();
@@ -279,15 +284,19 @@ PushResult push_bundle(const PushOptions& options) {
                                  "@",
                                  digest,
                                  ": ",
-                                 blob.failure ? blob.failure->what()
-                                 : blob.is_in_bundle
-                                     ? "not uploaded"
+                                 blob.failure        ? blob.failure->what()
+                                 : blob.is_in_bundle ? "not uploaded"
+                                 : blob.entry
+                                     ? "not uploaded: the bundle could not be read up to it"
                                      : "not in this bundle (a --base bundle carried it) and not "
                                        "in the registry: push the base bundle first"));
     }
   }
   failures.insert(failures.end(), result.failures.begin(), result.failures.end());
   result.failures = std::move(failures);
+  if (result.failures.empty()) {
+    sequence.record(manifest); // only a complete push moves the registry's sequence on
+  }
   return result;
 }
 

@@ -21,16 +21,18 @@ namespace zbundle::registry {
 struct PushOptions {
   std::filesystem::path bundle;
   bundle::Trust trust;
-  ics::MirrorName target;         // --to HOST[:PORT][/NAMESPACE]
-  bool rewrite = false;           // push elsewhere than the mirror the bundle names
-  std::filesystem::path ca;       // empty: the CA certificates the bundle carries
-  std::filesystem::path authfile; // empty: default_auth_file()
-  bool insecure_http = false;     // plain HTTP, to a loopback registry only (tests)
-  std::string connect_address;    // --resolve: connect here instead of resolving the host
-  bool dry_run = false;           // plan only: no connection
-  unsigned jobs = 4;              // uploads in flight, each on its own connection
-  unsigned attempts = 3;          // tries of a blob that failed transiently (a 5xx, a timeout)
-  unsigned backoff_seconds = 2;   // before the second attempt; doubles after
+  ics::MirrorName target;          // --to HOST[:PORT][/NAMESPACE]
+  bool rewrite = false;            // push elsewhere than the mirror the bundle names
+  std::filesystem::path ca;        // empty: the CA certificates the bundle carries
+  std::filesystem::path authfile;  // empty: default_auth_file()
+  bool insecure_http = false;      // plain HTTP, to a loopback registry only (tests)
+  std::string connect_address;     // --resolve: connect here instead of resolving the host
+  bool dry_run = false;            // plan only: no connection
+  std::filesystem::path state_dir; // the sequence against rollback (sequence.json)
+  bool allow_rollback = false;
+  unsigned jobs = 4;            // uploads in flight, each on its own connection
+  unsigned attempts = 3;        // tries of a blob that failed transiently (a 5xx, a timeout)
+  unsigned backoff_seconds = 2; // before the second attempt; doubles after
   // Called as the bundle is read (bytes read so far, payload total); may be empty.
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };

@@ -1,0 +1,95 @@
+#include "core/bundle/sequence.hpp"
+
+#include "core/util/atomic_file.hpp"
+#include "core/util/bounded_parse.hpp"
+#include "core/util/error.hpp"
+#include "core/util/sha256.hpp"
+#include "core/util/str_cat.hpp"
+#include "core/util/text_file.hpp"
+
+#include <system_error>
+
+namespace zbundle::bundle {
+namespace {
+
+using util::str_cat;
+namespace fs = std::filesystem;
+
+constexpr std::size_t k_state_limit = std::size_t{4} << 20;
+constexpr std::size_t k_ca_limit = std::size_t{4} << 20;
+
+// The state file, or an empty object when there is none yet.
+nlohmann::json read_state(const fs::path& file) {
+  std::error_code error;
+  if (!fs::exists(file, error)) {
+    return nlohmann::json::object();
+  }
+  nlohmann::json state = util::parse_bounded_json(util::read_text_file(file, k_state_limit),
+                                                  file.string());
+  if (!state.is_object()) {
+    throw Error(ErrorKind::input, str_cat(file.string(), ": not a zbundle sequence file"));
+  }
+  return state;
+}
+
+} // namespace
+
+std::string trust_identity(const Trust& trust, const Manifest& manifest) {
+  if (trust.trust_ca.empty()) {
+    return str_cat("key:", manifest.key_id); // the reader checked it is the trusted key's (R3)
+  }
+  const std::string pem = util::read_text_file(trust.trust_ca, k_ca_limit);
+  util::Sha256 hasher;
+  hasher.update(std::as_bytes(std::span(pem.data(), pem.size())));
+  return str_cat("ca:", hasher.finish(), ":", trust.signer_name);
+}
+
+BundleSequence::BundleSequence(fs::path state_dir, std::string trust_id, std::string target)
+    : m_file(std::move(state_dir) / "sequence.json"),
+      m_key(str_cat(trust_id, " ", target)) {}
+
+bool BundleSequence::check(const Manifest& manifest,
+                           bool allow_rollback,
+                           std::string_view subject) const {
+  const nlohmann::json state = read_state(m_file);
+  const auto last = state.find(m_key);
+  if (last == state.end() || !last->is_object()) {
+    return false;
+  }
+  const std::string id = last->value("bundle_id", "");
+  const std::string created = last->value("created", "");
+  if (id == manifest.bundle_id) {
+    return true;
+  }
+  // Both times have the schema's one form (YYYY-MM-DDTHH:MM:SSZ): they order as text.
+  if (allow_rollback || manifest.created > created) {
+    return false;
+  }
+  throw Error(ErrorKind::check,
+              str_cat(subject,
+                      ": bundle ",
+                      manifest.bundle_id,
+                      " was created ",
+                      manifest.created,
+                      manifest.created == created ? ", as was bundle " : ", before bundle ",
+                      id,
+                      " (",
+                      created,
+                      ") that was applied last; --allow-rollback applies it anyway"));
+}
+
+void BundleSequence::record(const Manifest& manifest) const {
+  nlohmann::json state = read_state(m_file);
+  state[m_key] = {{"bundle_id", manifest.bundle_id}, {"created", manifest.created}};
+  std::error_code error;
+  fs::create_directories(m_file.parent_path(), error);
+  if (error) {
+    throw Error(ErrorKind::io,
+                str_cat(m_file.parent_path().string(), ": cannot create: ", error.message()));
+  }
+  util::AtomicFile file(m_file, 0644);
+  file.write(state.dump(2) + "\n");
+  file.commit();
+}
+
+} // namespace zbundle::bundle

@@ -1,0 +1,38 @@
+#pragma once
+
+// Rollback protection (bundle-schema/README.md, "Sequence"): for each trust configuration (a
+// pinned key, or a CA and a signer name) and each target (apply's root, expand's directory,
+// push's registry and namespace), the bundle applied last. A bundle created before it, or at
+// the same second but another bundle, is refused; the same bundle again is a re-run.
+
+#include "core/bundle/bundle_reader.hpp"
+#include "core/bundle/manifest.hpp"
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace zbundle::bundle {
+
+// Who is trusted to sign, as a stable name: "key:<key id>" for a pinned key, or
+// "ca:<sha256 of the CA file>:<signer name>", the same for every certificate that CA issues
+// the signer, so an older bundle under the signer's previous certificate is still older.
+[[nodiscard]] std::string trust_identity(const Trust& trust, const Manifest& manifest);
+
+class BundleSequence {
+public:
+  // The sequence of `target` under `trust_id`, kept in `state_dir`/sequence.json.
+  BundleSequence(std::filesystem::path state_dir, std::string trust_id, std::string target);
+
+  // Throws Error{check}, naming `subject` and both bundles, when `manifest` would roll the
+  // target back and `allow_rollback` is false. True when it is the bundle recorded last.
+  bool check(const Manifest& manifest, bool allow_rollback, std::string_view subject) const;
+  // Records `manifest` as the last bundle applied to the target (atomically). Throws Error{io}.
+  void record(const Manifest& manifest) const;
+
+private:
+  std::filesystem::path m_file;
+  std::string m_key;
+};
+
+} // namespace zbundle::bundle
