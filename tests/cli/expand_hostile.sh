@@ -11,7 +11,6 @@ cd "$work"
 zb keygen --out key >/dev/null
 expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key -o b.zb
 expect 0 '' -- zbx expand b.zb --to target --pubkey key.pub
-snapshot() { (cd "$1" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }
 snapshot target >before
 echo 'payload' >content
 
@@ -59,18 +58,29 @@ for case in absolute:/etc/cron.d/evil dotdot:artifacts/../../etc/evil not-canoni
   hostile_tar "${case%%:*}" 'bad path'
 done
 # the same entry twice (libarchive's mtree reader merges duplicates, so raw again)
-"$PYTHON" - <<'PY'
-import io, tarfile
+created=$(zstd -dc b.zb | tar -xOf - ZBUNDLE/manifest.json | "$PYTHON" -c 'import calendar, json, sys, time
+print(calendar.timegm(time.strptime(json.load(sys.stdin)["created"], "%Y-%m-%dT%H:%M:%SZ")))')
+"$PYTHON" - "$created" <<'PY'
+import io, sys, tarfile
 with tarfile.open("duplicate.tar", "w", format=tarfile.PAX_FORMAT) as tar:
     for _ in range(2):
         info = tarfile.TarInfo("artifacts/twice")
+        info.mtime = int(sys.argv[1])  # canonical but for being there twice
         info.size = 8
         tar.addfile(info, io.BytesIO(b"payload\n"))
 PY
 hostile_tar duplicate 'artifacts/twice: stored twice'
 # a member longer than the manifest says (a decompression bomb is one): reading stops at the
 # declared size, and the entry is refused
-hostile size 'artifacts/big: [0-9]+ bytes, the manifest says' -1 <<<'artifacts/big type=file mode=0644 contents=content'
+"$PYTHON" - "$created" <<'PY'
+import io, sys, tarfile
+with tarfile.open("size.tar", "w", format=tarfile.PAX_FORMAT) as tar:
+    info = tarfile.TarInfo("artifacts/big")
+    info.mtime = int(sys.argv[1])  # canonical: only its size is wrong
+    info.size = 8
+    tar.addfile(info, io.BytesIO(b"payload\n"))
+PY
+hostile_tar size 'artifacts/big: [0-9]+ bytes, the manifest says' -1
 
 # a sparse member (GNU tar's pax sparse format 1.0: libarchive reports the holes)
 mkdir -p sparse-src/artifacts && truncate -s 1M sparse-src/artifacts/sparse && echo tail >>sparse-src/artifacts/sparse

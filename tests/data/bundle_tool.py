@@ -9,6 +9,13 @@ one change, and writes it back with one zstd frame per member (bundle-schema/REA
   bundle_tool.py B OUT hardlink NAME      add a hardlink member NAME before the index
   bundle_tool.py B OUT replace NAME FILE  replace member NAME's content with FILE
   bundle_tool.py B OUT merge NAME         put member NAME and the next one into one frame
+  bundle_tool.py B OUT rehead NAME HOW    write member NAME's header again, otherwise than the
+                                          format fixes it (no key needed: headers are not
+                                          signed as such); HOW is mode, owner, comment, global,
+                                          longname, type7 or base256
+  bundle_tool.py B OUT canonical          write to OUT each member whose header blocks differ
+                                          from what Python's tarfile writes for its path, size
+                                          and the manifest's created time; exit 1 if any
   bundle_tool.py B OUT members            write the member names, one per line, to OUT
   bundle_tool.py B OUT edit KEY SCRIPT    run the Python SCRIPT on the manifest (a dict named
                                           `manifest`; it may set `replace` to a pair
@@ -21,9 +28,11 @@ one change, and writes it back with one zstd frame per member (bundle-schema/REA
                                           by SIZE_DELTA) and re-sign it with the Ed25519 KEY:
                                           only the reader's own rules can stop them then
 """
+import datetime
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import tarfile
@@ -49,9 +58,9 @@ def split_members(data):
             size = int(header[124:136].rstrip(b"\0 ") or b"0", 8)
             kind = header[156:157]
             pos += BLOCK
-            if kind in (b"x", b"L"):
+            if kind in (b"x", b"L", b"g", b"K"):
                 body = data[pos:pos + size]
-                for line in body.decode().splitlines():
+                for line in body.decode().splitlines() if kind == b"x" else []:
                     if " path=" in line:
                         name = line.split(" path=", 1)[1]
                 pos += padded(size)
@@ -67,7 +76,11 @@ def split_members(data):
     raise SystemExit("no end-of-archive blocks")
 
 
+CREATED = 0  # the manifest's created time: every member carries it (bundle-schema/README.md section 1)
+
+
 def member_bytes(info, content=b""):
+    info.mtime = CREATED
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         tar.addfile(info, io.BytesIO(content) if content else None)
@@ -98,6 +111,38 @@ def replace_content(members, name, content):
     members[index_of(members, name)][1] = strip_end(member_bytes(info, content))
 
 
+def rehead(members, name, how):
+    member = members[index_of(members, name)]
+    content = member_data(member)
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(content), 0o644, CREATED
+    tar_format, global_headers = tarfile.PAX_FORMAT, None
+    if how == "mode":
+        info.mode = 0o777
+    elif how == "owner":
+        info.uid, info.uname = 1000, "user"
+    elif how == "comment":
+        info.pax_headers = {"comment": "not signed"}
+    elif how == "global":  # GNU tar applies it to every later member: renames them
+        global_headers = {"path": "etc/evil"}
+    elif how == "longname":  # a GNU 'L' header for a name over 100 bytes
+        tar_format = tarfile.GNU_FORMAT
+    elif how == "type7":
+        info.type = tarfile.CONTTYPE
+    elif how != "base256":
+        raise SystemExit(f"unknown rehead {how}")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tar_format, pax_headers=global_headers) as tar:
+        tar.addfile(info, io.BytesIO(content))
+    raw = bytearray(strip_end(buffer.getvalue()))
+    if how == "base256":  # the size field in GNU's binary form, the checksum made right again
+        header = len(raw) - padded(len(content)) - BLOCK
+        raw[header + 124:header + 136] = b"\x80" + len(content).to_bytes(11, "big")
+        raw[header + 148:header + 156] = b" " * 8
+        raw[header + 148:header + 155] = b"%06o\0" % sum(raw[header:header + BLOCK])
+    member[1] = bytes(raw)
+
+
 def member_data(member):
     """The data of a member: its last header's size, from where the data starts."""
     raw, offset = member[1], member[2]
@@ -123,11 +168,11 @@ def sign(key, text):
                               stdout=subprocess.PIPE, check=True).stdout
 
 
-def reindex(members, key):
+def reindex(members, key, bundle_id):
     """The signed index made again for the frames as this tool writes them (zstd -3 each)."""
     at = index_of(members, "ZBUNDLE/index.json")
     index = json.loads(member_data(members[at]))
-    index["bundle_id"] = json.loads(member_data(members[index_of(members, "ZBUNDLE/manifest.json")]))["bundle_id"]
+    index["bundle_id"] = bundle_id
     offsets, offset = {}, 0
     for member in members[:at]:
         offsets[member[0]] = offset
@@ -147,7 +192,7 @@ def edit(members, key, script):
     with open(script) as code:
         exec(compile(code.read(), script, "exec"), scope)
     resign(members, manifest, key, scope["replace"])
-    reindex(members, key)
+    reindex(members, key, manifest["bundle_id"])
 
 
 def inject(members, tar_path, key, size_delta="0"):
@@ -173,6 +218,20 @@ def main():
     source, out, op, *args = sys.argv[1:]
     data = subprocess.run(["zstd", "-dc", source], stdout=subprocess.PIPE, check=True).stdout
     members, trailer = split_members(data)
+    global CREATED
+    created = re.search(rb'"created":"([^"]*)"', member_data(members[index_of(members, "ZBUNDLE/manifest.json")])).group(1).decode()
+    CREATED = int(datetime.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc).timestamp())
+    if op == "canonical":
+        differing = []
+        for name, raw, offset in members:
+            info = tarfile.TarInfo(name)
+            info.size, info.mode = len(member_data([name, raw, offset])), 0o644
+            expected = member_bytes(info)[:offset]
+            if raw[:offset] != expected:
+                differing.append(name)
+        with open(out, "w") as listing:
+            listing.write("".join(name + "\n" for name in differing))
+        sys.exit(1 if differing else 0)
     if op == "members":
         with open(out, "w") as listing:
             listing.write("".join(m[0] + "\n" for m in members))
@@ -207,6 +266,8 @@ def main():
         inject(members, *args)
     elif op == "edit":
         edit(members, *args)
+    elif op == "rehead":
+        rehead(members, *args)
     elif op == "merge":
         i = index_of(members, args[0])
         frames = [m[1] for m in members[:i]] + [members[i][1] + members[i + 1][1]] + [m[1] for m in members[i + 2:]]

@@ -19,11 +19,12 @@ constexpr std::string_view k_index_format = "zbundle-index/v1";
   throw Error(ErrorKind::check, str_cat(k_index_member, ": ", why));
 }
 
-// {"format": ..., "bundle_id": ..., "frames": [{"path", "volume", "offset"}...]}, checked
+// {"format", "bundle_id", "manifest_sha256", "frames": [{"path", "volume", "offset"}...]}, checked
 // against the manifest frame by frame; only the positions are kept.
 class IndexHandler final : public nlohmann::json_sax<Json> {
 public:
-  explicit IndexHandler(const Manifest& manifest) : m_manifest(manifest) {
+  IndexHandler(const Manifest& manifest, std::string_view manifest_sha256)
+      : m_manifest(manifest), m_manifest_sha256(manifest_sha256) {
     m_frames.reserve(manifest.entries.size());
   }
 
@@ -64,6 +65,11 @@ public:
         refuse("belongs to another bundle");
       }
       m_seen_top |= 2U;
+    } else if (m_depth == 1 && m_key == "manifest_sha256") {
+      if (value != m_manifest_sha256) {
+        refuse("names another manifest (manifest_sha256 differs)");
+      }
+      m_seen_top |= 8U;
     } else if (m_depth == 3 && m_key == "path") {
       const std::size_t i = m_frames.size();
       if (i >= m_manifest.entries.size()) {
@@ -123,8 +129,8 @@ public:
   }
 
   std::vector<IndexFrame> finish() {
-    if (m_seen_top != 7U) {
-      refuse("needs format, bundle_id and frames");
+    if (m_seen_top != 15U) {
+      refuse("needs format, bundle_id, manifest_sha256 and frames");
     }
     if (m_frames.size() != m_manifest.entries.size()) {
       refuse("does not list one frame per entry");
@@ -134,6 +140,7 @@ public:
 
 private:
   const Manifest& m_manifest;
+  std::string_view m_manifest_sha256;
   std::vector<IndexFrame> m_frames;
   IndexFrame m_frame;
   std::string m_key;
@@ -144,20 +151,25 @@ private:
 
 } // namespace
 
-std::string serialize_index(const Manifest& manifest, const std::vector<FramePosition>& positions) {
+std::string serialize_index(const Manifest& manifest,
+                            std::string_view manifest_sha256,
+                            const std::vector<FramePosition>& positions) {
   Json frames = Json::array();
   for (std::size_t i = 0; i < positions.size() && i < manifest.entries.size(); ++i) {
     frames.push_back({{"path", manifest.entries[i].path},
                       {"volume", positions[i].volume},
                       {"offset", positions[i].offset}});
   }
-  const Json document = {
-      {"format", k_index_format}, {"bundle_id", manifest.bundle_id}, {"frames", std::move(frames)}};
+  const Json document = {{"format", k_index_format},
+                         {"bundle_id", manifest.bundle_id},
+                         {"manifest_sha256", manifest_sha256},
+                         {"frames", std::move(frames)}};
   return document.dump() + "\n";
 }
 
-std::vector<IndexFrame> parse_index(std::string_view json, const Manifest& manifest) {
-  IndexHandler handler(manifest);
+std::vector<IndexFrame>
+parse_index(std::string_view json, const Manifest& manifest, std::string_view manifest_sha256) {
+  IndexHandler handler(manifest, manifest_sha256);
   try {
     if (!Json::sax_parse(json, &handler)) {
       refuse("malformed");

@@ -23,13 +23,16 @@ struct IndexFrame {
   FramePosition position;
 };
 
-// The exact bytes signed as ZBUNDLE/index.sig: one frame per payload entry, in order.
+// The exact bytes signed as ZBUNDLE/index.sig: the bundle id, the SHA-256 (hex) of the
+// manifest's exact bytes, and one frame per payload entry, in order.
 [[nodiscard]] std::string serialize_index(const Manifest& manifest,
+                                          std::string_view manifest_sha256,
                                           const std::vector<FramePosition>& positions);
 
-// Parses an index and checks it belongs to `manifest` (bundle id, one frame per entry, same
-// paths), as it streams by: no DOM of 100k frames. Throws Error{check} naming
-// ZBUNDLE/index.json.
-[[nodiscard]] std::vector<IndexFrame> parse_index(std::string_view json, const Manifest& manifest);
+// Parses an index and checks it belongs to `manifest` (bundle id, the manifest's SHA-256, one
+// frame per entry, same paths), as it streams by: no DOM of 100k frames. Throws Error{check}
+// naming ZBUNDLE/index.json.
+[[nodiscard]] std::vector<IndexFrame>
+parse_index(std::string_view json, const Manifest& manifest, std::string_view manifest_sha256);
 
 } // namespace zbundle::bundle

@@ -76,15 +76,16 @@ public:
   PayloadHashes(const BundleReader& reader, bool may_hash_alone, const ProblemHandler& on_problem)
       : m_reader(reader), m_on_problem(on_problem) {
     if (may_hash_alone) {
-      m_alone.emplace([this, bundle = reader.m_state->source.path()](std::size_t position,
-                                                                     FramePosition frame) {
-        const Entry& entry = m_reader.m_state->manifest.entries[position];
-        LoneRead read = read_alone(bundle, frame, entry, nullptr);
-        return std::pair(std::move(read.digest),
-                         read.problem.empty()
-                             ? std::string()
-                             : str_cat(entry.path, ": read from its frame: ", read.problem));
-      });
+      m_alone.emplace(
+          [this, bundle = reader.m_state->source.path(), created = reader.m_state->created](
+              std::size_t position, FramePosition frame) {
+            const Entry& entry = m_reader.m_state->manifest.entries[position];
+            LoneRead read = read_alone(bundle, frame, entry, created, nullptr);
+            return std::pair(std::move(read.digest),
+                             read.problem.empty()
+                                 ? std::string()
+                                 : str_cat(entry.path, ": read from its frame: ", read.problem));
+          });
     }
   }
 
@@ -258,6 +259,12 @@ std::optional<std::size_t> BundleReader::match_member(const Member& member,
   if (!member.frame_problem.empty()) {
     on_problem(str_cat(member.path, ": ", member.frame_problem));
   }
+  if (member.refusal.empty()) {
+    if (const std::string problem = m_state->time_problem(member); !problem.empty()) {
+      on_problem(problem);
+      return std::nullopt;
+    }
+  }
   if (!member.refusal.empty()) {
     on_problem(str_cat(member.path, ": ", member.refusal));
     return std::nullopt;
@@ -296,9 +303,17 @@ void BundleReader::check_index(const Member& index_member,
   if (!index_member.frame_problem.empty()) {
     on_problem(str_cat(k_index_member, ": ", index_member.frame_problem));
   }
+  if (!index_member.refusal.empty()) {
+    on_problem(str_cat(k_index_member, ": ", index_member.refusal));
+  } else if (const std::string problem = state.time_problem(index_member); !problem.empty()) {
+    on_problem(problem);
+  }
   const std::string index = state.read_whole(index_member, k_index_limit);
-  const std::string signature = state.read_whole(
-      state.expect_member(k_index_signature_member, k_signature_limit), k_signature_limit);
+  const Member signature_member = state.expect_member(k_index_signature_member, k_signature_limit);
+  if (const std::string problem = state.time_problem(signature_member); !problem.empty()) {
+    on_problem(problem);
+  }
+  const std::string signature = state.read_whole(signature_member, k_signature_limit);
   if (!state.key) {
     on_problem(str_cat(k_index_signature_member, ": not checked: no trusted key"));
   } else if (!state.key->verify(std::as_bytes(std::span(index.data(), index.size())),
@@ -308,7 +323,8 @@ void BundleReader::check_index(const Member& index_member,
                        state.signer));
   } else {
     try {
-      const std::vector<IndexFrame> listed = parse_index(index, state.manifest);
+      const std::vector<IndexFrame> listed = parse_index(
+          index, state.manifest, state.manifest.volumes.empty() ? state.manifest_sha256 : "");
       std::size_t differing = 0;
       std::string first;
       for (std::size_t i = 0; i < listed.size(); ++i) {

@@ -6,7 +6,6 @@ namespace zbundle::bundle {
 
 BundleReader::BundleReader(const std::filesystem::path& path, const Trust& trust)
     : m_state(std::make_unique<State>(path)) {
-  m_state->open();
   m_state->read_head(trust);
 }
 

@@ -98,6 +98,7 @@ private:
   [[nodiscard]] static LoneRead read_alone(const std::filesystem::path& bundle,
                                            FramePosition frame,
                                            const Entry& entry,
+                                           std::int64_t created,
                                            EntrySink* sink);
   struct PayloadPass {
     std::vector<std::optional<FramePosition>> frames; // where each listed entry was found

@@ -7,18 +7,20 @@
 #include "core/bundle/bundle_index.hpp"
 #include "core/bundle/bundle_reader.hpp"
 #include "core/bundle/frame_decoder.hpp"
+#include "core/bundle/tar_stream.hpp"
 #include "core/bundle/volume_reader.hpp"
+#include "core/pki/certificate_file.hpp"
 #include "core/pki/signer_chain.hpp"
 #include "core/pki/signing_key.hpp"
 #include "core/util/error.hpp"
 #include "core/util/handles.hpp"
+#include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
-
-#include <archive.h>
-#include <archive_entry.h>
+#include "core/util/untrusted_text.hpp"
 
 #include <exception>
 #include <optional>
+#include <vector>
 
 namespace zbundle::bundle {
 using util::str_cat;
@@ -44,114 +46,43 @@ struct BundleReader::Member {
   std::string path;
   std::uint64_t size = 0;
   std::string refusal; // why the member is not a plain regular file (R8), or empty
+  std::int64_t mtime = 0;
   FramePosition frame;
   bool is_stored = false;    // its frame is a stored frame, whose data can be skipped unread
   std::string frame_problem; // why it does not start its own frame (R10), or empty
 };
 
 struct BundleReader::State {
-  explicit State(const std::filesystem::path& path) : source(path), decoder(source) {}
+  explicit State(const std::filesystem::path& path)
+      : source(path), decoder(source), tar(decoder, path.string()) {}
 
   VolumeReader source;
   FrameDecoder decoder;
-  util::ArchiveReader archive{archive_read_new()};
-  std::exception_ptr pending;
+  TarStream tar;
   Manifest manifest;
   std::shared_ptr<const pki::VerifyingKey> key;
   std::string signer;
   std::size_t head_members = 2;
   PayloadPass pass; // the last read_payload()'s
 
-  static la_ssize_t on_read(struct archive* reader, void* self, const void** buffer) {
-    auto* state = static_cast<State*>(self);
-    if (state->pending) { // a skip failed: the stream is not readable from here
-      archive_set_error(reader, EIO, "bundle stream failed");
-      return -1;
-    }
-    try {
-      const std::span<const std::byte> bytes = state->decoder.next();
-      *buffer = bytes.data();
-      return static_cast<la_ssize_t>(bytes.size());
-    } catch (...) {
-      state->pending = std::current_exception();
-      archive_set_error(reader, EIO, "bundle stream failed");
-      return -1;
-    }
-  }
-
-  // libarchive passing over data nobody reads: stored frames are skipped without reading
-  // them; 0 makes libarchive read the rest.
-  static la_int64_t on_skip(struct archive* reader, void* self, la_int64_t request) {
-    auto* state = static_cast<State*>(self);
-    try {
-      return static_cast<la_int64_t>(state->decoder.skip(static_cast<std::uint64_t>(request)));
-    } catch (...) {
-      state->pending = std::current_exception();
-      archive_set_error(reader, EIO, "bundle stream failed");
-      return 0;
-    }
-  }
-
-  [[noreturn]] void fail_archive() {
-    if (pending) {
-      std::rethrow_exception(std::exchange(pending, nullptr));
-    }
-    throw Error(ErrorKind::check,
-                str_cat(source.path().string(),
-                        ": not a valid tar stream: ",
-                        archive_error_string(archive.get())));
-  }
-
-  void open() {
-    if (!archive || archive_read_support_format_tar(archive.get()) != ARCHIVE_OK
-        || archive_read_support_filter_none(archive.get()) != ARCHIVE_OK
-        || archive_read_set_skip_callback(archive.get(), &State::on_skip) != ARCHIVE_OK
-        || archive_read_open(archive.get(), this, nullptr, &State::on_read, nullptr)
-               != ARCHIVE_OK) {
-      fail_archive();
-    }
-  }
-
   std::optional<Member> next_member() {
-    archive_entry* entry = nullptr;
-    const int status = archive_read_next_header(archive.get(), &entry);
-    if (status == ARCHIVE_EOF) {
+    const std::optional<TarMember> header = tar.next();
+    if (!header) {
       return std::nullopt;
     }
-    if (status != ARCHIVE_OK) { // ARCHIVE_WARN included: a header libarchive had to guess at
-      fail_archive();
-    }
     Member member;
-    // UTF-8 as the pax header holds it: no locale conversion, which a static binary lacks
-    const char* name = archive_entry_pathname_utf8(entry);
-    if (name == nullptr) {
-      name = archive_entry_pathname(entry);
-    }
-    member.path = name == nullptr ? "" : name;
-    member.size = archive_entry_size_is_set(entry) != 0
-                      ? static_cast<std::uint64_t>(archive_entry_size(entry))
-                      : 0;
-    if (archive_entry_filetype(entry) != AE_IFREG || archive_entry_hardlink(entry) != nullptr) {
-      member.refusal = "not a regular file (symlink, hardlink, directory or device)";
-    } else if ((archive_entry_perm(entry) & 07000) != 0) {
-      member.refusal = "carries setuid, setgid or sticky bits";
-    } else if (archive_entry_xattr_count(entry) > 0 || archive_entry_sparse_count(entry) > 0
-               || archive_entry_acl_count(entry,
-                                          ARCHIVE_ENTRY_ACL_TYPE_ACCESS
-                                              | ARCHIVE_ENTRY_ACL_TYPE_DEFAULT
-                                              | ARCHIVE_ENTRY_ACL_TYPE_NFS4)
-                      > 0) {
-      member.refusal = "carries extended attributes, ACLs or sparse data";
-    }
-    const auto header = static_cast<std::uint64_t>(archive_read_header_position(archive.get()));
+    member.path = header->path;
+    member.size = header->size;
+    member.mtime = header->mtime;
+    member.refusal = header->refusal;
     std::optional<FrameStart> frame = decoder.peek_frame();
     bool has_extra = false;
-    while (frame && frame->decompressed < header) { // a frame boundary inside the previous member
-      has_extra = true;
+    while (frame && frame->decompressed < header->header_offset) { // a frame boundary inside
+      has_extra = true;                                            // the previous member
       decoder.pop_frame();
       frame = decoder.peek_frame();
     }
-    if (!frame || frame->decompressed != header) {
+    if (!frame || frame->decompressed != header->header_offset) {
       member.frame_problem = "does not start a zstd frame of its own";
     } else {
       member.frame = frame->position;
@@ -164,33 +95,25 @@ struct BundleReader::State {
     return member;
   }
 
-  std::size_t read_data(std::span<char> buffer) {
-    const la_ssize_t got = archive_read_data(archive.get(), buffer.data(), buffer.size());
-    if (got < 0) {
-      fail_archive();
-    }
-    return static_cast<std::size_t>(got);
-  }
+  std::size_t read_data(std::span<char> buffer) { return tar.read(buffer); }
 
-  // The current member's next bytes where libarchive holds them, without a copy; empty at its
+  // The current member's next bytes where the decoder holds them, without a copy; empty at its
   // end. Valid until the next call.
-  std::span<const std::byte> read_block() {
-    while (true) {
-      const void* data = nullptr;
-      std::size_t size = 0;
-      la_int64_t offset = 0;
-      const int status = archive_read_data_block(archive.get(), &data, &size, &offset);
-      if (status == ARCHIVE_EOF) {
-        return {};
-      }
-      if (status != ARCHIVE_OK) {
-        fail_archive();
-      }
-      if (size > 0) {
-        return {static_cast<const std::byte*>(data), size};
-      }
+  std::span<const std::byte> read_block() { return tar.read_block(); }
+
+  // Every member carries the manifest's `created` as its time (section 1).
+  [[nodiscard]] std::string time_problem(const Member& member) const {
+    if (member.mtime == created) {
+      return {};
     }
+    return str_cat(util::printable(member.path),
+                   ": its tar header's time ",
+                   member.mtime,
+                   " is not the manifest's created time ",
+                   created);
   }
+  std::int64_t created = 0;    // the manifest's, in Unix seconds, once it is read
+  std::string manifest_sha256; // of its exact bytes, which the index names
 
   std::string read_whole(const Member& member, std::uint64_t limit) {
     if (member.size > limit) {
@@ -236,13 +159,13 @@ struct BundleReader::State {
              : frame == 1 ? member_limit(k_signature_limit)
                           : k_read_ahead_limit;
     });
-    const std::string text =
-        read_whole(expect_member(k_manifest_member, k_manifest_limit), k_manifest_limit);
-    const std::string signature =
-        read_whole(expect_member(k_signature_member, k_signature_limit), k_signature_limit);
+    std::vector<Member> head{expect_member(k_manifest_member, k_manifest_limit)};
+    const std::string text = read_whole(head.back(), k_manifest_limit);
+    head.push_back(expect_member(k_signature_member, k_signature_limit));
+    const std::string signature = read_whole(head.back(), k_signature_limit);
     if (!trust.trust_ca.empty()) {
-      const std::string chain =
-          read_whole(expect_member(k_signer_member, k_signer_limit), k_signer_limit);
+      head.push_back(expect_member(k_signer_member, k_signer_limit));
+      const std::string chain = read_whole(head.back(), k_signer_limit);
       key = std::make_shared<const pki::VerifyingKey>(pki::verify_signer_chain(
           chain, k_signer_member, trust.trust_ca, trust.signer_name, trust.at));
       head_members = 3;
@@ -259,6 +182,15 @@ struct BundleReader::State {
           str_cat(k_signature_member, ": the signature does not verify with the trusted ", signer));
     }
     manifest = parse_manifest(text);
+    util::Sha256 hasher;
+    hasher.update(std::as_bytes(std::span(text.data(), text.size())));
+    manifest_sha256 = hasher.finish().substr(std::string_view("sha256:").size());
+    created = pki::parse_time(manifest.created);
+    for (const Member& member : head) {
+      if (const std::string problem = time_problem(member); !problem.empty()) {
+        throw Error(ErrorKind::check, problem);
+      }
+    }
     if (!key) { // inspect without a key: informational only, and said so
       signer =
           str_cat("key ", manifest.key_id, " (signature not checked: no --pubkey or --trust-ca)");

@@ -10,6 +10,7 @@ namespace zbundle::bundle {
 BundleReader::LoneRead BundleReader::read_alone(const std::filesystem::path& bundle,
                                                 FramePosition frame,
                                                 const Entry& entry,
+                                                std::int64_t created,
                                                 EntrySink* sink) {
   LoneRead read;
   try {
@@ -17,12 +18,14 @@ BundleReader::LoneRead BundleReader::read_alone(const std::filesystem::path& bun
     alone.source.seek(frame);
     alone.decoder.set_frame_limit([&](std::size_t) { return member_limit(entry.size); });
     alone.decoder.stop_after(1);
-    alone.open();
+    alone.created = created;
     const std::optional<Member> member = alone.next_member();
     if (!member || member->path != entry.path) {
       read.problem = str_cat("its frame holds ", member ? member->path : "no member", " now");
     } else if (!member->refusal.empty() || !member->frame_problem.empty()) {
       read.problem = member->refusal + member->frame_problem;
+    } else if (const std::string problem = alone.time_problem(*member); !problem.empty()) {
+      read.problem = problem;
     } else if (member->size != entry.size) {
       read.problem = str_cat(member->size, " bytes, the manifest says ", entry.size);
     }
@@ -61,7 +64,7 @@ bool BundleReader::reread_entry(std::size_t position,
     on_problem(str_cat(entry.path, ": not found in the bundle's last read, so not read again"));
     return false;
   }
-  const LoneRead read = read_alone(m_state->source.path(), *frame, entry, &sink);
+  const LoneRead read = read_alone(m_state->source.path(), *frame, entry, m_state->created, &sink);
   if (!read.problem.empty()) {
     on_problem(str_cat(entry.path, ": read again: ", read.problem));
     if (read.has_begun) {

@@ -19,6 +19,7 @@
 #include "core/util/error.hpp"
 #include "core/util/hex.hpp"
 #include "core/util/host_name.hpp"
+#include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/work_pool.hpp"
 
@@ -93,6 +94,18 @@ void write_head(VolumeWriter& out,
   tar.finish(Trailer::omit);
 }
 
+// What the index says of the manifest (bundle-schema/README.md section 5): the SHA-256 of its
+// exact bytes (deterministic, so they are made again here), or, for a volume set, whose
+// manifest is written after the volumes it lists, nothing: the volumes' digests bind the index.
+std::string index_manifest_sha256(const Manifest& manifest, const CreateOptions& options) {
+  if (options.volume_size != 0) {
+    return {};
+  }
+  util::Sha256 hasher;
+  hasher.update(bytes_of(serialize_manifest(manifest)));
+  return hasher.finish().substr(std::string_view("sha256:").size());
+}
+
 // The payload, the signed index and the end of the archive.
 void write_body(VolumeWriter& out,
                 const Manifest& manifest,
@@ -109,7 +122,8 @@ void write_body(VolumeWriter& out,
     }
   };
   const std::vector<FramePosition> positions = copy_payload(tar, entries, options.level, progress);
-  const std::string index = serialize_index(manifest, positions);
+  const std::string index =
+      serialize_index(manifest, index_manifest_sha256(manifest, options), positions);
   const std::vector<unsigned char> signature = key.sign(bytes_of(index));
   write_member(tar, k_index_member, bytes_of(index));
   write_member(tar, k_index_signature_member, std::as_bytes(std::span(signature)));

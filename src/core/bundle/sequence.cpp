@@ -24,8 +24,8 @@ nlohmann::json read_state(const fs::path& file) {
   if (!fs::exists(file, error)) {
     return nlohmann::json::object();
   }
-  nlohmann::json state = util::parse_bounded_json(util::read_text_file(file, k_state_limit),
-                                                  file.string());
+  nlohmann::json state =
+      util::parse_bounded_json(util::read_text_file(file, k_state_limit), file.string());
   if (!state.is_object()) {
     throw Error(ErrorKind::input, str_cat(file.string(), ": not a zbundle sequence file"));
   }
@@ -45,8 +45,7 @@ std::string trust_identity(const Trust& trust, const Manifest& manifest) {
 }
 
 BundleSequence::BundleSequence(fs::path state_dir, std::string trust_id, std::string target)
-    : m_file(std::move(state_dir) / "sequence.json"),
-      m_key(str_cat(trust_id, " ", target)) {}
+    : m_file(std::move(state_dir) / "sequence.json"), m_key(str_cat(trust_id, " ", target)) {}
 
 bool BundleSequence::check(const Manifest& manifest,
                            bool allow_rollback,

@@ -1,11 +1,9 @@
 #include "core/bundle/tar_frame_writer.hpp"
 
 #include "core/bundle/stored_frame.hpp"
+#include "core/bundle/tar_header.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
-
-#include <archive.h>
-#include <archive_entry.h>
 
 #include <algorithm>
 #include <array>
@@ -30,9 +28,8 @@ void check_zstd(std::size_t result, std::string_view what) {
 
 TarFrameWriter::TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned threads)
     : m_out(out), m_mtime(mtime), m_compressor(ZSTD_createCCtx()),
-      m_threaded_compressor(ZSTD_createCCtx()), m_entry(archive_entry_new()),
-      m_output(ZSTD_CStreamOutSize()) {
-  if (!m_compressor || !m_threaded_compressor || !m_entry) {
+      m_threaded_compressor(ZSTD_createCCtx()), m_output(ZSTD_CStreamOutSize()) {
+  if (!m_compressor || !m_threaded_compressor) {
     throw Error(ErrorKind::io, "bundle: out of memory");
   }
   // Two contexts, so the worker threads are made once: switching one context between
@@ -48,54 +45,16 @@ TarFrameWriter::TarFrameWriter(VolumeWriter& out, std::int64_t mtime, unsigned t
     check_zstd(ZSTD_CCtx_setParameter(m_threaded_compressor.get(), ZSTD_c_jobSize, k_job_size),
                "job size");
   }
-  open_writer(m_writer, Charset::locale);
 }
 
-// Unblocked: libarchive hands every byte over at once, so frames end exactly at members.
-void TarFrameWriter::open_writer(util::ArchiveWriter& writer, Charset charset) {
-  writer.reset(archive_write_new());
-  if (!writer || archive_write_set_format_pax_restricted(writer.get()) != ARCHIVE_OK
-      || (charset == Charset::binary
-          && archive_write_set_format_option(writer.get(), "pax", "hdrcharset", "BINARY")
-                 != ARCHIVE_OK)
-      || archive_write_add_filter_none(writer.get()) != ARCHIVE_OK
-      || archive_write_set_bytes_per_block(writer.get(), 0) != ARCHIVE_OK
-      || archive_write_set_bytes_in_last_block(writer.get(), 1) != ARCHIVE_OK
-      || archive_write_open2(
-             writer.get(), this, nullptr, &TarFrameWriter::on_write, nullptr, nullptr)
-             != ARCHIVE_OK) {
-    throw Error(ErrorKind::io,
-                str_cat("bundle: cannot start the tar writer: ",
-                        writer ? archive_error_string(writer.get()) : "out of memory"));
-  }
-}
+TarFrameWriter::~TarFrameWriter() = default;
 
-// Freeing a libarchive writer closes it, which writes the end-of-archive blocks through
-// on_write(): that must happen while the buffers it writes into still exist, and, since a
-// writer destroyed before finish() belongs to a run that failed (a full disk, say), write
-// nothing.
-TarFrameWriter::~TarFrameWriter() {
-  m_discard = true;
-  m_binary_writer.reset();
-  m_writer.reset();
-}
-
-la_ssize_t
-TarFrameWriter::on_write(archive* writer, void* self, const void* buffer, size_t length) {
-  auto* tar = static_cast<TarFrameWriter*>(self);
-  try {
-    if (!tar->m_discard) {
-      const std::span bytes(static_cast<const std::byte*>(buffer), length);
-      if (tar->m_is_stored) {
-        tar->store(bytes, false);
-      } else {
-        tar->compress(bytes, ZSTD_e_continue);
-      }
-    }
-    return static_cast<la_ssize_t>(length);
-  } catch (const Error& error) {
-    archive_set_error(writer, EIO, "%s", error.what());
-    return -1;
+// The member's bytes into its frame, stored or compressed.
+void TarFrameWriter::emit(std::span<const std::byte> bytes) {
+  if (m_is_stored) {
+    store(bytes, false);
+  } else {
+    compress(bytes, ZSTD_e_continue);
   }
 }
 
@@ -117,49 +76,32 @@ FramePosition TarFrameWriter::begin_frame(std::uint64_t size, std::optional<int>
   return m_out.start_frame(bounded);
 }
 
+// The header blocks are the ones the spec fixes for (path, size, mtime) (tar_header.hpp): the
+// reader rebuilds and compares them, so nothing else may be written here.
 FramePosition
 TarFrameWriter::begin_member(std::string_view path, std::uint64_t size, std::optional<int> level) {
   const FramePosition position = begin_frame(size, level);
-  archive_entry_clear(m_entry.get());
-  const std::string name(path);
-  archive_entry_set_pathname(m_entry.get(), name.c_str());
-  archive_entry_set_filetype(m_entry.get(), AE_IFREG);
-  archive_entry_set_perm(m_entry.get(), 0644);
-  archive_entry_set_size(m_entry.get(), static_cast<la_int64_t>(size));
-  archive_entry_set_mtime(m_entry.get(), m_mtime, 0);
-  archive_entry_set_uid(m_entry.get(), 0);
-  archive_entry_set_gid(m_entry.get(), 0);
-  // Non-ASCII names (UTF-8, as payload_path_problem demands) go through a second writer
-  // that stores them as they are (pax hdrcharset BINARY): converting them through the locale
-  // fails under C and in a static binary. ASCII names stay plain for every tar.
-  const bool is_ascii = std::all_of(
-      path.begin(), path.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-  if (!is_ascii && !m_binary_writer) {
-    open_writer(m_binary_writer, Charset::binary);
-  }
-  m_active = is_ascii ? m_writer.get() : m_binary_writer.get();
-  if (archive_write_header(m_active, m_entry.get()) != ARCHIVE_OK) {
-    throw Error(ErrorKind::io,
-                str_cat(path, ": cannot write the tar header: ", archive_error_string(m_active)));
-  }
+  const std::string header = member_header(path, size, m_mtime);
+  emit(std::as_bytes(std::span(header.data(), header.size())));
+  m_member_left = size;
+  m_member_size = size;
   return position;
 }
 
 void TarFrameWriter::write(std::span<const std::byte> bytes) {
-  while (!bytes.empty()) {
-    const la_ssize_t written = archive_write_data(m_active, bytes.data(), bytes.size());
-    if (written <= 0) {
-      throw Error(ErrorKind::io, str_cat("bundle: cannot write: ", archive_error_string(m_active)));
-    }
-    bytes = bytes.subspan(static_cast<std::size_t>(written));
+  if (bytes.size() > m_member_left) {
+    throw Error(ErrorKind::io, "bundle: more bytes than the member's size");
   }
+  emit(bytes);
+  m_member_left -= bytes.size();
 }
 
 void TarFrameWriter::end_member() {
-  if (archive_write_finish_entry(m_active) != ARCHIVE_OK) {
-    throw Error(ErrorKind::io,
-                str_cat("bundle: cannot finish a member: ", archive_error_string(m_active)));
+  if (m_member_left != 0) {
+    throw Error(ErrorKind::io, str_cat("bundle: a member ended ", m_member_left, " bytes short"));
   }
+  const std::array<std::byte, k_tar_block> zeros{};
+  emit(std::span(zeros).first(static_cast<std::size_t>(tar_padding(m_member_size))));
   if (m_is_stored) {
     store({}, true);
   } else {
@@ -169,28 +111,13 @@ void TarFrameWriter::end_member() {
 }
 
 void TarFrameWriter::finish(Trailer trailer) {
-  if (m_binary_writer) { // its end-of-archive blocks are swallowed: the stream has one end
-    m_discard = true;
-    if (archive_write_close(m_binary_writer.get()) != ARCHIVE_OK) {
-      throw Error(
-          ErrorKind::io,
-          str_cat("bundle: cannot end the archive: ", archive_error_string(m_binary_writer.get())));
-    }
-    m_discard = false;
+  if (trailer == Trailer::omit) {
+    return; // a head volume: the stream goes on in the next file
   }
-  if (trailer == Trailer::write) {
-    (void)begin_frame(k_tar_overhead, 1);
-  } else {
-    m_discard = true;
-  }
-  if (archive_write_close(m_writer.get()) != ARCHIVE_OK) {
-    throw Error(ErrorKind::io,
-                str_cat("bundle: cannot end the archive: ", archive_error_string(m_writer.get())));
-  }
-  if (trailer == Trailer::write) {
-    compress({}, ZSTD_e_end);
-    m_in_frame = false;
-  }
+  (void)begin_frame(k_tar_overhead, 1);
+  const std::array<std::byte, 2 * k_tar_block> end_of_archive{};
+  compress(end_of_archive, ZSTD_e_end);
+  m_in_frame = false;
 }
 
 // Raw blocks of 128 KiB; whole blocks of the input go out without a copy. The last block may

@@ -1,7 +1,7 @@
 #pragma once
 
-// Writes tar members, each as one zstd frame (bundle-schema/README.md sections 1-2): libarchive
-// makes the pax headers, unblocked, so each member's bytes (header, data, padding) reach the
+// Writes tar members, each as one zstd frame (bundle-schema/README.md sections 1-2): the header
+// blocks the spec fixes (tar_header.hpp), the data and the padding of each member reach the
 // compressor between the start and the end of that member's frame.
 
 #include "core/bundle/volume_writer.hpp"
@@ -37,9 +37,7 @@ public:
   void finish(Trailer trailer);
 
 private:
-  static la_ssize_t on_write(archive* writer, void* self, const void* buffer, size_t length);
-  enum class Charset { locale, binary };
-  void open_writer(util::ArchiveWriter& writer, Charset charset);
+  void emit(std::span<const std::byte> bytes);
   void compress(std::span<const std::byte> bytes, ZSTD_EndDirective directive);
   void store(std::span<const std::byte> bytes, bool is_end);
   FramePosition begin_frame(std::uint64_t size, std::optional<int> level);
@@ -48,16 +46,13 @@ private:
   std::int64_t m_mtime;
   util::ZstdCompressor m_compressor;
   util::ZstdCompressor m_threaded_compressor;
-  ZSTD_CCtx* m_current = nullptr;      // one of the two, for the frame being written
-  util::ArchiveWriter m_writer;        // names in ASCII
-  util::ArchiveWriter m_binary_writer; // other names, stored as their UTF-8 bytes; made on need
-  archive* m_active = nullptr;         // the writer of the member being written
-  util::ArchiveEntry m_entry;
+  ZSTD_CCtx* m_current = nullptr; // one of the two, for the frame being written
   std::vector<std::byte> m_output;
   std::vector<std::byte> m_block; // a stored frame's block being filled
   bool m_is_stored = false;       // the frame is raw blocks, not compressed
   bool m_in_frame = false;
-  bool m_discard = false; // Trailer::omit: swallow the end-of-archive blocks
+  std::uint64_t m_member_size = 0;
+  std::uint64_t m_member_left = 0; // data bytes the current member still expects
 };
 
 } // namespace zbundle::bundle
