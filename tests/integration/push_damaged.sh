@@ -7,14 +7,7 @@ source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
 
-cat >config.yml <<YAML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $work/storage}
-http: {addr: "127.0.0.1:@PORT@", secret: zbundle-test}
-YAML
-start_registry config.yml
+start_plain_registry
 registry=127.0.0.1:$port
 "$PYTHON" "$TEST_DATA/make_storage.py" big 8 8
 zb keygen --out key >/dev/null

@@ -63,3 +63,15 @@ start_registry() {
   done
   fail "docker-registry did not start: $(cat "$work/registry.log")"
 }
+
+# start_plain_registry: docker-registry over plain HTTP, no auth, storage in $work/storage.
+start_plain_registry() {
+  cat >"$work/plain-config.yml" <<YAML
+version: 0.1
+log: {level: error}
+storage:
+  filesystem: {rootdirectory: $work/storage}
+http: {addr: "127.0.0.1:@PORT@", secret: zbundle-test}
+YAML
+  start_registry "$work/plain-config.yml"
+}
