@@ -66,6 +66,33 @@ private:
   util::WorkPool m_pool; // last: its workers use the rest
 };
 
+// The entry a sink began: ended, unverified, when the pass stops inside it, however it stops.
+// Every sink->begin() gets its end() on every path: a sink that feeds another thread (push's
+// uploads) waits for it, and would wait forever.
+class OpenEntry {
+public:
+  explicit OpenEntry(EntrySink* sink) : m_sink(sink) {}
+  OpenEntry(const OpenEntry&) = delete;
+  OpenEntry& operator=(const OpenEntry&) = delete;
+  ~OpenEntry() { end_unverified(); }
+
+  void begin(const Entry& entry) noexcept { m_entry = m_sink != nullptr ? &entry : nullptr; }
+  void ended() noexcept { m_entry = nullptr; }
+  void end_unverified() noexcept {
+    if (m_entry == nullptr) {
+      return;
+    }
+    try {
+      m_sink->end(*std::exchange(m_entry, nullptr), false);
+    } catch (...) { // NOLINT(bugprone-empty-catch): the error that stopped the pass comes first
+    }
+  }
+
+private:
+  EntrySink* m_sink;
+  const Entry* m_entry = nullptr;
+};
+
 } // namespace
 
 // Where read_payload() hashes entries: in order on a second core (HashPipeline), or, for big
@@ -132,17 +159,7 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
   PayloadTotals totals;
   // Without a sink nothing needs the bytes in order, and a single file can be skipped through.
   PayloadHashes hashes(*this, sink == nullptr && state.source.can_skip(), on_problem);
-  // Every sink->begin() is matched by an end() on every path: a sink that feeds another
-  // thread (push's uploads) waits for it, and would wait forever.
-  const Entry* open_entry = nullptr;
-  const auto end_open_entry = [&]() noexcept {
-    if (open_entry != nullptr) {
-      try {
-        sink->end(*std::exchange(open_entry, nullptr), false);
-      } catch (...) { // NOLINT(bugprone-empty-catch): the error being handled comes first
-      }
-    }
-  };
+  OpenEntry open_entry(sink);
   try {
     std::optional<Member> member = state.next_member();
     if (member && member->path == k_signer_member && state.head_members == 2) {
@@ -157,12 +174,12 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
       }
       const Entry& entry = manifest.entries[*position];
       if (!hashes.hash_alone(*member, *position)) {
-        open_entry = sink != nullptr ? &entry : nullptr;
+        open_entry.begin(entry);
         stream_entry(entry, hashes.in_order(), sink);
         hashes.in_order().end_stream(*position);
       }
       if (sink != nullptr) { // the sink must know now whether what it got is right
-        open_entry = nullptr;
+        open_entry.ended();
         sink->end(entry, hashes.report(true));
       } else { // whatever is finished, so the digests of 100k entries never pile up
         (void)hashes.report(false);
@@ -182,15 +199,12 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
     }
     check_index(*member, pass.frames, on_problem);
   } catch (const Error& error) {
-    end_open_entry();
+    open_entry.end_unverified();
     if (error.kind() != ErrorKind::check) {
       throw;
     }
     (void)hashes.report(true);
     on_problem(error.what()); // the stream is unreadable from here on
-  } catch (...) {
-    end_open_entry();
-    throw;
   }
   return totals;
 }
@@ -300,19 +314,10 @@ void BundleReader::check_index(const Member& index_member,
                                const std::vector<std::optional<FramePosition>>& frames,
                                const ProblemHandler& on_problem) {
   State& state = *m_state;
-  if (!index_member.frame_problem.empty()) {
-    on_problem(str_cat(k_index_member, ": ", index_member.frame_problem));
-  }
-  if (!index_member.refusal.empty()) {
-    on_problem(str_cat(k_index_member, ": ", index_member.refusal));
-  } else if (const std::string problem = state.time_problem(index_member); !problem.empty()) {
-    on_problem(problem);
-  }
+  state.report_header(index_member, on_problem);
   const std::string index = state.read_whole(index_member, k_index_limit);
   const Member signature_member = state.expect_member(k_index_signature_member, k_signature_limit);
-  if (const std::string problem = state.time_problem(signature_member); !problem.empty()) {
-    on_problem(problem);
-  }
+  state.report_header(signature_member, on_problem);
   const std::string signature = state.read_whole(signature_member, k_signature_limit);
   if (!state.key) {
     on_problem(str_cat(k_index_signature_member, ": not checked: no trusted key"));

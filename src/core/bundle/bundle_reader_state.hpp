@@ -112,6 +112,31 @@ struct BundleReader::State {
                    " is not the manifest's created time ",
                    created);
   }
+  // What is wrong with a member's header and frame (R8, R10, R12), each naming the member.
+  [[nodiscard]] std::vector<std::string> header_problems(const Member& member) const {
+    std::vector<std::string> problems;
+    const std::string path = util::printable(member.path);
+    if (!member.frame_problem.empty()) {
+      problems.push_back(str_cat(path, ": ", member.frame_problem));
+    }
+    if (!member.refusal.empty()) {
+      problems.push_back(str_cat(path, ": ", member.refusal));
+    } else if (std::string problem = time_problem(member); !problem.empty()) {
+      problems.push_back(std::move(problem));
+    }
+    return problems;
+  }
+  void require_sound_header(const Member& member) const {
+    if (const std::vector<std::string> problems = header_problems(member); !problems.empty()) {
+      throw Error(ErrorKind::check, problems.front());
+    }
+  }
+  // Each of them to `on_problem`.
+  void report_header(const Member& member, const ProblemHandler& on_problem) const {
+    for (const std::string& problem : header_problems(member)) {
+      on_problem(problem);
+    }
+  }
   std::int64_t created = 0;    // the manifest's, in Unix seconds, once it is read
   std::string manifest_sha256; // of its exact bytes, which the index names
 
@@ -187,9 +212,7 @@ struct BundleReader::State {
     manifest_sha256 = hasher.finish().substr(std::string_view("sha256:").size());
     created = pki::parse_time(manifest.created);
     for (const Member& member : head) {
-      if (const std::string problem = time_problem(member); !problem.empty()) {
-        throw Error(ErrorKind::check, problem);
-      }
+      require_sound_header(member);
     }
     if (!key) { // inspect without a key: informational only, and said so
       signer =

@@ -44,8 +44,10 @@ std::string trust_identity(const Trust& trust, const Manifest& manifest) {
   return str_cat("ca:", hasher.finish(), ":", trust.signer_name);
 }
 
-BundleSequence::BundleSequence(fs::path state_dir, std::string trust_id, std::string target)
-    : m_file(std::move(state_dir) / "sequence.json"), m_key(str_cat(trust_id, " ", target)) {}
+BundleSequence::BundleSequence(const fs::path& state_dir,
+                               std::string_view trust_id,
+                               std::string_view target)
+    : m_file(state_dir / "sequence.json"), m_key(str_cat(trust_id, " ", target)) {}
 
 bool BundleSequence::check(const Manifest& manifest,
                            bool allow_rollback,

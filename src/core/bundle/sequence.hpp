@@ -22,7 +22,9 @@ namespace zbundle::bundle {
 class BundleSequence {
 public:
   // The sequence of `target` under `trust_id`, kept in `state_dir`/sequence.json.
-  BundleSequence(std::filesystem::path state_dir, std::string trust_id, std::string target);
+  BundleSequence(const std::filesystem::path& state_dir,
+                 std::string_view trust_id,
+                 std::string_view target);
 
   // Throws Error{check}, naming `subject` and both bundles, when `manifest` would roll the
   // target back and `allow_rollback` is false. True when it is the bundle recorded last.

@@ -28,7 +28,9 @@ constexpr Field k_version{263, 2};
 constexpr std::string_view k_pax_name = "././@PaxHeader";
 
 void put(std::string& block, Field field, std::string_view text) {
-  std::copy_n(text.begin(), std::min(text.size(), field.length), block.begin() + static_cast<std::ptrdiff_t>(field.offset));
+  std::copy_n(text.begin(),
+              std::min(text.size(), field.length),
+              block.begin() + static_cast<std::ptrdiff_t>(field.offset));
 }
 
 // `value` in octal, zero-filled to the field's length less one, then NUL.
@@ -40,11 +42,8 @@ void put_octal(std::string& block, Field field, std::uint64_t value) {
   put(block, field, digits);
 }
 
-std::string ustar_block(std::string_view name,
-                        std::uint64_t size,
-                        std::int64_t mtime,
-                        unsigned mode,
-                        char typeflag) {
+std::string ustar_block(
+    std::string_view name, std::uint64_t size, std::int64_t mtime, unsigned mode, char typeflag) {
   std::string block(k_tar_block, '\0');
   put(block, k_name, name);
   put_octal(block, k_mode, mode);
@@ -55,7 +54,8 @@ std::string ustar_block(std::string_view name,
   block[k_typeflag] = typeflag;
   put(block, k_magic, std::string_view("ustar\0", 6));
   put(block, k_version, "00");
-  std::fill_n(block.begin() + static_cast<std::ptrdiff_t>(k_checksum.offset), k_checksum.length, ' ');
+  std::fill_n(
+      block.begin() + static_cast<std::ptrdiff_t>(k_checksum.offset), k_checksum.length, ' ');
   unsigned sum = 0;
   for (const char c : block) {
     sum += static_cast<unsigned char>(c);

@@ -21,11 +21,10 @@ inline constexpr std::uint64_t k_ustar_max_size = 077777777777;
 // format (an independent implementation the tests compare with): the ustar header alone when
 // the path is ASCII of at most 100 bytes and the size fits 11 octal digits; else first a pax
 // `x` header (name "././@PaxHeader", mode and time 0) with a `path` and/or `size` record, and
-// the ustar header naming the path with each non-ASCII character as '?', cut at 100 bytes, size 0 when it
-// did not fit. Mode 0644, owner 0, no user or group names, never the prefix field.
-[[nodiscard]] std::string member_header(std::string_view path,
-                                        std::uint64_t size,
-                                        std::int64_t mtime);
+// the ustar header naming the path with each non-ASCII character as '?', cut at 100 bytes, size 0
+// when it did not fit. Mode 0644, owner 0, no user or group names, never the prefix field.
+[[nodiscard]] std::string
+member_header(std::string_view path, std::uint64_t size, std::int64_t mtime);
 
 // Zero bytes from the end of `size` bytes of data to the next block boundary.
 [[nodiscard]] constexpr std::uint64_t tar_padding(std::uint64_t size) noexcept {

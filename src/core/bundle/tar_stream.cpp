@@ -34,7 +34,8 @@ std::string_view field(std::string_view block, std::size_t offset, std::size_t l
 // for GNU's base-256 form, which the format does not use.
 std::optional<std::uint64_t> octal(std::string_view block, std::size_t offset, std::size_t length) {
   std::string_view text = block.substr(offset, length);
-  const std::size_t end = text.find_first_of(std::string_view("\0 ", 2), text.find_first_not_of(' '));
+  const std::size_t end =
+      text.find_first_of(std::string_view("\0 ", 2), text.find_first_not_of(' '));
   text = text.substr(0, end);
   text.remove_prefix(std::min(text.find_first_not_of(' '), text.size()));
   if (text.empty() || text.size() > 21) {
@@ -153,10 +154,14 @@ void TarStream::pass_over(std::uint64_t count, bool must_be_zero) {
     if (!fill()) {
       throw Error(ErrorKind::check, str_cat(m_subject, ": truncated"));
     }
-    const std::size_t taken = static_cast<std::size_t>(std::min<std::uint64_t>(count, m_buffer.size()));
-    if (must_be_zero && std::any_of(m_buffer.begin(), m_buffer.begin() + static_cast<std::ptrdiff_t>(taken),
-                                    [](std::byte b) { return b != std::byte{0}; })) {
-      throw Error(ErrorKind::check, str_cat(util::printable(m_path), ": the padding after its data is not zeros"));
+    const std::size_t taken =
+        static_cast<std::size_t>(std::min<std::uint64_t>(count, m_buffer.size()));
+    if (must_be_zero
+        && std::any_of(m_buffer.begin(),
+                       m_buffer.begin() + static_cast<std::ptrdiff_t>(taken),
+                       [](std::byte b) { return b != std::byte{0}; })) {
+      throw Error(ErrorKind::check,
+                  str_cat(util::printable(m_path), ": the padding after its data is not zeros"));
     }
     m_buffer = m_buffer.subspan(taken);
     m_offset += taken;
@@ -178,8 +183,9 @@ std::optional<TarMember> TarStream::next() {
     std::string second;
     take(k_tar_block, second);
     if (!is_zero(second)) {
-      throw Error(ErrorKind::check,
-                  str_cat(m_subject, ": a zero block at offset ", start, " not followed by another"));
+      throw Error(
+          ErrorKind::check,
+          str_cat(m_subject, ": a zero block at offset ", start, " not followed by another"));
     }
     return std::nullopt;
   }
@@ -189,46 +195,52 @@ std::optional<TarMember> TarStream::next() {
   return member;
 }
 
-TarMember TarStream::parse_header(std::string block) {
-  TarMember member;
-  std::string raw;
-  std::map<std::string, std::string> records;
-  const std::uint64_t start = m_offset - k_tar_block;
-  for (int headers = 0;; ++headers) {
+// The extension headers before a member's ustar header (pax `x`, and the kinds the format does
+// not allow, read only to go on): their bytes go to `header.raw`, pax records to
+// `header.records`. Returns the ustar block.
+std::string TarStream::read_extensions(std::string block, Header& header, TarMember& member) {
+  for (int count = 0;; ++count) {
     if (!checksum_matches(block)) {
-      throw Error(ErrorKind::check,
-                  str_cat(m_subject, ": the tar header at offset ", start, " has a wrong checksum"));
+      throw Error(
+          ErrorKind::check,
+          str_cat(m_subject, ": the tar header at offset ", header.start, " has a wrong checksum"));
     }
-    raw += block;
+    header.raw += block;
     const char type = block[k_typeflag];
     if (type != 'x' && type != 'g' && type != 'L' && type != 'K') {
-      break;
+      return block;
     }
     const std::optional<std::uint64_t> size = octal(block, 124, 12);
-    if (!size || *size > k_extension_limit || headers == k_max_extension_headers) {
+    if (!size || *size > k_extension_limit || count == k_max_extension_headers) {
       throw Error(ErrorKind::check,
-                  str_cat(m_subject, ": the tar header at offset ", start,
+                  str_cat(m_subject,
+                          ": the tar header at offset ",
+                          header.start,
                           " has extension headers the format does not allow"));
     }
     std::string data;
     take(static_cast<std::size_t>(*size + tar_padding(*size)), data);
-    raw += data;
+    header.raw += data;
     data.resize(static_cast<std::size_t>(*size));
-    if (type == 'x') {
-      if (!parse_records(data, records)) {
-        member.refusal = "its pax header does not parse";
-      }
-    } else if (member.refusal.empty()) {
-      member.refusal = type == 'g' ? "carries a global pax header the format does not allow"
-                                   : "carries a GNU long name or link header the format does not allow";
-      if (type == 'L') {
-        member.path = data.substr(0, data.find('\0'));
-      }
+    if (type == 'x' && !parse_records(data, header.records)) {
+      member.refusal = "its pax header does not parse";
+    } else if (type != 'x' && member.refusal.empty()) {
+      member.refusal = type == 'g'
+                           ? "carries a global pax header the format does not allow"
+                           : "carries a GNU long name or link header the format does not allow";
+      member.path = type == 'L' ? data.substr(0, data.find('\0')) : member.path;
     }
     block.clear();
     take(k_tar_block, block);
   }
-  const char type = block[k_typeflag];
+}
+
+TarMember TarStream::parse_header(std::string first_block) {
+  TarMember member;
+  Header header;
+  header.start = m_offset - k_tar_block;
+  const std::string block = read_extensions(std::move(first_block), header, member);
+  const auto& records = header.records;
   const std::string_view prefix = field(block, 345, 155);
   const std::string_view name = field(block, 0, 100);
   if (const auto sparse = records.find("GNU.sparse.name"); sparse != records.end()) {
@@ -239,43 +251,53 @@ TarMember TarStream::parse_header(std::string block) {
     member.path = prefix.empty() ? std::string(name) : str_cat(prefix, "/", name);
   }
   const std::optional<std::uint64_t> size = octal(block, 124, 12);
-  const std::optional<std::uint64_t> mtime = octal(block, 136, 12);
-  const std::optional<std::uint64_t> mode = octal(block, 100, 8);
   member.size = size.value_or(0);
   if (const auto found = records.find("size"); found != records.end()) {
     const std::optional<std::uint64_t> decimal = decimal_number(found->second);
     if (!decimal) {
-      throw Error(ErrorKind::check,
-                  str_cat(m_subject, ": the tar header at offset ", start, " has a bad pax size"));
+      throw Error(
+          ErrorKind::check,
+          str_cat(m_subject, ": the tar header at offset ", header.start, " has a bad pax size"));
     }
     member.size = *decimal;
   }
+  const std::optional<std::uint64_t> mtime = octal(block, 136, 12);
   member.mtime = static_cast<std::int64_t>(mtime.value_or(0));
-  const bool has_data = type == '0' || type == '\0' || type == '7';
-  m_data_left = has_data ? member.size : 0;
+  const char type = block[k_typeflag];
+  m_data_left = type == '0' || type == '\0' || type == '7' ? member.size : 0;
   m_padding_left = tar_padding(m_data_left);
-  if (!member.refusal.empty()) {
-    return member;
-  }
-  if (type != '0') {
-    member.refusal = "not a regular file (symlink, hardlink, directory or device)";
-  } else if (!mode || (*mode & 07000) != 0) {
-    member.refusal = "carries setuid, setgid or sticky bits";
-  } else if (!size || !mtime) {
-    member.refusal = "a number in its tar header is not octal (base-256?)";
-  } else {
-    for (const auto& [key, value] : records) {
-      if (key != "path" && key != "size") {
-        member.refusal = record_refusal(key);
-        return member;
-      }
-    }
-    if (raw != member_header(member.path, member.size, member.mtime)) {
-      member.refusal = "its tar header is not the one the format fixes for its path, size and "
-                       "time (mode, owner, names or other fields differ)";
-    }
+  if (member.refusal.empty()) {
+    member.refusal = refusal_of(block, header, member, size && mtime);
   }
   return member;
+}
+
+// Why the member is not one the format allows, or empty: its type, its mode, its numbers, its
+// pax records, then any other byte of its header blocks.
+std::string TarStream::refusal_of(std::string_view block,
+                                  const Header& header,
+                                  const TarMember& member,
+                                  bool are_numbers_octal) {
+  const std::optional<std::uint64_t> mode = octal(block, 100, 8);
+  if (block[k_typeflag] != '0') {
+    return "not a regular file (symlink, hardlink, directory or device)";
+  }
+  if (!mode || (*mode & 07000) != 0) {
+    return "carries setuid, setgid or sticky bits";
+  }
+  if (!are_numbers_octal) {
+    return "a number in its tar header is not octal (base-256?)";
+  }
+  for (const auto& record : header.records) {
+    if (record.first != "path" && record.first != "size") {
+      return record_refusal(record.first);
+    }
+  }
+  if (header.raw != member_header(member.path, member.size, member.mtime)) {
+    return "its tar header is not the one the format fixes for its path, size and time (mode, "
+           "owner, names or other fields differ)";
+  }
+  return {};
 }
 
 std::size_t TarStream::read(std::span<char> buffer) {
@@ -284,8 +306,8 @@ std::size_t TarStream::read(std::span<char> buffer) {
     if (!fill()) {
       throw Error(ErrorKind::check, str_cat(m_subject, ": truncated"));
     }
-    const std::size_t taken = static_cast<std::size_t>(std::min<std::uint64_t>(
-        {buffer.size() - done, m_buffer.size(), m_data_left}));
+    const std::size_t taken = static_cast<std::size_t>(
+        std::min<std::uint64_t>({buffer.size() - done, m_buffer.size(), m_data_left}));
     std::memcpy(buffer.data() + done, m_buffer.data(), taken);
     m_buffer = m_buffer.subspan(taken);
     m_offset += taken;

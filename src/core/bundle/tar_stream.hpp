@@ -9,6 +9,7 @@
 #include "core/bundle/frame_decoder.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,7 +42,17 @@ private:
   [[nodiscard]] bool fill();
   void take(std::size_t count, std::string& out);
   void pass_over(std::uint64_t count, bool must_be_zero);
-  [[nodiscard]] TarMember parse_header(std::string block);
+  struct Header {
+    std::uint64_t start = 0;                    // offset of its first block
+    std::string raw;                            // every header block, as read
+    std::map<std::string, std::string> records; // pax records
+  };
+  [[nodiscard]] TarMember parse_header(std::string first_block);
+  [[nodiscard]] std::string read_extensions(std::string block, Header& header, TarMember& member);
+  [[nodiscard]] static std::string refusal_of(std::string_view block,
+                                              const Header& header,
+                                              const TarMember& member,
+                                              bool are_numbers_octal);
 
   FrameDecoder& m_decoder;
   std::string m_subject;

@@ -194,7 +194,7 @@ void EntryClassifier::add_catalog_resource(const TreeEntry& entry, const std::st
   }
 }
 
-void EntryClassifier::add_cluster_resource(const TreeEntry& entry, std::string text) {
+void EntryClassifier::add_cluster_resource(const TreeEntry& entry, const std::string& text) {
   const std::string where = subject(entry);
   const YAML::Node document = parse_single_resource(text, where, {"ConfigMap", "UpdateService"});
   try {

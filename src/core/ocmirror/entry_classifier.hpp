@@ -45,7 +45,7 @@ private:
   [[nodiscard]] std::string subject(const TreeEntry& entry) const;
   void visit_storage(const TreeEntry& entry, EntryContent& content);
   void visit_resource(const TreeEntry& entry, std::string_view name, EntryContent& content);
-  void add_cluster_resource(const TreeEntry& entry, std::string text);
+  void add_cluster_resource(const TreeEntry& entry, const std::string& text);
   void add_catalog_resource(const TreeEntry& entry, const std::string& text);
   void add_v1_metadata(const TreeEntry& entry, std::string text);
   void add_image_set_config(const TreeEntry& entry, std::string text);

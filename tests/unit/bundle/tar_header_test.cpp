@@ -19,13 +19,17 @@ TEST(TarHeader, ShortAsciiPathsAreOneUstarBlock) {
   EXPECT_EQ(header.substr(100, 8), std::string("0000644") + '\0');
   EXPECT_EQ(header.substr(124, 12), std::string("00000002322") + '\0');
   EXPECT_EQ(header[156], '0');
-  EXPECT_EQ(header.substr(257, 8), std::string("ustar\0" "00", 8));
+  EXPECT_EQ(header.substr(257, 8),
+            std::string("ustar\0"
+                        "00",
+                        8));
   EXPECT_EQ(std::stoul(header.substr(148, 6), nullptr, 8), checksum_of(header));
   EXPECT_EQ(header.substr(345, 155), std::string(155, '\0')); // never the prefix field
 }
 
 TEST(TarHeader, LongOrNonAsciiPathsAndHugeSizesGoInPaxRecords) {
-  const std::string path = "registry/docker/registry/v2/blobs/sha256/ab/" + std::string(64, 'a') + "/data";
+  const std::string path =
+      "registry/docker/registry/v2/blobs/sha256/ab/" + std::string(64, 'a') + "/data";
   const std::string header = member_header(path, 10, 0);
   ASSERT_EQ(header.size(), 3 * k_tar_block);
   EXPECT_EQ(header.substr(0, 15), std::string("././@PaxHeader") + '\0');
