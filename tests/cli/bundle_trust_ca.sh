@@ -37,4 +37,18 @@ expect 0 '' -- zb create "$SAMPLE/v2" --sign-key signer.key -o plain.zb
 expect 1 'ZBUNDLE/signer.pem must come next' -- zbx verify plain.zb --trust-ca pki/root.pem --signer-name release.example
 zb keygen --out other >/dev/null
 expect 2 'sign-cert: its first certificate is not for the signing key' -- zb create "$SAMPLE/v2" --sign-key other.key --sign-cert signer.pem -o never.zb
+
+# Rollback under --trust-ca: the sequence belongs to the CA and the signer name, not to the leaf
+# key, so a bundle made earlier under the signer's previous, still valid certificate is older.
+zb keygen --out previous >/dev/null
+cp signer.key current.key && cp previous.key signer.key
+issue release.example codeSigning previous.pem
+cp current.key signer.key
+expect 0 '' -- zb create "$SAMPLE/v2" --sign-key previous.key --sign-cert previous.pem -o older.zb
+sleep 1
+expect 0 '' -- zb create "$SAMPLE/v2" --sign-key signer.key --sign-cert signer.pem -o newer.zb
+trust=(--trust-ca pki/root.pem --signer-name release.example)
+expect 0 '' -- zbx expand newer.zb --to exp "${trust[@]}"
+expect 1 'older.zb: bundle [0-9a-f]{32} was created .* before bundle' -- zbx expand older.zb --to exp "${trust[@]}"
+expect 0 '' -- zbx expand older.zb --to exp "${trust[@]}" --allow-rollback
 echo "bundle_trust_ca: ok"
