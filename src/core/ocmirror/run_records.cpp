@@ -112,13 +112,29 @@ private:
   int m_depth = 0;
 };
 
+// `node[key]` when `node` is a mapping that has it, else a null node: indexing what is absent
+// (or not a mapping) is not malformed YAML, only a section the run did not use.
+YAML::Node child(const YAML::Node& node, const char* key) {
+  if (!node || !node.IsMap()) {
+    return YAML::Node();
+  }
+  const YAML::Node value = node[key];
+  return value ? value : YAML::Node();
+}
+
+// The scalar `node[key]`, or "" when there is none.
+std::string scalar_at(const YAML::Node& node, const char* key) {
+  const YAML::Node value = child(node, key);
+  return value.IsScalar() ? value.Scalar() : std::string();
+}
+
 std::vector<std::string> scalars_at(const YAML::Node& list, std::string_view field) {
   std::vector<std::string> values;
   if (!list || !list.IsSequence()) {
     return values;
   }
   for (const YAML::Node& entry : list) {
-    const auto value = entry[std::string(field)].as<std::string>("");
+    const std::string value = scalar_at(entry, std::string(field).c_str());
     if (!value.empty()) {
       values.push_back(value);
     }
@@ -132,15 +148,17 @@ ImageSetConfig parse_image_set_config(const std::string& yaml_text, std::string_
   try {
     const std::vector<YAML::Node> documents = util::load_bounded_yaml(yaml_text, subject);
     const YAML::Node document = documents.empty() ? YAML::Node() : documents.front();
-    const YAML::Node mirror = document["mirror"];
+    const YAML::Node mirror = child(document, "mirror");
     ImageSetConfig config;
-    config.additional_images = scalars_at(mirror["additionalImages"], "name");
-    config.catalogs = scalars_at(mirror["operators"], "catalog");
-    const YAML::Node platform = mirror["platform"];
-    config.channels = scalars_at(platform["channels"], "name");
-    config.release = platform["release"].as<std::string>("");
-    for (const YAML::Node& channel : platform["channels"]) {
-      config.is_okd = config.is_okd || channel["type"].as<std::string>("") == "okd";
+    config.additional_images = scalars_at(child(mirror, "additionalImages"), "name");
+    config.catalogs = scalars_at(child(mirror, "operators"), "catalog");
+    // An operators-only or additional-images-only run has no platform section.
+    const YAML::Node platform = child(mirror, "platform");
+    const YAML::Node channels = child(platform, "channels");
+    config.channels = scalars_at(channels, "name");
+    config.release = scalar_at(platform, "release");
+    for (const YAML::Node& channel : channels.IsSequence() ? channels : YAML::Node()) {
+      config.is_okd = config.is_okd || scalar_at(channel, "type") == "okd";
     }
     return config;
   } catch (const YAML::Exception& error) {

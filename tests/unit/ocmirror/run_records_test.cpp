@@ -43,6 +43,28 @@ TEST(ParseImageSetConfig, ReadsWhatDerivationNeeds) {
                   "isc_x:");
 }
 
+// Operators-only and additional-images-only runs have no platform section; a run may also
+// have no mirror section worth the name. Neither is malformed.
+TEST(ParseImageSetConfig, ReadsRunsWithoutAPlatformSection) {
+  const ImageSetConfig operators = parse_image_set_config(R"(kind: ImageSetConfiguration
+apiVersion: mirror.openshift.io/v2alpha1
+mirror:
+  operators:
+  - catalog: registry.redhat.io/redhat/redhat-operator-index:v4.16
+)",
+                                                          "isc");
+  EXPECT_EQ(operators.catalogs,
+            std::vector<std::string>{"registry.redhat.io/redhat/redhat-operator-index:v4.16"});
+  EXPECT_TRUE(operators.channels.empty());
+  EXPECT_TRUE(operators.release.empty());
+  const ImageSetConfig images = parse_image_set_config(
+      "mirror:\n  additionalImages:\n  - name: registry.redhat.io/ubi9/ubi:latest\n", "isc");
+  EXPECT_EQ(images.additional_images,
+            std::vector<std::string>{"registry.redhat.io/ubi9/ubi:latest"});
+  EXPECT_TRUE(parse_image_set_config("kind: ImageSetConfiguration\n", "isc").catalogs.empty());
+  EXPECT_TRUE(parse_image_set_config("mirror: 7\n", "isc").catalogs.empty());
+}
+
 TEST(ParseReleaseReferences, ListsEveryComponent) {
   const std::string text = R"({"kind":"ImageStream","spec":{"tags":[
     {"name":"etcd","from":{"kind":"DockerImage","name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:1"}},
