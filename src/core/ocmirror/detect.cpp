@@ -127,6 +127,19 @@ InputPlan plan_directory(const fs::path& path, const ReadOptions& options) {
     return {{path, SourceFormat::registry_storage, SourceLayout::directory, {}},
             {{path / "docker", "docker/"}}};
   }
+  // The storage tree named by its own root, docker/registry/v2 (or docker/), as a registry's
+  // configuration spells it: read from the folder that holds docker/.
+  const fs::path normal = fs::absolute(path).lexically_normal() / "";
+  for (const std::string_view tail : {"docker/registry/v2/", "docker/"}) {
+    const std::string text = normal.string();
+    if (text.ends_with(str_cat("/", tail)) && is_existing_directory(path / "")) {
+      const fs::path holder = fs::path(text.substr(0, text.size() - tail.size()));
+      if (is_existing_directory(holder / "docker/registry/v2")) {
+        return {{path, SourceFormat::registry_storage, SourceLayout::directory, {}},
+                {{holder / "docker", "docker/"}}};
+      }
+    }
+  }
   throw Error(ErrorKind::input,
               str_cat(path.string(),
                       ": not oc-mirror output: no working-dir, oc-mirror-workspace, mirror_*.tar "

@@ -222,6 +222,15 @@ TEST(ReadMirror, RegistryStorageTree) {
   const MirrorContent content = read_one(dir / "storage");
   EXPECT_EQ(content.inputs[0].format, SourceFormat::registry_storage);
   EXPECT_EQ(content.blobs.size(), 1U);
+  // named by its own root, as a registry's configuration spells it
+  for (const char* root :
+       {"storage/docker/registry/v2", "storage/docker/registry/v2/", "storage/docker"}) {
+    const MirrorContent same = read_one(dir / root);
+    EXPECT_EQ(same.inputs[0].format, SourceFormat::registry_storage) << root;
+    EXPECT_EQ(same.blobs.size(), 1U) << root;
+  }
+  EXPECT_ZB_ERROR(
+      read_one(dir / "storage/docker/registry"), ErrorKind::input, "not oc-mirror output");
 }
 
 TEST(ReadMirror, BadInputNamesTheFileAndReason) {
