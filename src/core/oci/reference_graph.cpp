@@ -74,6 +74,13 @@ std::vector<Problem> ReferenceGraph::check(const std::vector<std::string>& requi
       report(ProblemKind::dangling_tag, where, tag.digest, "no such blob");
       continue;
     }
+    if (const auto size = m_blob_sizes.find(tag.digest);
+        tag.declared_size && size != m_blob_sizes.end() && size->second != *tag.declared_size) {
+      report(ProblemKind::size_mismatch,
+             str_cat(where, " -> ", tag.digest),
+             std::to_string(*tag.declared_size),
+             std::to_string(size->second));
+    }
     repository.tags[tag.tag] = tag.digest;
     verify_manifest(tag.digest, where, repository);
     // cosign signatures are tagged "sha256-<hex>.sig" and carry no platform

@@ -42,6 +42,9 @@ struct StoredTag {
   std::string repository;
   std::string tag;
   std::string digest;
+  // The size its descriptor declares (an OCI layout's index.json); registries and CRI-O refuse
+  // a blob of another size.
+  std::optional<std::uint64_t> declared_size;
 };
 
 // One repository as a registry serves it: its tags, the manifests it holds (tagged, revision

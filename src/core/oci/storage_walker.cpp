@@ -63,7 +63,7 @@ public:
         while (target.starts_with("./")) {
           target.erase(0, 2);
         }
-        m_handler.on_tag({storage.repository, storage.tag, target});
+        m_handler.on_tag({storage.repository, storage.tag, target, std::nullopt});
       }
       break;
     case StoragePathKind::none:
@@ -85,7 +85,7 @@ private:
     try {
       for (const LayoutEntry& entry :
            parse_layout_index(content.read_text(k_layout_index_limit), subject)) {
-        m_handler.on_tag({repository, entry.tag, entry.descriptor.digest});
+        m_handler.on_tag({repository, entry.tag, entry.descriptor.digest, entry.descriptor.size});
       }
     } catch (const Error& error) {
       report(ProblemKind::bad_manifest, subject, "an OCI layout index", error.what());
@@ -109,7 +109,7 @@ private:
              link.empty() ? "unreadable link" : link);
       return;
     }
-    m_handler.on_tag({storage.repository, storage.tag, link});
+    m_handler.on_tag({storage.repository, storage.tag, link, std::nullopt});
   }
 
   StorageHandler& m_handler;

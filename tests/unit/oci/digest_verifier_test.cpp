@@ -115,6 +115,28 @@ TEST(VerifyDigests, OciImageLayout) {
   EXPECT_EQ(missing.problems[0].path, "layout:latest config");
 }
 
+// The size an OCI layout's index.json declares is checked too: registries and CRI-O refuse a
+// manifest whose descriptor lies about it (seen in a real layout: 743 declared, 741 stored).
+TEST(VerifyDigests, OciImageLayoutIndexSizeIsChecked) {
+  const TempDir dir;
+  const Image image;
+  for (const std::string& content : {image.manifest(), image.config, image.layer}) {
+    test::write_file(dir / ("layout/blobs/sha256/" + sha256(content).substr(7)), content);
+  }
+  test::write_file(dir / "layout/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+  test::write_file(
+      dir / "layout/index.json",
+      R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")"
+          + sha256(image.manifest()) + R"(","size":)" + std::to_string(image.manifest().size() + 2)
+          + R"(,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]})");
+  const DigestReport report = verify_digests({dir / "layout"}, {});
+  ASSERT_EQ(report.problems.size(), 1U);
+  EXPECT_EQ(report.problems[0].kind, ProblemKind::size_mismatch);
+  EXPECT_EQ(report.problems[0].path, "layout:latest -> " + sha256(image.manifest()));
+  EXPECT_EQ(report.problems[0].expected, std::to_string(image.manifest().size() + 2));
+  EXPECT_EQ(report.problems[0].actual, std::to_string(image.manifest().size()));
+}
+
 TEST(VerifyDigests, BaseProvidesBlobsOfDifferentialRuns) {
   const TempDir dir;
   const Image image;
