@@ -232,6 +232,9 @@ void EntryClassifier::add_v1_metadata(const TreeEntry& entry, std::string text) 
       }
       const std::string type = association.value("type", "");
       const std::string name = association.value("name", "");
+      if (ics::is_sha256_digest(name)) {
+        continue; // a child manifest of an index, named by its digest (oc-mirror-formats.md 1.8)
+      }
       m_run.add_v1_association(type, name, association.value("id", ""));
       if (type == "ocpRelease") {
         // Named by tag, as the v2 storage names releases, so both spellings meet.

@@ -98,6 +98,9 @@ void RunCollector::add_image_set_config(const ImageSetConfig& config) {
 void RunCollector::add_v1_association(std::string_view type,
                                       const std::string& name,
                                       const std::string& id) {
+  if (ics::is_sha256_digest(name)) {
+    return; // a child manifest of an index, named by its digest: not an image of its own
+  }
   // v1 mirrors every image by the digest it resolved (its mapping sources carry it).
   const bool needs_digest = ics::is_sha256_digest(id) && name.find('@') == std::string::npos;
   const std::string source = needs_digest ? str_cat(name, "@", id) : name;

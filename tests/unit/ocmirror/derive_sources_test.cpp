@@ -149,7 +149,9 @@ TEST(DeriveContentSources, V1MetadataAssociations) {
     {"name":"registry.redhat.io/redhat/redhat-operator-index:v4.16","id":")"
       + fake_digest('c') + R"(","type":"operatorCatalog"},
     {"name":"registry.redhat.io/compliance/op@)"
-      + fake_digest('5') + R"(","id":")" + fake_digest('5') + R"(","type":"operatorRelatedImage"}]},
+      + fake_digest('5') + R"(","id":")" + fake_digest('5') + R"(","type":"operatorRelatedImage"},
+    {"name":")"
+      + fake_digest('7') + R"(","id":")" + fake_digest('7') + R"(","type":"operatorRelatedImage"}]},
     "pastAssociations":[{"name":"registry.redhat.io/rhel9/postgresql-15:latest","id":")"
       + fake_digest('6') + R"(","type":"generic"}]})";
   TarBuilder(dir / "mirror_seq1_000000.tar").file("./publish/.metadata.json", metadata).close();
@@ -158,7 +160,7 @@ TEST(DeriveContentSources, V1MetadataAssociations) {
                              ics::parse_mirror_name("m.example:8443"),
                              ics::ScopeRule::namespace_when_paths_match);
   // v1 writes ICSPs only: every mirror is a digest mirror (oc-mirror-formats.md 1.3); catalogs are
-  // left out.
+  // left out, and so is an association named by a digest (an index's child): no docker.io source.
   ics::ImageContentSources expected;
   expected.add("quay.io/openshift-release-dev/ocp-release",
                "m.example:8443/openshift/release-images",
