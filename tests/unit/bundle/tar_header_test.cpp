@@ -1,4 +1,5 @@
 #include "core/bundle/tar_header.hpp"
+#include "core/util/str_cat.hpp"
 #include "test_support.hpp"
 
 namespace zbundle::bundle {
@@ -34,7 +35,7 @@ TEST(TarHeader, LongOrNonAsciiPathsAndHugeSizesGoInPaxRecords) {
   ASSERT_EQ(header.size(), 3 * k_tar_block);
   EXPECT_EQ(header.substr(0, 15), std::string("././@PaxHeader") + '\0');
   EXPECT_EQ(header[156], 'x');
-  const std::string record = std::to_string(path.size() + 10) + " path=" + path + "\n";
+  const std::string record = util::str_cat(path.size() + 10, " path=", path, "\n");
   EXPECT_EQ(header.substr(k_tar_block, record.size()), record);
   EXPECT_EQ(header.substr(2 * k_tar_block, 100), path.substr(0, 100));
   const std::string unicode = member_header("oc-mirror/ü.log", 1, 0);

@@ -1,5 +1,6 @@
 #include "core/oci/digest_verifier.hpp"
 #include "core/util/sha256.hpp"
+#include "core/util/str_cat.hpp"
 #include "test_support.hpp"
 
 #include <algorithm>
@@ -132,7 +133,7 @@ TEST(VerifyDigests, OciImageLayoutIndexSizeIsChecked) {
   const DigestReport report = verify_digests({dir / "layout"}, {});
   ASSERT_EQ(report.problems.size(), 1U);
   EXPECT_EQ(report.problems[0].kind, ProblemKind::size_mismatch);
-  EXPECT_EQ(report.problems[0].path, "layout:latest -> " + sha256(image.manifest()));
+  EXPECT_EQ(report.problems[0].path, util::str_cat("layout:latest -> ", sha256(image.manifest())));
   EXPECT_EQ(report.problems[0].expected, std::to_string(image.manifest().size() + 2));
   EXPECT_EQ(report.problems[0].actual, std::to_string(image.manifest().size()));
 }
