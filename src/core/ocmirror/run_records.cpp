@@ -116,7 +116,7 @@ private:
 // (or not a mapping) is not malformed YAML, only a section the run did not use.
 YAML::Node child(const YAML::Node& node, const char* key) {
   if (!node || !node.IsMap()) {
-    return YAML::Node();
+    return {};
   }
   const YAML::Node value = node[key];
   return value ? value : YAML::Node();
