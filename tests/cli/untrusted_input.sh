@@ -122,7 +122,7 @@ text = open(path).read().replace("- mirror.example.internal:8443/openshift/relea
 assert "evil" in text
 open(path, "w").write(text)
 PY
-bounded 2 'idms-oc-mirror.yaml: image content mirror mirror.example.internal:8443/openshift/release\\x0a\[\[registry\]\]' -- \
+bounded 2 'idms-oc-mirror.yaml: image content mirror: mirror.example.internal:8443/openshift/release\\x0a\[\[registry\]\].*: not a mirror registry name' -- \
   ZB ics newline --format registries-conf
 cat >newline.py <<'PY'
 manifest["image_content_sources"][0]["mirrors"][0]["location"] = "mirror.test:8443/a\n[[registry]]"
@@ -133,7 +133,7 @@ cat >space.py <<'PY'
 manifest["image_content_sources"][0]["source"] = "quay.io/a b"
 PY
 resign space.py
-refused_by_readers "image_content_sources\[\]: image content source quay.io/a b: "
+refused_by_readers "image_content_sources\[\]: image content source: quay.io/a b: not a mirror registry name"
 
 # 7. CA claims that are not the certificates' own.
 cat >claims.py <<'PY'

@@ -265,23 +265,14 @@ void BundleReader::stream_entry(const Entry& entry, util::HashPipeline& hashes, 
   }
 }
 
-// Rules R7 and R8 for one payload member: which listed entry it is, or nullopt when its
+// Rules R7, R8, R10 and R12 for one payload member: which listed entry it is, or nullopt when its
 // bytes are not to be read (reported).
 std::optional<std::size_t> BundleReader::match_member(const Member& member,
                                                       PayloadPass& pass,
                                                       const ProblemHandler& on_problem) const {
-  if (!member.frame_problem.empty()) {
-    on_problem(str_cat(member.path, ": ", member.frame_problem));
-  }
-  if (member.refusal.empty()) {
-    if (const std::string problem = m_state->time_problem(member); !problem.empty()) {
-      on_problem(problem);
-      return std::nullopt;
-    }
-  }
-  if (!member.refusal.empty()) {
-    on_problem(str_cat(member.path, ": ", member.refusal));
-    return std::nullopt;
+  m_state->report_header(member, on_problem);
+  if (!member.refusal.empty() || !m_state->time_problem(member).empty()) {
+    return std::nullopt; // a frame of its own is not needed to read it; the rest is
   }
   const std::optional<std::size_t> found = pass.position_of(m_state->manifest.entries, member.path);
   if (!found) {

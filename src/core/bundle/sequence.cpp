@@ -32,8 +32,6 @@ nlohmann::json read_state(const fs::path& file) {
   return state;
 }
 
-} // namespace
-
 std::string trust_identity(const Trust& trust, const Manifest& manifest) {
   if (trust.trust_ca.empty()) {
     return str_cat("key:", manifest.key_id); // the reader checked it is the trusted key's (R3)
@@ -44,10 +42,14 @@ std::string trust_identity(const Trust& trust, const Manifest& manifest) {
   return str_cat("ca:", hasher.finish(), ":", trust.signer_name);
 }
 
+} // namespace
+
 BundleSequence::BundleSequence(const fs::path& state_dir,
-                               std::string_view trust_id,
+                               const Trust& trust,
+                               const Manifest& manifest,
                                std::string_view target)
-    : m_file(state_dir / "sequence.json"), m_key(str_cat(trust_id, " ", target)) {}
+    : m_file(state_dir / "sequence.json"),
+      m_key(str_cat(trust_identity(trust, manifest), " ", target)) {}
 
 bool BundleSequence::check(const Manifest& manifest,
                            bool allow_rollback,

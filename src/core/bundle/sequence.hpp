@@ -14,16 +14,16 @@
 
 namespace zbundle::bundle {
 
-// Who is trusted to sign, as a stable name: "key:<key id>" for a pinned key, or
-// "ca:<sha256 of the CA file>:<signer name>", the same for every certificate that CA issues
-// the signer, so an older bundle under the signer's previous certificate is still older.
-[[nodiscard]] std::string trust_identity(const Trust& trust, const Manifest& manifest);
-
 class BundleSequence {
 public:
-  // The sequence of `target` under `trust_id`, kept in `state_dir`/sequence.json.
+  // The sequence of `target` under the trust configuration that verified `manifest`, kept in
+  // `state_dir`/sequence.json. Who is trusted to sign is named stably: "key:<key id>" for a
+  // pinned key, or "ca:<sha256 of the CA file>:<signer name>", the same for every certificate
+  // that CA issues the signer, so an older bundle under the signer's previous certificate is
+  // still older.
   BundleSequence(const std::filesystem::path& state_dir,
-                 std::string_view trust_id,
+                 const Trust& trust,
+                 const Manifest& manifest,
                  std::string_view target);
 
   // Throws Error{check}, naming `subject` and both bundles, when `manifest` would roll the

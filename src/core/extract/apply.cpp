@@ -272,7 +272,8 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
   const Layout layout(options, manifest.bundle_id);
   const bundle::BundleSequence sequence(
       layout.sequence_dir,
-      bundle::trust_identity(options.trust, manifest),
+      options.trust,
+      manifest,
       str_cat("apply:", fs::absolute(layout.root).lexically_normal().string()));
   (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
   // Every byte is verified before anything changes: the first problem stops the run.

@@ -264,7 +264,8 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
   }
   const bundle::BundleSequence sequence(
       options.state_dir,
-      bundle::trust_identity(options.trust, manifest),
+      options.trust,
+      manifest,
       str_cat("expand:", fs::absolute(options.target).lexically_normal().string()));
   (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
   const bool is_new = ::mkdir(options.target.c_str(), 0755) == 0;

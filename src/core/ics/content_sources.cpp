@@ -2,7 +2,6 @@
 
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
-#include "core/util/untrusted_text.hpp"
 
 #include <algorithm>
 
@@ -20,9 +19,8 @@ void check_location(std::string_view location, std::string_view role, bool may_b
   try {
     (void)parse_mirror_name(name);
   } catch (const Error& error) {
-    throw Error(
-        ErrorKind::input,
-        util::str_cat("image content ", role, " ", util::printable(location), ": ", error.what()));
+    // parse_mirror_name's message names the location (quoted) and says what is wrong
+    throw Error(ErrorKind::input, util::str_cat("image content ", role, ": ", error.what()));
   }
 }
 

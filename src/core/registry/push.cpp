@@ -256,9 +256,8 @@ PushResult push_bundle(const PushOptions& options) {
   bundle::BundleReader reader(options.bundle, options.trust); // the signature, before anything
   const bundle::Manifest& manifest = reader.manifest();
   refuse_other_mirror(options, manifest);
-  const bundle::BundleSequence sequence(options.state_dir,
-                                        bundle::trust_identity(options.trust, manifest),
-                                        str_cat("push:", options.target.location()));
+  const bundle::BundleSequence sequence(
+      options.state_dir, options.trust, manifest, str_cat("push:", options.target.location()));
   (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
   PushResult result;
   result.bundle_id = manifest.bundle_id;
