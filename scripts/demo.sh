@@ -45,8 +45,10 @@ step cat "$build/demo-artifacts/registry-config.yaml" "$build/demo-artifacts/ics
 step sed -n '/^exec hcp/,$p' "$build/demo-artifacts/hcp-create-cluster.sh"
 
 printf '\nOn the bastion: expand (the registry as distribution serves it), then apply --dry-run\n(what apply would install below a root; nothing is touched):\n'
-rm -rf "$build/demo-bastion" "$build/demo-root"
+rm -rf "$build/demo-bastion" "$build/demo-root" "$build/demo-state"
 mkdir -p "$build/demo-root/etc/pki/ca-trust/source/anchors"
-step "$zbundle_extract" expand "$build/demo.zb" --to "$build/demo-bastion" --pubkey "$keys/signer.pub"
+# --state-dir: the sequence against rollback stays in the build tree, not in /var/lib/zbundle
+step "$zbundle_extract" expand "$build/demo.zb" --to "$build/demo-bastion" --pubkey "$keys/signer.pub" \
+  --state-dir "$build/demo-state"
 step "$zbundle_extract" apply "$build/demo.zb" --pubkey "$keys/signer.pub" --root "$build/demo-root" \
   --mirror bastion.example:5000/ocp --ca "$pki/root.pem" --dry-run

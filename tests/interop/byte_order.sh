@@ -8,6 +8,8 @@ native=${1:?native zbundle}
 s390x=${2:?s390x zbundle}
 here=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
+# the sequence against rollback that expand keeps: the test's own, not the machine's /var/lib/zbundle
+export ZBUNDLE_STATE_DIR=$work/state
 trap 'rm -rf "$work"' EXIT
 "$here/scripts/make-sample.sh" "$work/sample" >/dev/null
 
