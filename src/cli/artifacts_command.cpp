@@ -4,6 +4,7 @@
 #include "cli_support.hpp"
 #include "core/bundle/bundle_reader.hpp"
 #include "core/bundle/model_builder.hpp"
+#include "core/bundle/volume_reader.hpp"
 #include "core/pki/ca_bundle.hpp"
 #include "core/pki/certificate_file.hpp"
 #include "core/util/error.hpp"
@@ -90,7 +91,7 @@ int run_artifacts(const std::vector<std::string>& args) {
   const std::vector<std::string> sources = values["source"].as<std::vector<std::string>>();
   artifacts::RenderOptions render = render_options_from(values);
   bundle::Manifest model;
-  if (sources.size() == 1 && is_bundle(sources.front())) {
+  if (sources.size() == 1 && bundle::is_bundle(sources.front())) {
     const bundle::BundleReader reader(sources.front(), trust_from(values, true));
     model = reader.manifest();
     render.bundle_id = model.bundle_id;

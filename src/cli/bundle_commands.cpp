@@ -162,10 +162,8 @@ std::filesystem::path state_dir_from(const po::variables_map& values,
   if (values.count("state-dir")) {
     return values["state-dir"].as<std::string>();
   }
-  const char* from_environment = std::getenv("ZBUNDLE_STATE_DIR");
-  return from_environment != nullptr && *from_environment != '\0'
-             ? std::filesystem::path(from_environment)
-             : fallback;
+  const std::string from_environment = environment_value("ZBUNDLE_STATE_DIR");
+  return from_environment.empty() ? fallback : std::filesystem::path(from_environment);
 }
 
 bundle::Trust trust_from(const po::variables_map& values, bool is_required) {
@@ -187,15 +185,6 @@ bundle::Trust trust_from(const po::variables_map& values, bool is_required) {
                 "no trust: give --pubkey PUB.pem or --trust-ca ROOT.pem --signer-name NAME");
   }
   return trust;
-}
-
-bool is_bundle(const std::string& path) {
-  std::ifstream file(fs::exists(path) ? fs::path(path) : bundle::volume_path(path, 1),
-                     std::ios::binary);
-  std::array<char, 4> magic{};
-  return fs::is_regular_file(fs::exists(path) ? fs::path(path) : bundle::volume_path(path, 1))
-         && file.read(magic.data(), magic.size())
-         && magic == std::array<char, 4>{'\x28', '\xb5', '\x2f', '\xfd'};
 }
 
 int run_keygen(const std::vector<std::string>& args) {
@@ -295,9 +284,9 @@ int run_create(const std::vector<std::string>& args) {
     for (const std::string& warning : result.ca_warnings) {
       std::cerr << "zbundle: warning: " << warning << '\n';
     }
-    for (const oci::Problem& warning : result.warnings) {
-      std::cerr << "zbundle: warning: " << oci::problem_kind_name(warning.kind) << ": "
-                << warning.path << ": " << warning.actual << '\n';
+    for (const model::Problem& warning : result.warnings) {
+      std::cerr << "zbundle: warning: " << model::problem_kind_name(warning.kind) << ": "
+                << warning.subject << ": " << warning.actual << '\n';
     }
     std::cout << "created " << result.files.front().string() << ": " << manifest.entries.size()
               << " entries, " << human_bytes(manifest.total_bytes()) << " in "

@@ -41,8 +41,4 @@ parse_bundle_arguments(std::string_view command,
                        const std::vector<std::string>& args,
                        boost::program_options::options_description& options);
 
-// True when `path` is a bundle (zstd data, or the head of a volume set) rather than oc-mirror
-// output, so `zbundle inspect` knows which summary to give.
-[[nodiscard]] bool is_bundle(const std::string& path);
-
 } // namespace zbundle::cli

@@ -61,8 +61,11 @@ int run_verify(std::string_view program, const std::vector<std::string>& args) {
   }
   bundle::BundleReader reader(command->bundle, trust_from(command->values, true));
   std::vector<std::string> problems;
-  const bundle::PayloadTotals totals = reader.read_payload(
-      nullptr, [&problems](const std::string& problem) { problems.push_back(problem); });
+  const bundle::PayloadTotals totals =
+      reader.read_payload(nullptr, [&problems](const model::Problem& problem) {
+        problems.push_back(model::to_text(problem));
+        return model::AfterProblem::keep_reading;
+      });
   const bundle::Manifest& manifest = reader.manifest();
   if (command->values.count("json")) {
     std::cout << Json{{"bundle", command->bundle},
@@ -125,16 +128,16 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
   const bundle::BundleReader reader(command->bundle, trust_from(command->values, false));
   const bundle::Manifest& manifest = reader.manifest();
   Json releases = Json::array();
-  for (const ocmirror::ReleaseImage& release : manifest.releases) {
+  for (const model::ReleaseImage& release : manifest.releases) {
     releases.push_back({{"name", release.name}, {"digest", release.digest}});
   }
   Json certificates = Json::array();
-  for (const bundle::CaCertificate& certificate : manifest.ca_certificates) {
+  for (const model::CaCertificate& certificate : manifest.ca_certificates) {
     certificates.push_back(
         {{"subject", certificate.subject}, {"not_after", certificate.not_after}});
   }
   std::size_t tags = 0;
-  for (const bundle::RepositoryRecord& repository : manifest.repositories) {
+  for (const model::RepositoryRecord& repository : manifest.repositories) {
     tags += repository.tags.size();
   }
   const Json summary = {{"bundle_id", manifest.bundle_id},
@@ -168,7 +171,7 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
   for (const std::string& base : manifest.base_bundles) {
     std::cout << "  base bundle:  " << base << '\n';
   }
-  for (const ocmirror::ReleaseImage& release : manifest.releases) {
+  for (const model::ReleaseImage& release : manifest.releases) {
     std::cout << "  release:      " << release.name << (release.digest.empty() ? "" : " @ ")
               << release.digest << '\n';
   }
@@ -176,7 +179,7 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
     std::cout << "  source:       " << source.source << " -> " << source.mirrors.front().location
               << '\n';
   }
-  for (const bundle::CaCertificate& certificate : manifest.ca_certificates) {
+  for (const model::CaCertificate& certificate : manifest.ca_certificates) {
     std::cout << "  CA:           " << certificate.subject << ", expires " << certificate.not_after
               << '\n';
   }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -80,6 +81,11 @@ bool wants_help(const std::vector<std::string>& args, const po::options_descript
     return true;
   }
   return false;
+}
+
+std::string environment_value(const char* name) {
+  const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before threads start
+  return value != nullptr ? std::string(value) : std::string();
 }
 
 std::vector<std::string> split_commas(const std::string& text) {

@@ -32,6 +32,10 @@ void write_output(const std::string& path, std::string_view text);
 [[nodiscard]] bool wants_help(const std::vector<std::string>& args,
                               const boost::program_options::options_description& options);
 
+// The environment variable `name`, empty when it is unset. The core never reads the
+// environment: the CLIs look values up here and pass them in.
+[[nodiscard]] std::string environment_value(const char* name);
+
 // "s390x,amd64" -> {"s390x", "amd64"}; empty parts dropped.
 [[nodiscard]] std::vector<std::string> split_commas(const std::string& text);
 

@@ -3,6 +3,7 @@
 #include "bundle_commands.hpp"
 #include "cli_support.hpp"
 #include "core/registry/push.hpp"
+#include "core/registry/registry_auth.hpp"
 #include "core/util/error.hpp"
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 namespace zbundle::cli {
 namespace {
 
+namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
 void print_summary(const registry::PushResult& result, bool is_dry_run, bool as_json) {
@@ -97,8 +99,13 @@ int run_push(const std::vector<std::string>& args) {
   if (values.count("ca")) {
     push.ca = values["ca"].as<std::string>();
   }
-  if (values.count("authfile")) {
-    push.authfile = values["authfile"].as<std::string>();
+  push.authfile = values.count("authfile")
+                      ? fs::path(values["authfile"].as<std::string>())
+                      : registry::default_auth_file({environment_value("REGISTRY_AUTH_FILE"),
+                                                     environment_value("XDG_RUNTIME_DIR"),
+                                                     environment_value("HOME")});
+  if (const std::string tmpdir = environment_value("TMPDIR"); !tmpdir.empty()) {
+    push.scratch_dir = tmpdir;
   }
   if (values.count("resolve")) {
     const std::string resolve = values["resolve"].as<std::string>();

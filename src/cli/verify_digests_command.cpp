@@ -1,7 +1,7 @@
 #include "verify_digests_command.hpp"
 
 #include "cli_support.hpp"
-#include "core/oci/digest_verifier.hpp"
+#include "core/check/digest_verifier.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -44,7 +44,7 @@ int run_verify_digests(const std::vector<std::string>& args) {
       inputs.emplace_back(source);
     }
   }
-  oci::DigestOptions digest_options;
+  check::DigestOptions digest_options;
   if (values.count("arch")) {
     digest_options.required_architectures = split_commas(values["arch"].as<std::string>());
   }
@@ -55,16 +55,16 @@ int run_verify_digests(const std::vector<std::string>& args) {
   }
   digest_options.jobs = values["jobs"].as<unsigned>();
   const auto started = std::chrono::steady_clock::now();
-  const oci::DigestReport report = oci::verify_digests(inputs, digest_options);
+  const check::DigestReport report = check::verify_digests(inputs, digest_options);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const double megabytes_per_second =
       seconds > 0 ? static_cast<double>(report.blob_bytes) / 1e6 / seconds : 0;
   if (values.count("json")) {
     nlohmann::ordered_json problems = nlohmann::ordered_json::array();
-    for (const oci::Problem& problem : report.problems) {
-      problems.push_back({{"kind", oci::problem_kind_name(problem.kind)},
-                          {"path", problem.path},
+    for (const model::Problem& problem : report.problems) {
+      problems.push_back({{"kind", model::problem_kind_name(problem.kind)},
+                          {"path", problem.subject},
                           {"expected", problem.expected},
                           {"actual", problem.actual}});
     }
@@ -85,9 +85,9 @@ int run_verify_digests(const std::vector<std::string>& args) {
               << static_cast<std::uint64_t>(megabytes_per_second) << " MB/s); "
               << report.problems.size() << " problems\n";
     for (std::size_t i = 0; i < report.problems.size() && i < k_problems_shown; ++i) {
-      const oci::Problem& problem = report.problems[i];
-      std::cout << "  " << oci::problem_kind_name(problem.kind) << ": " << problem.path
-                << ": expected " << problem.expected << ", got " << problem.actual << '\n';
+      const model::Problem& problem = report.problems[i];
+      std::cout << "  " << model::problem_kind_name(problem.kind) << ": " << model::to_text(problem)
+                << '\n';
     }
     if (report.problems.size() > k_problems_shown) {
       std::cout << "  ... and " << report.problems.size() - k_problems_shown

@@ -4,6 +4,7 @@
 #include "artifacts_command.hpp"
 #include "bundle_commands.hpp"
 #include "cli_support.hpp"
+#include "core/bundle/volume_reader.hpp"
 #include "core/ics/render.hpp"
 #include "core/ocmirror/derive_sources.hpp"
 #include "core/ocmirror/reader.hpp"
@@ -326,7 +327,7 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "inspect") {
-    if (!rest.empty() && cli::is_bundle(rest.front())) {
+    if (!rest.empty() && bundle::is_bundle(rest.front())) {
       return cli::run_bundle_inspect("zbundle", rest);
     }
     return run_inspect(rest);

@@ -5,8 +5,8 @@
 // `zbundle artifacts` and `zbundle-extract apply`, so the connected host and the bastion write
 // the same bytes for the same facts. Rendering is pure: it reads no file and writes none.
 
-#include "core/bundle/manifest.hpp"
 #include "core/ics/mirror_name.hpp"
+#include "core/model/signed_model.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -42,7 +42,7 @@ struct Artifact {
 // Renders every artifact the model and the options allow, sorted by name. Throws
 // Error{input} naming the pull secret or auth file when it is not what it must be, or the
 // release when --release names none the model has; Error{usage} for an empty CA.
-[[nodiscard]] std::vector<Artifact> render_artifacts(const bundle::Manifest& model,
+[[nodiscard]] std::vector<Artifact> render_artifacts(const model::SignedModel& model,
                                                      const RenderOptions& options);
 
 // The containers auth file `existing` (absent: a new one) with the mirror's entry of
@@ -60,7 +60,7 @@ void write_artifacts(const std::vector<Artifact>& artifacts,
 // The model's image content sources moved to `mirror`: a location below the registry the
 // model was made for (its `mirror`, or the placeholder) keeps its path below it; any other
 // keeps its path below its own registry.
-[[nodiscard]] ics::ImageContentSources relocated_sources(const bundle::Manifest& model,
+[[nodiscard]] ics::ImageContentSources relocated_sources(const model::SignedModel& model,
                                                          const ics::MirrorName& mirror);
 
 } // namespace zbundle::artifacts

@@ -39,7 +39,7 @@ std::string catalog_name(const ics::ImageRef& ref) {
 }
 
 // Where the catalog is served from on the mirror, by the mirror's name.
-std::string mirrored_catalog(const Context& context, const ocmirror::CatalogSource& catalog) {
+std::string mirrored_catalog(const Context& context, const model::CatalogSource& catalog) {
   if (catalog.kind == "CatalogSource" || catalog.kind == "ClusterCatalog") {
     return context.relocate(catalog.image);
   }
@@ -87,13 +87,13 @@ std::string cluster_catalog_yaml(const std::string& name, const std::string& ima
 
 // The resource's one object, of its own kind (the manifest reader checked it once already; a
 // model built from oc-mirror output comes the same way).
-YAML::Node parse_resource(const ocmirror::ClusterResource& resource) {
+YAML::Node parse_resource(const model::ClusterResource& resource) {
   return ocmirror::parse_single_resource(
       resource.text, str_cat(resource.kind, " ", util::printable(resource.name)), {resource.kind});
 }
 
 // The UpdateService's graph image and release repository, moved to the mirror.
-std::string update_service_yaml(const Context& context, const ocmirror::ClusterResource& resource) {
+std::string update_service_yaml(const Context& context, const model::ClusterResource& resource) {
   YAML::Node node = parse_resource(resource);
   YAML::Node spec = node["spec"];
   for (const char* field : {"graphDataImage", "releases"}) {
@@ -108,7 +108,7 @@ std::string update_service_yaml(const Context& context, const ocmirror::ClusterR
 
 void add_cluster_resources(const Context& context, Artifacts& out) {
   std::map<std::string, std::string> catalogs; // name -> mirrored reference
-  for (const ocmirror::CatalogSource& catalog : context.model.catalogs) {
+  for (const model::CatalogSource& catalog : context.model.catalogs) {
     const std::string image = mirrored_catalog(context, catalog);
     catalogs.emplace(catalog_name(ics::parse_image_ref(image)), image);
   }
@@ -120,7 +120,7 @@ void add_cluster_resources(const Context& context, Artifacts& out) {
                    cluster_catalog_yaml(name, image),
                    FileMode::regular});
   }
-  for (const ocmirror::ClusterResource& resource : context.model.cluster_resources) {
+  for (const model::ClusterResource& resource : context.model.cluster_resources) {
     if (resource.kind == "UpdateService") {
       out.push_back({str_cat("updateservice-", file_name_part(resource.name), ".yaml"),
                      update_service_yaml(context, resource),

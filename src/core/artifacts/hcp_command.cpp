@@ -68,10 +68,10 @@ bool is_older(std::string_view a, std::string_view b) {
 
 // The release `wanted` names ("4.16.5-s390x", or "4.16.5" when one architecture variant
 // matches), or the newest; only releases with a digest can be pinned.
-const ocmirror::ReleaseImage* chosen_release(const bundle::Manifest& model,
-                                             const std::string& wanted) {
-  std::vector<const ocmirror::ReleaseImage*> candidates;
-  for (const ocmirror::ReleaseImage& release : model.releases) {
+const model::ReleaseImage* chosen_release(const model::SignedModel& model,
+                                          const std::string& wanted) {
+  std::vector<const model::ReleaseImage*> candidates;
+  for (const model::ReleaseImage& release : model.releases) {
     const bool matches =
         wanted.empty() || release.name == wanted || release.name.starts_with(str_cat(wanted, "-"));
     if (matches && ics::is_sha256_digest(release.digest)) {
@@ -85,7 +85,7 @@ const ocmirror::ReleaseImage* chosen_release(const bundle::Manifest& model,
   }
   if (!wanted.empty() && candidates.size() != 1) {
     std::string names;
-    for (const ocmirror::ReleaseImage& release : model.releases) {
+    for (const model::ReleaseImage& release : model.releases) {
       names += str_cat(names.empty() ? "" : ", ", release.name);
     }
     throw Error(ErrorKind::input,
@@ -104,10 +104,10 @@ const ocmirror::ReleaseImage* chosen_release(const bundle::Manifest& model,
 }
 
 // The release image's source repository, as the run named it.
-std::string release_repository(const bundle::Manifest& model,
-                               const ocmirror::ReleaseImage& release) {
-  for (const ocmirror::CollectedImage& image : model.images) {
-    if (image.category != ocmirror::ImageCategory::release) {
+std::string release_repository(const model::SignedModel& model,
+                               const model::ReleaseImage& release) {
+  for (const model::CollectedImage& image : model.images) {
+    if (image.category != model::ImageCategory::release) {
       continue;
     }
     const ics::ImageRef ref = ics::parse_image_ref(image.source);
@@ -125,7 +125,7 @@ bool has(const Artifacts& out, std::string_view name) {
 } // namespace
 
 void add_hcp_command(const Context& context, Artifacts& out) {
-  const ocmirror::ReleaseImage* release = chosen_release(context.model, context.options.release);
+  const model::ReleaseImage* release = chosen_release(context.model, context.options.release);
   if (release == nullptr) {
     return;
   }

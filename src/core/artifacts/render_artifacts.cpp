@@ -12,7 +12,7 @@ namespace {
 using util::str_cat;
 
 // The registry (and namespace) the model's mirror locations were made for.
-ics::MirrorName recorded_mirror(const bundle::Manifest& model) {
+ics::MirrorName recorded_mirror(const model::SignedModel& model) {
   return ics::parse_mirror_name(model.mirror ? *model.mirror : ics::k_placeholder_mirror);
 }
 
@@ -28,7 +28,7 @@ std::string relocate_location(std::string_view location,
 
 } // namespace
 
-ics::ImageContentSources relocated_sources(const bundle::Manifest& model,
+ics::ImageContentSources relocated_sources(const model::SignedModel& model,
                                            const ics::MirrorName& mirror) {
   const ics::MirrorName from = recorded_mirror(model);
   ics::ImageContentSources moved;
@@ -55,7 +55,7 @@ std::string Context::relocate(std::string_view reference) const {
 
 } // namespace detail
 
-std::vector<Artifact> render_artifacts(const bundle::Manifest& model,
+std::vector<Artifact> render_artifacts(const model::SignedModel& model,
                                        const RenderOptions& options) {
   if (options.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
     throw Error(ErrorKind::usage, "artifacts: the mirror registry's CA bundle is empty");

@@ -12,7 +12,7 @@
 namespace zbundle::artifacts::detail {
 
 struct Context {
-  const bundle::Manifest& model;
+  const model::SignedModel& model;
   const RenderOptions& options;
   ics::ImageContentSources sources; // relocated to options.mirror
 

@@ -27,11 +27,12 @@ constexpr unsigned k_max_frame_hashers = 4;
 // own thread to report.
 class FrameHashers {
 public:
-  using Read =
-      std::function<std::pair<std::string, std::string>(std::size_t position, FramePosition frame)>;
+  // The entry's digest, or what kept it from being read.
+  using Read = std::function<std::pair<std::string, std::optional<model::Problem>>(
+      std::size_t position, FramePosition frame)>;
   struct Results {
     std::vector<std::pair<std::uint64_t, std::string>> digests; // position, "sha256:<hex>"
-    std::vector<std::string> problems;
+    std::vector<model::Problem> problems;
   };
 
   explicit FrameHashers(Read read)
@@ -43,10 +44,10 @@ public:
     m_pool.submit([this, position, frame] {
       auto [digest, problem] = m_read(position, frame);
       const std::scoped_lock lock(m_mutex);
-      if (problem.empty()) {
+      if (!problem) {
         m_results.digests.emplace_back(position, std::move(digest));
       } else {
-        m_results.problems.push_back(std::move(problem));
+        m_results.problems.push_back(std::move(*problem));
       }
     });
   }
@@ -108,10 +109,13 @@ public:
               std::size_t position, FramePosition frame) {
             const Entry& entry = m_reader.m_state->manifest.entries[position];
             LoneRead read = read_alone(bundle, frame, entry, created, nullptr);
-            return std::pair(std::move(read.digest),
-                             read.problem.empty()
-                                 ? std::string()
-                                 : str_cat(entry.path, ": read from its frame: ", read.problem));
+            std::optional<model::Problem> problem;
+            if (!read.problem.empty()) {
+              problem.emplace(model::ProblemKind::unreadable,
+                              entry.path,
+                              str_cat("read from its frame: ", read.problem));
+            }
+            return std::pair(std::move(read.digest), std::move(problem));
           });
     }
   }
@@ -136,8 +140,8 @@ public:
     if (m_alone) {
       const FrameHashers::Results results = wait ? m_alone->finish() : m_alone->take();
       is_verified = m_reader.report_mismatches(results.digests, m_on_problem) && is_verified;
-      for (const std::string& problem : results.problems) {
-        m_on_problem(problem);
+      for (const model::Problem& problem : results.problems) {
+        (void)m_on_problem(problem);
       }
       is_verified = is_verified && results.problems.empty();
     }
@@ -151,7 +155,21 @@ private:
   std::optional<FrameHashers> m_alone;
 };
 
-PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& on_problem) {
+namespace {
+
+// How the pass stops when the caller's handler says so: thrown from wherever the problem was
+// found, caught by read_payload() alone.
+struct StopReading {};
+
+} // namespace
+
+PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& handler) {
+  const ProblemHandler on_problem = [&handler](const model::Problem& problem) {
+    if (handler(problem) == model::AfterProblem::stop) {
+      throw StopReading{};
+    }
+    return model::AfterProblem::keep_reading;
+  };
   State& state = *m_state;
   const Manifest& manifest = state.manifest;
   PayloadPass& pass = state.pass = PayloadPass{}; // kept: reread_entry() seeks by its frames
@@ -179,8 +197,9 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
         hashes.in_order().end_stream(*position);
       }
       if (sink != nullptr) { // the sink must know now whether what it got is right
+        const bool is_verified = hashes.report(true);
         open_entry.ended();
-        sink->end(entry, hashes.report(true));
+        sink->end(entry, is_verified);
       } else { // whatever is finished, so the digests of 100k entries never pile up
         (void)hashes.report(false);
       }
@@ -190,21 +209,33 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
     (void)hashes.report(true);
     for (std::size_t i = 0; i < pass.frames.size(); ++i) {
       if (!pass.frames[i]) {
-        on_problem(str_cat(manifest.entries[i].path, ": missing from the bundle"));
+        (void)on_problem({model::ProblemKind::missing_entry,
+                          manifest.entries[i].path,
+                          "missing from the bundle"});
       }
     }
     if (!member) {
-      on_problem(str_cat(state.source.path().string(), ": ends before ", k_index_member));
+      (void)on_problem({model::ProblemKind::unreadable,
+                        state.source.path().string(),
+                        str_cat("ends before ", k_index_member)});
       return totals;
     }
     check_index(*member, pass.frames, on_problem);
+  } catch (const StopReading&) {
+    open_entry.end_unverified();
+    totals.stopped = true;
   } catch (const Error& error) {
     open_entry.end_unverified();
     if (error.kind() != ErrorKind::check) {
       throw;
     }
-    (void)hashes.report(true);
-    on_problem(error.what()); // the stream is unreadable from here on
+    try {
+      (void)hashes.report(true);
+      // the stream is unreadable from here on
+      (void)on_problem({model::ProblemKind::unreadable, "", error.what()});
+    } catch (const StopReading&) {
+      totals.stopped = true;
+    }
   }
   return totals;
 }
@@ -238,11 +269,11 @@ bool BundleReader::report_mismatches(
     const std::string actual = digest.substr(std::string_view("sha256:").size());
     if (actual != entry.sha256.hex()) {
       is_verified = false;
-      on_problem(str_cat(entry.path,
-                         ": digest mismatch: expected sha256:",
-                         entry.sha256.hex(),
-                         ", got sha256:",
-                         actual));
+      (void)on_problem(
+          {model::ProblemKind::digest_mismatch,
+           entry.path,
+           str_cat(
+               "digest mismatch: expected sha256:", entry.sha256.hex(), ", got sha256:", actual)});
     }
   }
   return is_verified;
@@ -276,26 +307,31 @@ std::optional<std::size_t> BundleReader::match_member(const Member& member,
   }
   const std::optional<std::size_t> found = pass.position_of(m_state->manifest.entries, member.path);
   if (!found) {
-    on_problem(str_cat(member.path, ": an entry the manifest does not list"));
+    (void)on_problem({model::ProblemKind::unlisted_entry,
+                      util::printable(member.path),
+                      "an entry the manifest does not list"});
     return std::nullopt;
   }
   const std::size_t position = *found;
   const Entry& entry = m_state->manifest.entries[position];
   if (pass.frames[position]) {
-    on_problem(str_cat(entry.path, ": stored twice"));
+    (void)on_problem({model::ProblemKind::unlisted_entry, entry.path, "stored twice"});
     return std::nullopt;
   }
   if (position != pass.expected_next) {
-    on_problem(str_cat(entry.path,
-                       ": out of order: listed as entry ",
-                       position + 1,
-                       ", stored as entry ",
-                       pass.expected_next + 1));
+    (void)on_problem({model::ProblemKind::misplaced,
+                      entry.path,
+                      str_cat("out of order: listed as entry ",
+                              position + 1,
+                              ", stored as entry ",
+                              pass.expected_next + 1)});
   }
   pass.expected_next = position + 1;
   pass.frames[position] = member.frame;
   if (member.size != entry.size) {
-    on_problem(str_cat(entry.path, ": ", member.size, " bytes, the manifest says ", entry.size));
+    (void)on_problem({model::ProblemKind::size_mismatch,
+                      entry.path,
+                      str_cat(member.size, " bytes, the manifest says ", entry.size)});
     return std::nullopt;
   }
   return position;
@@ -311,12 +347,14 @@ void BundleReader::check_index(const Member& index_member,
   state.report_header(signature_member, on_problem);
   const std::string signature = state.read_whole(signature_member, k_signature_limit);
   if (!state.key) {
-    on_problem(str_cat(k_index_signature_member, ": not checked: no trusted key"));
+    (void)on_problem({model::ProblemKind::bad_signature,
+                      std::string(k_index_signature_member),
+                      "not checked: no trusted key"});
   } else if (!state.key->verify(std::as_bytes(std::span(index.data(), index.size())),
                                 std::as_bytes(std::span(signature.data(), signature.size())))) {
-    on_problem(str_cat(k_index_signature_member,
-                       ": the signature does not verify with the trusted ",
-                       state.signer));
+    (void)on_problem({model::ProblemKind::bad_signature,
+                      std::string(k_index_signature_member),
+                      str_cat("the signature does not verify with the trusted ", state.signer)});
   } else {
     try {
       const std::vector<IndexFrame> listed = parse_index(
@@ -342,18 +380,19 @@ void BundleReader::check_index(const Member& index_member,
         }
       }
       if (differing > 0) { // one cause (a rewritten stream) shifts every later frame: say it once
-        on_problem(str_cat(k_index_member,
-                           ": ",
-                           differing,
-                           " frames are not where the index says; first: ",
-                           first));
+        (void)on_problem(
+            {model::ProblemKind::misplaced,
+             std::string(k_index_member),
+             str_cat(differing, " frames are not where the index says; first: ", first)});
       }
     } catch (const Error& error) {
-      on_problem(error.what());
+      (void)on_problem({model::ProblemKind::bad_index, "", error.what()});
     }
   }
   if (const std::optional<Member> extra = state.next_member()) {
-    on_problem(str_cat(extra->path, ": a member after ", k_index_signature_member));
+    (void)on_problem({model::ProblemKind::unlisted_entry,
+                      util::printable(extra->path),
+                      str_cat("a member after ", k_index_signature_member)});
     return;
   }
   const std::optional<FrameStart> trailer = state.decoder.peek_frame();
@@ -362,9 +401,21 @@ void BundleReader::check_index(const Member& index_member,
   state.decoder.pop_frame();
   if (!trailer || state.decoder.peek_frame()
       || state.decoder.decompressed_total() - trailer->decompressed != k_tar_end_size) {
-    on_problem(
-        str_cat(state.source.path().string(),
-                ": the end of the archive is not one frame of two zero blocks (trailing data?)"));
+    (void)on_problem(
+        {model::ProblemKind::bad_header,
+         state.source.path().string(),
+         "the end of the archive is not one frame of two zero blocks (trailing data?)"});
+  }
+}
+
+void require_intact_payload(BundleReader& reader, EntrySink* sink) {
+  std::optional<model::Problem> first;
+  (void)reader.read_payload(sink, [&first](const model::Problem& problem) {
+    first = problem;
+    return model::AfterProblem::stop;
+  });
+  if (first) {
+    throw Error(ErrorKind::check, model::to_text(*first));
   }
 }
 

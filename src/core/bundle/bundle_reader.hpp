@@ -7,6 +7,7 @@
 
 #include "core/bundle/manifest.hpp"
 #include "core/bundle/volume_writer.hpp"
+#include "core/model/problem.hpp"
 #include "core/pki/signing_key.hpp"
 
 #include <cstdint>
@@ -50,12 +51,14 @@ public:
   virtual void end(const Entry& entry, bool is_verified) = 0;
 };
 
-// Each violation, as "<member or volume>: <what>: <why>". The handler may throw to stop.
-using ProblemHandler = std::function<void(const std::string& problem)>;
+// Hears each violation, and says whether the reading goes on (verify: everything is reported)
+// or stops (expand, apply: the first problem is enough).
+using ProblemHandler = std::function<model::AfterProblem(const model::Problem& problem)>;
 
 struct PayloadTotals {
   std::uint64_t entries = 0;
   std::uint64_t bytes = 0;
+  bool stopped = false; // the handler said stop: the rest was not read
 };
 
 class BundleReader {
@@ -120,5 +123,9 @@ private:
                    const ProblemHandler& on_problem);
   std::unique_ptr<State> m_state;
 };
+
+// Reads the payload as read_payload() does and stops at the first problem, which it throws as
+// Error{check}: for expand and apply, which change nothing unless every byte is right.
+void require_intact_payload(BundleReader& reader, EntrySink* sink);
 
 } // namespace zbundle::bundle

@@ -106,35 +106,32 @@ struct BundleReader::State {
     if (member.mtime == created) {
       return {};
     }
-    return str_cat(util::printable(member.path),
-                   ": its tar header's time ",
-                   member.mtime,
-                   " is not the manifest's created time ",
-                   created);
+    return str_cat(
+        "its tar header's time ", member.mtime, " is not the manifest's created time ", created);
   }
   // What is wrong with a member's header and frame (R8, R10, R12), each naming the member.
-  [[nodiscard]] std::vector<std::string> header_problems(const Member& member) const {
-    std::vector<std::string> problems;
+  [[nodiscard]] std::vector<model::Problem> header_problems(const Member& member) const {
+    std::vector<model::Problem> problems;
     const std::string path = util::printable(member.path);
     if (!member.frame_problem.empty()) {
-      problems.push_back(str_cat(path, ": ", member.frame_problem));
+      problems.emplace_back(model::ProblemKind::bad_header, path, member.frame_problem);
     }
     if (!member.refusal.empty()) {
-      problems.push_back(str_cat(path, ": ", member.refusal));
+      problems.emplace_back(model::ProblemKind::bad_header, path, member.refusal);
     } else if (std::string problem = time_problem(member); !problem.empty()) {
-      problems.push_back(std::move(problem));
+      problems.emplace_back(model::ProblemKind::bad_header, path, std::move(problem));
     }
     return problems;
   }
   void require_sound_header(const Member& member) const {
-    if (const std::vector<std::string> problems = header_problems(member); !problems.empty()) {
-      throw Error(ErrorKind::check, problems.front());
+    if (const std::vector<model::Problem> problems = header_problems(member); !problems.empty()) {
+      throw Error(ErrorKind::check, model::to_text(problems.front()));
     }
   }
   // Each of them to `on_problem`.
   void report_header(const Member& member, const ProblemHandler& on_problem) const {
-    for (const std::string& problem : header_problems(member)) {
-      on_problem(problem);
+    for (const model::Problem& problem : header_problems(member)) {
+      (void)on_problem(problem);
     }
   }
   std::int64_t created = 0;    // the manifest's, in Unix seconds, once it is read

@@ -61,12 +61,15 @@ bool BundleReader::reread_entry(std::size_t position,
   const std::optional<FramePosition> frame =
       position < m_state->pass.frames.size() ? m_state->pass.frames[position] : std::nullopt;
   if (!frame) {
-    on_problem(str_cat(entry.path, ": not found in the bundle's last read, so not read again"));
+    (void)on_problem({model::ProblemKind::missing_entry,
+                      entry.path,
+                      "not found in the bundle's last read, so not read again"});
     return false;
   }
   const LoneRead read = read_alone(m_state->source.path(), *frame, entry, m_state->created, &sink);
   if (!read.problem.empty()) {
-    on_problem(str_cat(entry.path, ": read again: ", read.problem));
+    (void)on_problem(
+        {model::ProblemKind::unreadable, entry.path, str_cat("read again: ", read.problem)});
     if (read.has_begun) {
       sink.end(entry, false);
     }
@@ -75,11 +78,12 @@ bool BundleReader::reread_entry(std::size_t position,
   const std::string actual = read.digest.substr(std::string_view("sha256:").size());
   const bool is_verified = actual == entry.sha256.hex();
   if (!is_verified) {
-    on_problem(str_cat(entry.path,
-                       ": read again: digest mismatch: expected sha256:",
-                       entry.sha256.hex(),
-                       ", got sha256:",
-                       actual));
+    (void)on_problem({model::ProblemKind::digest_mismatch,
+                      entry.path,
+                      str_cat("read again: digest mismatch: expected sha256:",
+                              entry.sha256.hex(),
+                              ", got sha256:",
+                              actual)});
   }
   sink.end(entry, is_verified);
   return is_verified;

@@ -47,18 +47,11 @@ std::string random_bundle_id() {
   return util::to_hex(bytes);
 }
 
-void refuse_unsound_mirror(const std::vector<oci::Problem>& problems) {
+void refuse_unsound_mirror(const std::vector<model::Problem>& problems) {
   std::string named;
   for (std::size_t i = 0; i < problems.size() && i < k_problems_named; ++i) {
-    const oci::Problem& problem = problems[i];
-    named += str_cat("\n  ",
-                     oci::problem_kind_name(problem.kind),
-                     ": ",
-                     problem.path,
-                     ": expected ",
-                     problem.expected,
-                     ", got ",
-                     problem.actual);
+    const model::Problem& problem = problems[i];
+    named += str_cat("\n  ", model::problem_kind_name(problem.kind), ": ", model::to_text(problem));
   }
   throw Error(ErrorKind::check,
               str_cat("create: the mirror is not sound (",
@@ -158,8 +151,8 @@ std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
 
 // The CA bundle as the manifest carries it, after checking it would work on the bastion: every
 // certificate a CA and valid now, and with --probe the live registry's chain trusted by it.
-std::vector<CaCertificate> checked_ca_certificates(const CreateOptions& options,
-                                                   std::vector<std::string>& warnings) {
+std::vector<model::CaCertificate> checked_ca_certificates(const CreateOptions& options,
+                                                          std::vector<std::string>& warnings) {
   const std::vector<util::Certificate> bundle = pki::load_certificates(options.ca);
   warnings = pki::require_usable_ca_bundle(
       bundle, options.ca.string(), options.created, k_ca_warning_days);

@@ -47,7 +47,7 @@ struct CreateResult {
   Manifest manifest;
   std::vector<std::filesystem::path> files; // what was written, head first
   std::uint64_t compressed_bytes = 0;
-  std::vector<oci::Problem> warnings;
+  std::vector<model::Problem> warnings;
   std::vector<std::string> ca_warnings; // CA certificates expiring soon
 };
 

@@ -19,9 +19,9 @@ constexpr std::array k_source_formats{ocmirror::SourceFormat::oc_mirror_v1,
                                       ocmirror::SourceFormat::registry_storage,
                                       ocmirror::SourceFormat::oci_layout};
 
-Json repositories_json(const std::vector<RepositoryRecord>& repositories) {
+Json repositories_json(const std::vector<model::RepositoryRecord>& repositories) {
   Json list = Json::array();
-  for (const RepositoryRecord& repository : repositories) {
+  for (const model::RepositoryRecord& repository : repositories) {
     Json tags = Json::object();
     for (const auto& [tag, digest] : repository.tags) {
       tags[tag] = digest;
@@ -34,11 +34,11 @@ Json repositories_json(const std::vector<RepositoryRecord>& repositories) {
   return list;
 }
 
-std::vector<RepositoryRecord> parse_repositories(const Json& list) {
-  std::vector<RepositoryRecord> repositories;
+std::vector<model::RepositoryRecord> parse_repositories(const Json& list) {
+  std::vector<model::RepositoryRecord> repositories;
   for (const Json& item : list) {
     const Reader entry(item, "repositories[]", {"name", "tags", "manifests", "blobs"});
-    RepositoryRecord repository;
+    model::RepositoryRecord repository;
     repository.name = entry.text("name");
     if (!ics::is_repository_path(repository.name)) { // it goes into URLs and paths as it is
       refuse("repositories[].name",
@@ -84,7 +84,7 @@ std::string checked_time(std::string text, std::string_view field) {
 // What the manifest says of a CA certificate is what the certificate itself says: one
 // certificate per entry, whose subject, expiry and fingerprint match the claims. `inspect`
 // and `apply` show and install what is there, not what a signer wrote beside it.
-CaCertificate checked_certificate(CaCertificate claimed) {
+model::CaCertificate checked_certificate(model::CaCertificate claimed) {
   const std::string field = str_cat("ca_certificates[", util::printable(claimed.subject), "]");
   std::vector<util::Certificate> parsed;
   try {
@@ -161,19 +161,19 @@ std::string_view source_kind_name(ocmirror::SourceFormat format) noexcept {
   return "other";
 }
 
-std::string_view category_name(ocmirror::ImageCategory category) noexcept {
+std::string_view category_name(model::ImageCategory category) noexcept {
   switch (category) {
-  case ocmirror::ImageCategory::release:
+  case model::ImageCategory::release:
     return "release";
-  case ocmirror::ImageCategory::release_content:
+  case model::ImageCategory::release_content:
     return "release-content";
-  case ocmirror::ImageCategory::operator_image:
+  case model::ImageCategory::operator_image:
     return "operator";
-  case ocmirror::ImageCategory::generic:
+  case model::ImageCategory::generic:
     return "generic";
-  case ocmirror::ImageCategory::catalog:
+  case model::ImageCategory::catalog:
     return "catalog";
-  case ocmirror::ImageCategory::graph:
+  case model::ImageCategory::graph:
     return "graph";
   }
   return "generic";
@@ -190,7 +190,7 @@ std::string serialize_manifest(const Manifest& manifest) {
   write_model(manifest, document);
   document["repositories"] = repositories_json(manifest.repositories);
   Json& certificates = document["ca_certificates"] = Json::array();
-  for (const CaCertificate& certificate : manifest.ca_certificates) {
+  for (const model::CaCertificate& certificate : manifest.ca_certificates) {
     certificates.push_back({{"subject", certificate.subject},
                             {"not_after", certificate.not_after},
                             {"sha256", certificate.sha256},

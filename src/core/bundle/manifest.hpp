@@ -4,7 +4,7 @@
 // model of a bundle. Serialization is deterministic; parsing is strict (unknown fields, wrong
 // types and inconsistent totals are refused), since the manifest decides what is trusted.
 
-#include "core/ics/content_sources.hpp"
+#include "core/model/signed_model.hpp"
 #include "core/ocmirror/mirror_content.hpp"
 #include "core/util/sha256.hpp"
 
@@ -34,38 +34,12 @@ struct Volume {
   friend bool operator==(const Volume&, const Volume&) = default;
 };
 
-struct CaCertificate {
-  std::string subject;
-  std::string not_after;
-  std::string sha256;
-  std::string pem;
-  friend bool operator==(const CaCertificate&, const CaCertificate&) = default;
-};
-
-struct RepositoryRecord {
-  std::string name;
-  std::map<std::string, std::string> tags; // tag -> manifest digest
-  std::set<std::string> manifests;         // manifest digests
-  std::set<std::string> blobs;             // configs and layers its manifests reference
-  friend bool operator==(const RepositoryRecord&, const RepositoryRecord&) = default;
-};
-
-struct Manifest {
+// The signed model, and what identifies the bundle and lists its bytes.
+struct Manifest : model::SignedModel {
   std::string bundle_id; // 32 hex
   std::string created;   // RFC 3339 UTC, seconds
   std::string key_id;    // 64 hex
-  std::string source_kind;
-  std::vector<std::string> source_names;
   std::vector<std::string> base_bundles;
-  std::optional<std::string> mirror;
-  ics::ImageContentSources image_content_sources;
-  std::vector<ocmirror::ReleaseImage> releases;
-  std::vector<ocmirror::CollectedImage> images;
-  std::vector<ocmirror::CatalogSource> catalogs;
-  // Resources oc-mirror wrote for the cluster (release signatures, UpdateService), carried.
-  std::vector<ocmirror::ClusterResource> cluster_resources;
-  std::vector<RepositoryRecord> repositories;
-  std::vector<CaCertificate> ca_certificates;
   std::vector<Entry> entries;
   std::vector<Volume> volumes;
 
@@ -83,6 +57,6 @@ struct Manifest {
 // "oc-mirror-v2" etc. for the manifest's source.kind.
 [[nodiscard]] std::string_view source_kind_name(ocmirror::SourceFormat format) noexcept;
 // "release", "release-content", "operator", "generic", "catalog", "graph".
-[[nodiscard]] std::string_view category_name(ocmirror::ImageCategory category) noexcept;
+[[nodiscard]] std::string_view category_name(model::ImageCategory category) noexcept;
 
 } // namespace zbundle::bundle

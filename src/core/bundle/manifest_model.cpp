@@ -12,12 +12,12 @@ namespace {
 
 using util::str_cat;
 
-constexpr std::array k_categories{ocmirror::ImageCategory::release,
-                                  ocmirror::ImageCategory::release_content,
-                                  ocmirror::ImageCategory::operator_image,
-                                  ocmirror::ImageCategory::generic,
-                                  ocmirror::ImageCategory::catalog,
-                                  ocmirror::ImageCategory::graph};
+constexpr std::array k_categories{model::ImageCategory::release,
+                                  model::ImageCategory::release_content,
+                                  model::ImageCategory::operator_image,
+                                  model::ImageCategory::generic,
+                                  model::ImageCategory::catalog,
+                                  model::ImageCategory::graph};
 constexpr std::array<std::string_view, 4> k_catalog_kinds{
     "CatalogSource", "ClusterCatalog", "ImageSetConfiguration", "Metadata"};
 constexpr std::array<std::string_view, 2> k_resource_kinds{"ConfigMap", "UpdateService"};
@@ -101,19 +101,19 @@ std::string checked_choice(std::string text,
 void write_model(const Manifest& manifest, Json& document) {
   document["image_content_sources"] = sources_json(manifest.image_content_sources);
   Json& releases = document["releases"] = Json::array();
-  for (const ocmirror::ReleaseImage& release : manifest.releases) {
+  for (const model::ReleaseImage& release : manifest.releases) {
     releases.push_back({{"name", release.name}, {"digest", release.digest}});
   }
   Json& images = document["images"] = Json::array();
-  for (const ocmirror::CollectedImage& image : manifest.images) {
+  for (const model::CollectedImage& image : manifest.images) {
     images.push_back({{"source", image.source}, {"category", category_name(image.category)}});
   }
   Json& catalogs = document["catalogs"] = Json::array();
-  for (const ocmirror::CatalogSource& catalog : manifest.catalogs) {
+  for (const model::CatalogSource& catalog : manifest.catalogs) {
     catalogs.push_back({{"name", catalog.name}, {"kind", catalog.kind}, {"image", catalog.image}});
   }
   Json& resources = document["cluster_resources"] = Json::array();
-  for (const ocmirror::ClusterResource& resource : manifest.cluster_resources) {
+  for (const model::ClusterResource& resource : manifest.cluster_resources) {
     resources.push_back(
         {{"kind", resource.kind}, {"name", resource.name}, {"text", resource.text}});
   }

@@ -37,16 +37,16 @@ void fill_model(Manifest& manifest,
   manifest.releases.assign(content.releases.begin(), content.releases.end());
   manifest.images.assign(content.collected_images.begin(), content.collected_images.end());
   manifest.catalogs.assign(content.catalogs.begin(), content.catalogs.end());
-  for (const ocmirror::ClusterResource& resource : content.cluster_resources) {
+  for (const model::ClusterResource& resource : content.cluster_resources) {
     // Where it came from on the connected host means nothing on the bastion.
     manifest.cluster_resources.push_back({resource.kind, resource.name, {}, resource.text});
   }
 }
 
-std::vector<CaCertificate> carried_certificates(const std::vector<util::Certificate>& bundle,
-                                                const std::filesystem::path& origin) {
+std::vector<model::CaCertificate> carried_certificates(const std::vector<util::Certificate>& bundle,
+                                                       const std::filesystem::path& origin) {
   const std::string subject = origin.string();
-  std::vector<CaCertificate> certificates;
+  std::vector<model::CaCertificate> certificates;
   for (const util::Certificate& certificate : bundle) {
     const pki::CertificateInfo info = pki::describe_certificate(certificate.get());
     const util::BasicIo bio(BIO_new(BIO_s_mem()));
@@ -64,9 +64,9 @@ std::vector<CaCertificate> carried_certificates(const std::vector<util::Certific
   return certificates;
 }
 
-std::string joined_pem(const std::vector<CaCertificate>& certificates) {
+std::string joined_pem(const std::vector<model::CaCertificate>& certificates) {
   std::string pem;
-  for (const CaCertificate& certificate : certificates) {
+  for (const model::CaCertificate& certificate : certificates) {
     pem += certificate.pem;
   }
   return pem;

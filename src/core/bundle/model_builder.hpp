@@ -23,11 +23,11 @@ void fill_model(Manifest& manifest,
 
 // The certificates of a CA bundle (already checked) as the manifest carries them; errors name
 // `origin`.
-[[nodiscard]] std::vector<CaCertificate>
+[[nodiscard]] std::vector<model::CaCertificate>
 carried_certificates(const std::vector<util::Certificate>& bundle,
                      const std::filesystem::path& origin);
 
 // The carried certificates as one PEM bundle.
-[[nodiscard]] std::string joined_pem(const std::vector<CaCertificate>& certificates);
+[[nodiscard]] std::string joined_pem(const std::vector<model::CaCertificate>& certificates);
 
 } // namespace zbundle::bundle

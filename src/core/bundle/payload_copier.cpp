@@ -1,10 +1,11 @@
 #include "core/bundle/payload_copier.hpp"
 
-#include "core/ocmirror/tree_walker.hpp"
+#include "core/bundle/stored_frame.hpp"
 #include "core/util/error.hpp"
 #include "core/util/file_reader.hpp"
 #include "core/util/hash_pipeline.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/walk/tree_walker.hpp"
 
 #include <zstd.h>
 
@@ -37,7 +38,7 @@ bool is_compressed(std::span<const char> head) {
   const auto starts_with = [&](std::string_view magic) {
     return head.size() >= magic.size() && std::equal(magic.begin(), magic.end(), head.begin());
   };
-  return starts_with("\x1f\x8b") || starts_with("\x28\xb5\x2f\xfd")
+  return starts_with("\x1f\x8b") || starts_with(k_zstd_magic)
          || starts_with("\xfd"
                         "7zXZ")
          || starts_with("BZh");
@@ -156,18 +157,17 @@ std::vector<FramePosition> copy_payload(TarFrameWriter& tar,
     }
     // A run of entries from one archive: one walk, in archive order, as they were planned.
     const std::filesystem::path archive = planned.source.archive;
-    ocmirror::walk_tar(
-        archive, [&](const ocmirror::TreeEntry& entry, ocmirror::EntryContent& content) {
-          if (next < entries.size() && entries[next].source.archive == archive
-              && entries[next].source.archive_entry == entry.path
-              && entry.type == ocmirror::EntryType::regular) {
-            positions.push_back(
-                copier.copy(entries[next],
-                            str_cat(archive.string(), ": ", entry.path),
-                            [&](std::span<char> buffer) { return content.read_some(buffer); }));
-            ++next;
-          }
-        });
+    walk::walk_tar(archive, [&](const walk::TreeEntry& entry, walk::EntryContent& content) {
+      if (next < entries.size() && entries[next].source.archive == archive
+          && entries[next].source.archive_entry == entry.path
+          && entry.type == walk::EntryType::regular) {
+        positions.push_back(
+            copier.copy(entries[next],
+                        str_cat(archive.string(), ": ", entry.path),
+                        [&](std::span<char> buffer) { return content.read_some(buffer); }));
+        ++next;
+      }
+    });
     if (next < entries.size() && entries[next].source.archive == archive) {
       throw Error(ErrorKind::input,
                   str_cat(archive.string(),

@@ -2,6 +2,7 @@
 
 #include "core/bundle/entry_path.hpp"
 #include "core/oci/storage_walker.hpp"
+#include "core/ocmirror/detect.hpp"
 #include "core/util/error.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
@@ -13,10 +14,10 @@ namespace zbundle::bundle {
 namespace {
 
 namespace fs = std::filesystem;
-using ocmirror::EntryContent;
-using ocmirror::EntryType;
-using ocmirror::TreeEntry;
 using util::str_cat;
+using walk::EntryContent;
+using walk::EntryType;
+using walk::TreeEntry;
 
 constexpr std::size_t k_json_blob_limit = std::size_t{4} << 20;
 
@@ -69,7 +70,7 @@ public:
     if (entry.size <= k_json_blob_limit) {
       const ReadResult read = read_and_hash(content, k_json_blob_limit);
       if (read.digest != digest) {
-        on_problem({oci::ProblemKind::digest_mismatch, subject, digest, read.digest});
+        on_problem({model::ProblemKind::digest_mismatch, subject, digest, read.digest});
         return;
       }
       if (!read.text.empty()) {
@@ -111,15 +112,15 @@ public:
     m_others.back().entry.size = read.size;
   }
 
-  void on_problem(oci::Problem problem) override { m_problems.push_back(std::move(problem)); }
+  void on_problem(model::Problem problem) override { m_problems.push_back(std::move(problem)); }
 
   PayloadPlan finish(const std::vector<std::string>& required_architectures) {
     if (!m_refusal.empty()) {
       throw Error(ErrorKind::input, m_refusal);
     }
     PayloadPlan plan;
-    for (oci::Problem& problem : m_graph.check(required_architectures)) {
-      (problem.kind == oci::ProblemKind::foreign_layer ? plan.warnings : m_problems)
+    for (model::Problem& problem : m_graph.check(required_architectures)) {
+      (problem.kind == model::ProblemKind::foreign_layer ? plan.warnings : m_problems)
           .push_back(std::move(problem));
     }
     plan.problems = std::move(m_problems);
@@ -159,7 +160,7 @@ private:
   std::set<std::string> m_other_paths;
   std::vector<PlannedEntry> m_registry;
   std::vector<PlannedEntry> m_others;
-  std::vector<oci::Problem> m_problems;
+  std::vector<model::Problem> m_problems;
   std::string m_refusal;
 };
 
@@ -173,7 +174,7 @@ PayloadPlan plan_payload(const std::vector<fs::path>& inputs,
   }
   Planner planner(base_blobs);
   for (const fs::path& input : inputs) {
-    oci::walk_storage(input, planner);
+    oci::walk_storage(ocmirror::plan_input(input, {}).walk_plan(), input.string(), planner);
   }
   return planner.finish(required_architectures);
 }

@@ -33,9 +33,9 @@ struct PlannedEntry {
 
 struct PayloadPlan {
   std::vector<PlannedEntry> entries; // bundle order: registry/ first, then oc-mirror/
-  std::vector<RepositoryRecord> repositories;
-  std::vector<oci::Problem> problems; // what verify-digests would report; empty when sound
-  std::vector<oci::Problem> warnings; // foreign layers: not carried, by design
+  std::vector<model::RepositoryRecord> repositories;
+  std::vector<model::Problem> problems; // what verify-digests would report; empty when sound
+  std::vector<model::Problem> warnings; // foreign layers: not carried, by design
 };
 
 // Plans the payload of `inputs`. Blobs in `base_blobs` (digests the bastion has) are left

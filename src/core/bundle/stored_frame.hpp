@@ -9,11 +9,15 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace zbundle::bundle {
 
+// Every zstd frame starts with it (RFC 8878 3.1.1): 0xFD2FB528, little-endian.
+inline constexpr std::string_view k_zstd_magic = "\x28\xb5\x2f\xfd";
 inline constexpr std::array<std::uint8_t, 6> k_stored_frame_header{
     0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38};
+static_assert(k_stored_frame_header[3] == static_cast<std::uint8_t>(k_zstd_magic[3]));
 inline constexpr std::size_t k_raw_block_size = std::size_t{128} << 10;
 inline constexpr std::size_t k_block_header_size = 3;
 

@@ -1,9 +1,12 @@
 #include "core/bundle/volume_reader.hpp"
 
+#include "core/bundle/stored_frame.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <algorithm>
+#include <array>
+#include <fstream>
 #include <stdexcept>
 
 namespace zbundle::bundle {
@@ -15,6 +18,22 @@ using util::str_cat;
 constexpr std::string_view k_head_suffix = ".001";
 
 } // namespace
+
+bool is_bundle(const fs::path& path) noexcept {
+  try {
+    std::error_code error;
+    const fs::path first = fs::exists(path, error) ? path : volume_path(path, 1);
+    if (!fs::is_regular_file(first, error)) {
+      return false;
+    }
+    std::ifstream file(first, std::ios::binary);
+    std::array<char, k_zstd_magic.size()> head{};
+    return file.read(head.data(), head.size())
+           && std::string_view(head.data(), head.size()) == k_zstd_magic;
+  } catch (...) { // a path too long to build, memory: not a bundle we can read
+    return false;
+  }
+}
 
 VolumeReader::VolumeReader(fs::path path) : m_first(std::move(path)) {
   std::error_code error;

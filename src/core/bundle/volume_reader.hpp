@@ -17,6 +17,10 @@
 
 namespace zbundle::bundle {
 
+// Whether `path`, or the head volume of the set it names, is a regular file that starts as a
+// bundle does, with a zstd frame: how the CLIs tell a bundle from oc-mirror output. Never throws.
+[[nodiscard]] bool is_bundle(const std::filesystem::path& path) noexcept;
+
 class VolumeReader {
 public:
   // `path` is a bundle file or a head volume (B.001); a missing B with a present B.001 means

@@ -278,8 +278,7 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
   (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
   // Every byte is verified before anything changes: the first problem stops the run.
   EntryCollector credentials(k_credentials_entry);
-  (void)reader.read_payload(
-      &credentials, [](const std::string& problem) { throw Error(ErrorKind::check, problem); });
+  bundle::require_intact_payload(reader, &credentials);
   if (!options.mirror && !manifest.mirror) {
     throw Error(ErrorKind::usage, "the bundle names no mirror: give --mirror HOST[:PORT][/NS]");
   }

@@ -281,9 +281,7 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
                                             : std::vector<LinkFile>{};
     Staging staging(options.target, target.get()); // after `links`: it keeps their paths
     StagingSink sink(options, staging, target.get(), result);
-    (void)reader.read_payload(&sink, [](const std::string& problem) {
-      throw Error(ErrorKind::check, problem); // expand stops at the first problem
-    });
+    bundle::require_intact_payload(reader, &sink); // expand stops at the first problem
     stage_links(links, staging, target.get(), result);
     staging.commit();
     sequence.record(manifest);

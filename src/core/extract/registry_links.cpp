@@ -17,9 +17,9 @@ std::string hex_of(const std::string& digest) {
 
 } // namespace
 
-std::vector<LinkFile> registry_links(const std::vector<bundle::RepositoryRecord>& repositories) {
+std::vector<LinkFile> registry_links(const std::vector<model::RepositoryRecord>& repositories) {
   std::vector<LinkFile> links;
-  for (const bundle::RepositoryRecord& repository : repositories) {
+  for (const model::RepositoryRecord& repository : repositories) {
     const std::string base = str_cat(k_repositories, repository.name, "/");
     const std::string where = str_cat("ZBUNDLE/manifest.json: repositories[", repository.name, "]");
     if (const std::string problem = bundle::payload_path_problem(str_cat(base, "_layers"));

@@ -18,6 +18,6 @@ struct LinkFile {
 // Every revision, tag (current and index) and layer link of `repositories`. Throws
 // Error{check} naming the repository when a name or tag would not make a safe path.
 [[nodiscard]] std::vector<LinkFile>
-registry_links(const std::vector<bundle::RepositoryRecord>& repositories);
+registry_links(const std::vector<model::RepositoryRecord>& repositories);
 
 } // namespace zbundle::extract

@@ -57,8 +57,8 @@ void BlobHasher::record(HashedBlob blob) {
 
 void BlobHasher::hash(std::string subject,
                       std::string name,
-                      const ocmirror::TreeEntry& entry,
-                      ocmirror::EntryContent& content) {
+                      const walk::TreeEntry& entry,
+                      walk::EntryContent& content) {
   HashedBlob blob{std::move(subject), std::move(name), {}, entry.size, {}, {}};
   if (entry.size <= k_inline_limit) {
     // Handing a small blob to a worker costs more (locks, wake-ups) than hashing it here.

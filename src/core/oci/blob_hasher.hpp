@@ -5,8 +5,8 @@
 // stream and must be read in order), a few chunks in flight per blob. Small blobs that look
 // like JSON are kept, since manifests and configs are parsed afterwards.
 
-#include "core/ocmirror/tree_walker.hpp"
 #include "core/util/work_pool.hpp"
+#include "core/walk/tree_walker.hpp"
 
 #include <cstdint>
 #include <mutex>
@@ -33,8 +33,8 @@ public:
   // on-disk files are read by a worker. Throws what reading the archive throws.
   void hash(std::string subject,
             std::string name,
-            const ocmirror::TreeEntry& entry,
-            ocmirror::EntryContent& content);
+            const walk::TreeEntry& entry,
+            walk::EntryContent& content);
 
   // Waits for every blob; results sorted by subject, so reports are deterministic.
   [[nodiscard]] std::vector<HashedBlob> finish();

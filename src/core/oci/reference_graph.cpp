@@ -10,32 +10,6 @@ namespace zbundle::oci {
 
 using util::str_cat;
 
-std::string_view problem_kind_name(ProblemKind kind) noexcept {
-  switch (kind) {
-  case ProblemKind::missing_blob:
-    return "missing-blob";
-  case ProblemKind::digest_mismatch:
-    return "digest-mismatch";
-  case ProblemKind::size_mismatch:
-    return "size-mismatch";
-  case ProblemKind::bad_manifest:
-    return "bad-manifest";
-  case ProblemKind::dangling_tag:
-    return "dangling-tag";
-  case ProblemKind::missing_arch:
-    return "missing-arch";
-  case ProblemKind::missing_image:
-    return "missing-image";
-  case ProblemKind::schema1:
-    return "schema1";
-  case ProblemKind::foreign_layer:
-    return "foreign-layer";
-  case ProblemKind::unreadable:
-    return "unreadable";
-  }
-  return "unknown";
-}
-
 void ReferenceGraph::add_blob(const std::string& digest, std::uint64_t size) {
   m_blob_sizes[digest] = size;
 }
@@ -56,14 +30,15 @@ void ReferenceGraph::add_revision(const std::string& repository, const std::stri
   m_revisions[repository].insert(digest);
 }
 
-void ReferenceGraph::report(ProblemKind kind,
+void ReferenceGraph::report(model::ProblemKind kind,
                             std::string path,
                             std::string expected,
                             std::string actual) {
-  m_problems.push_back({kind, std::move(path), std::move(expected), std::move(actual)});
+  m_problems.emplace_back(kind, std::move(path), std::move(expected), std::move(actual));
 }
 
-std::vector<Problem> ReferenceGraph::check(const std::vector<std::string>& required_architectures) {
+std::vector<model::Problem>
+ReferenceGraph::check(const std::vector<std::string>& required_architectures) {
   m_problems.clear();
   m_verified_manifests.clear();
   m_repositories.clear();
@@ -71,12 +46,12 @@ std::vector<Problem> ReferenceGraph::check(const std::vector<std::string>& requi
     const std::string where = str_cat(tag.repository, ":", tag.tag);
     RepositoryGraph& repository = m_repositories[tag.repository];
     if (!has_blob(tag.digest)) {
-      report(ProblemKind::dangling_tag, where, tag.digest, "no such blob");
+      report(model::ProblemKind::dangling_tag, where, tag.digest, "no such blob");
       continue;
     }
     if (const auto size = m_blob_sizes.find(tag.digest);
         tag.declared_size && size != m_blob_sizes.end() && size->second != *tag.declared_size) {
-      report(ProblemKind::size_mismatch,
+      report(model::ProblemKind::size_mismatch,
              str_cat(where, " -> ", tag.digest),
              std::to_string(*tag.declared_size),
              std::to_string(size->second));
@@ -93,7 +68,7 @@ std::vector<Problem> ReferenceGraph::check(const std::vector<std::string>& requi
     for (const std::string& digest : digests) {
       const std::string where = str_cat(name, "@", digest);
       if (!has_blob(digest)) {
-        report(ProblemKind::missing_blob, where, digest, "revision link to a missing blob");
+        report(model::ProblemKind::missing_blob, where, digest, "revision link to a missing blob");
       } else {
         verify_manifest(digest, where, repository);
       }
@@ -108,12 +83,13 @@ void ReferenceGraph::check_reference(const Descriptor& descriptor, const std::st
     if (m_base_blobs.contains(descriptor.digest)) {
       return;
     }
-    report(descriptor.is_foreign ? ProblemKind::foreign_layer : ProblemKind::missing_blob,
+    report(descriptor.is_foreign ? model::ProblemKind::foreign_layer
+                                 : model::ProblemKind::missing_blob,
            where,
            descriptor.digest,
            descriptor.is_foreign ? "non-distributable layer, not mirrored" : "no such blob");
   } else if (found->second != descriptor.size) {
-    report(ProblemKind::size_mismatch,
+    report(model::ProblemKind::size_mismatch,
            str_cat(where, " -> ", descriptor.digest),
            std::to_string(descriptor.size),
            std::to_string(found->second));
@@ -127,7 +103,7 @@ std::optional<Manifest> ReferenceGraph::load_manifest(const std::string& digest,
   const auto json = m_json.find(digest);
   if (json == m_json.end()) {
     if (is_first_visit && !m_base_blobs.contains(digest)) {
-      report(ProblemKind::bad_manifest, where, digest, "not a JSON manifest");
+      report(model::ProblemKind::bad_manifest, where, digest, "not a JSON manifest");
     }
     return std::nullopt;
   }
@@ -137,12 +113,14 @@ std::optional<Manifest> ReferenceGraph::load_manifest(const std::string& digest,
       return manifest;
     }
     if (is_first_visit) {
-      report(
-          ProblemKind::schema1, where, digest, "Docker schema 1 manifest: layers not verifiable");
+      report(model::ProblemKind::schema1,
+             where,
+             digest,
+             "Docker schema 1 manifest: layers not verifiable");
     }
   } catch (const Error& error) {
     if (is_first_visit) {
-      report(ProblemKind::bad_manifest, where, digest, error.what());
+      report(model::ProblemKind::bad_manifest, where, digest, error.what());
     }
   }
   return std::nullopt;
@@ -221,7 +199,7 @@ void ReferenceGraph::check_architectures(const StoredTag& tag,
     for (const std::string& arch : present) {
       have += str_cat(have.empty() ? "" : ",", arch);
     }
-    report(ProblemKind::missing_arch, where, missing, have.empty() ? "unknown" : have);
+    report(model::ProblemKind::missing_arch, where, missing, have.empty() ? "unknown" : have);
   }
 }
 

@@ -6,6 +6,8 @@
 // image carrying the required platforms. Fed by a storage walk; used by verify-digests and by
 // the bundle writer, which both need the same answer.
 
+#include "core/model/problem.hpp"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,28 +17,6 @@
 #include <vector>
 
 namespace zbundle::oci {
-
-enum class ProblemKind {
-  missing_blob,    // a referenced blob is in neither the input nor --base
-  digest_mismatch, // a blob's content does not hash to its name (or its name is not a digest)
-  size_mismatch,   // a blob's size differs from the descriptor that references it
-  bad_manifest,    // a tagged or revision manifest that does not parse
-  dangling_tag,    // a tag whose link is unreadable or points at no blob
-  missing_arch,    // a tagged image without a required platform
-  missing_image,   // an image the oc-mirror run says it mirrored that the storage lacks
-  schema1,         // a Docker schema 1 manifest: cannot be verified, say so
-  foreign_layer,   // a non-distributable layer that is not in the mirror, by design
-  unreadable,      // an input that cannot be read to the end (truncated or corrupt archive)
-};
-
-[[nodiscard]] std::string_view problem_kind_name(ProblemKind kind) noexcept;
-
-struct Problem {
-  ProblemKind kind;
-  std::string path; // the file or entry, or "<repository>:<tag>" / "<repository>@<digest>"
-  std::string expected;
-  std::string actual;
-};
 
 struct StoredTag {
   std::string repository;
@@ -67,7 +47,8 @@ public:
   void add_revision(const std::string& repository, const std::string& digest);
 
   // Every problem of the tags and revisions (see ProblemKind), in a stable order.
-  [[nodiscard]] std::vector<Problem> check(const std::vector<std::string>& required_architectures);
+  [[nodiscard]] std::vector<model::Problem>
+  check(const std::vector<std::string>& required_architectures);
   // Per repository name, what it serves; call after check().
   [[nodiscard]] const std::map<std::string, RepositoryGraph>& repositories() const noexcept {
     return m_repositories;
@@ -79,7 +60,7 @@ public:
   }
 
 private:
-  void report(ProblemKind kind, std::string path, std::string expected, std::string actual);
+  void report(model::ProblemKind kind, std::string path, std::string expected, std::string actual);
   void check_reference(const struct Descriptor& descriptor, const std::string& where);
   std::optional<struct Manifest>
   load_manifest(const std::string& digest, const std::string& where, bool is_first_visit);
@@ -89,7 +70,7 @@ private:
                            const std::string& where,
                            const std::vector<std::string>& required);
 
-  std::vector<Problem> m_problems;
+  std::vector<model::Problem> m_problems;
   std::map<std::string, std::uint64_t> m_blob_sizes;
   std::set<std::string> m_base_blobs;
   std::map<std::string, std::string> m_json;

@@ -2,8 +2,7 @@
 
 #include "core/ics/image_ref.hpp"
 #include "core/oci/manifest.hpp"
-#include "core/ocmirror/detect.hpp"
-#include "core/ocmirror/storage_path.hpp"
+#include "core/oci/storage_path.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -11,11 +10,11 @@ namespace zbundle::oci {
 namespace {
 
 namespace fs = std::filesystem;
-using ocmirror::EntryContent;
-using ocmirror::EntryType;
-using ocmirror::StoragePathKind;
-using ocmirror::TreeEntry;
+using oci::StoragePathKind;
 using util::str_cat;
+using walk::EntryContent;
+using walk::EntryType;
+using walk::TreeEntry;
 
 constexpr std::size_t k_layout_index_limit = std::size_t{4} << 20;
 constexpr std::size_t k_link_limit = 256;
@@ -25,7 +24,7 @@ public:
   explicit Classifier(StorageHandler& handler) : m_handler(handler) {}
 
   void visit(const std::string& container, const TreeEntry& entry, EntryContent& content) {
-    const ocmirror::StoragePath storage = ocmirror::classify_storage_path(entry.path);
+    const oci::StoragePath storage = oci::classify_storage_path(entry.path);
     const std::string subject =
         entry.disk_path.empty() ? str_cat(container, ": ", entry.path) : entry.disk_path;
     switch (storage.kind) {
@@ -36,7 +35,7 @@ public:
       if (entry.type == EntryType::regular) {
         m_handler.on_blob(subject, storage.digest, entry, content);
       } else {
-        report(ProblemKind::missing_blob,
+        report(model::ProblemKind::missing_blob,
                subject,
                storage.digest,
                "not a regular file (not followed)");
@@ -44,7 +43,7 @@ public:
       break;
     case StoragePathKind::malformed_blob:
     case StoragePathKind::malformed_revision:
-      report(ProblemKind::digest_mismatch, subject, "a sha256:<64 hex> name", entry.path);
+      report(model::ProblemKind::digest_mismatch, subject, "a sha256:<64 hex> name", entry.path);
       break;
     case StoragePathKind::revision_link:
       m_handler.on_revision(storage.repository, storage.digest);
@@ -75,7 +74,7 @@ public:
   }
 
 private:
-  void report(ProblemKind kind, std::string path, std::string expected, std::string actual) {
+  void report(model::ProblemKind kind, std::string path, std::string expected, std::string actual) {
     m_handler.on_problem({kind, std::move(path), std::move(expected), std::move(actual)});
   }
 
@@ -88,12 +87,12 @@ private:
         m_handler.on_tag({repository, entry.tag, entry.descriptor.digest, entry.descriptor.size});
       }
     } catch (const Error& error) {
-      report(ProblemKind::bad_manifest, subject, "an OCI layout index", error.what());
+      report(model::ProblemKind::bad_manifest, subject, "an OCI layout index", error.what());
     }
   }
 
   void add_link_tag(const std::string& subject,
-                    const ocmirror::StoragePath& storage,
+                    const oci::StoragePath& storage,
                     const TreeEntry& entry,
                     EntryContent& content) {
     std::string link = entry.type == EntryType::regular && entry.size <= k_link_limit
@@ -103,7 +102,7 @@ private:
       link.pop_back();
     }
     if (!ics::is_sha256_digest(link)) {
-      report(ProblemKind::dangling_tag,
+      report(model::ProblemKind::dangling_tag,
              subject,
              "a link holding sha256:<64 hex>",
              link.empty() ? "unreadable link" : link);
@@ -117,27 +116,22 @@ private:
 
 } // namespace
 
-void walk_storage(const fs::path& input, StorageHandler& handler) {
-  const ocmirror::InputPlan plan = ocmirror::plan_input(input, {});
+void walk_storage(const walk::WalkPlan& plan, const std::string& input, StorageHandler& handler) {
   Classifier classifier(handler);
-  const auto visit = [&classifier](const std::string& container) {
-    return [&classifier, container](const TreeEntry& entry, EntryContent& content) {
-      classifier.visit(container, entry, content);
-    };
-  };
+  std::string container;
   try {
-    for (const fs::path& archive : plan.source.archives) {
-      ocmirror::walk_tar(archive, visit(archive.string()));
-    }
-    for (const ocmirror::DirectoryWalk& walk : plan.directories) {
-      ocmirror::walk_directory(walk.root, walk.prefix, visit(walk.root.string()));
-    }
+    walk::walk_plan(
+        plan,
+        [&container](const std::string& entered) { container = entered; },
+        [&classifier, &container](const TreeEntry& entry, EntryContent& content) {
+          classifier.visit(container, entry, content);
+        });
   } catch (const Error& error) {
     if (error.kind() != ErrorKind::input) {
       throw;
     }
     handler.on_problem(
-        {ProblemKind::unreadable, input.string(), "a complete archive or tree", error.what()});
+        {model::ProblemKind::unreadable, input, "a complete archive or tree", error.what()});
   }
 }
 

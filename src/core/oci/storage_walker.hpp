@@ -2,11 +2,11 @@
 
 // One walk over mirror inputs (what the oc-mirror reader accepts: registry trees, OCI image
 // layouts, oc-mirror v1/v2 directories and archive sets, read in place), with every file
-// classified by the storage layouts of ocmirror/storage_path.hpp: blobs under their digests,
+// classified by the storage layouts of oci/storage_path.hpp: blobs under their digests,
 // tags, revisions, and the rest. verify-digests and the bundle writer walk the same way.
 
 #include "core/oci/reference_graph.hpp"
-#include "core/ocmirror/tree_walker.hpp"
+#include "core/walk/tree_walker.hpp"
 
 #include <filesystem>
 #include <string>
@@ -24,21 +24,21 @@ public:
   // manifest, an OCI layout blob. `subject` names it in messages.
   virtual void on_blob(const std::string& subject,
                        const std::string& digest,
-                       const ocmirror::TreeEntry& entry,
-                       ocmirror::EntryContent& content) = 0;
+                       const walk::TreeEntry& entry,
+                       walk::EntryContent& content) = 0;
   virtual void on_tag(StoredTag tag) = 0;
   virtual void on_revision(const std::string& repository, const std::string& digest) = 0;
   // A file that is not registry storage (oc-mirror's working-dir, metadata, the ISC), or a
   // symlink or other non-regular entry outside the blob tree.
   virtual void on_other(const std::string& subject,
-                        const ocmirror::TreeEntry& entry,
-                        ocmirror::EntryContent& content) = 0;
-  virtual void on_problem(Problem problem) = 0;
+                        const walk::TreeEntry& entry,
+                        walk::EntryContent& content) = 0;
+  virtual void on_problem(model::Problem problem) = 0;
 };
 
-// Walks `input` (ocmirror::plan_input), archives first, then directories. An input that cannot
-// be read to the end is reported as an `unreadable` problem; throws Error{input} only for an
-// input that is not a mirror at all.
-void walk_storage(const std::filesystem::path& input, StorageHandler& handler);
+// Walks `plan` (what one input is read from; ocmirror::plan_input decides it), archives first,
+// then directories. An input that cannot be read to the end is reported as an `unreadable`
+// problem naming `input`.
+void walk_storage(const walk::WalkPlan& plan, const std::string& input, StorageHandler& handler);
 
 } // namespace zbundle::oci

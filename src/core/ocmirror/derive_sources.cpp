@@ -55,11 +55,11 @@ std::optional<ics::MirrorName> common_registry(const ics::ImageContentSources& s
 
 } // namespace
 
-std::string mirrored_repository(ImageCategory category, const ics::ImageRef& source) {
-  if (category == ImageCategory::release) {
+std::string mirrored_repository(model::ImageCategory category, const ics::ImageRef& source) {
+  if (category == model::ImageCategory::release) {
     return std::string(ics::k_release_images_path);
   }
-  if (category == ImageCategory::release_content) {
+  if (category == model::ImageCategory::release_content) {
     return std::string(ics::k_release_components_path);
   }
   return source.repository;
@@ -70,8 +70,9 @@ DerivedSources derive_content_sources(const MirrorContent& content,
                                       ics::ScopeRule scope) {
   DerivedSources derived;
   derived.unmapped.assign(content.unmapped.begin(), content.unmapped.end());
-  for (const CollectedImage& image : content.collected_images) {
-    if (image.category == ImageCategory::catalog || image.category == ImageCategory::graph) {
+  for (const model::CollectedImage& image : content.collected_images) {
+    if (image.category == model::ImageCategory::catalog
+        || image.category == model::ImageCategory::graph) {
       continue;
     }
     const ics::ImageRef source = ics::parse_image_ref(image.source);

@@ -25,7 +25,8 @@ struct DerivedSources {
 
 // The repository, below the mirror registry (and its namespace), that oc-mirror pushes an image
 // of `category` from `source` to: the fixed release repositories, else the source path.
-[[nodiscard]] std::string mirrored_repository(ImageCategory category, const ics::ImageRef& source);
+[[nodiscard]] std::string mirrored_repository(model::ImageCategory category,
+                                              const ics::ImageRef& source);
 
 // Derives the image content sources of `content.collected_images` for the registry `mirror`.
 // Throws Error{input} for a collected reference that does not parse.

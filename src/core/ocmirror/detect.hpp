@@ -4,6 +4,7 @@
 // directories and archives to walk for it.
 
 #include "core/ocmirror/mirror_content.hpp"
+#include "core/walk/tree_walker.hpp"
 
 #include <filesystem>
 #include <optional>
@@ -17,15 +18,11 @@ struct ReadOptions {
   std::optional<std::string> v1_results;
 };
 
-struct DirectoryWalk {
-  std::filesystem::path root;
-  std::string prefix; // put before every relative path, e.g. "working-dir/"
-};
-
 struct InputPlan {
   InputSource source;
-  std::vector<DirectoryWalk> directories;
-  // archives to walk: source.archives
+  std::vector<walk::DirectoryWalk> directories; // walked after the archives, source.archives
+
+  [[nodiscard]] walk::WalkPlan walk_plan() const { return {source.archives, directories}; }
 };
 
 // Detects the kind of `path`: an oc-mirror v2 working dir (or the folder holding it), a v2

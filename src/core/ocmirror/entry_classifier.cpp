@@ -4,8 +4,8 @@
 #include "core/ics/parse_mapping.hpp"
 #include "core/ics/parse_mirror_sets.hpp"
 #include "core/oci/manifest.hpp"
+#include "core/oci/storage_path.hpp"
 #include "core/ocmirror/cluster_resource.hpp"
-#include "core/ocmirror/storage_path.hpp"
 #include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -32,7 +32,7 @@ bool has_yaml_extension(std::string_view name) noexcept {
   return name.ends_with(".yaml") || name.ends_with(".yml");
 }
 
-std::string read_digest_link(const std::string& subject, EntryContent& content) {
+std::string read_digest_link(const std::string& subject, walk::EntryContent& content) {
   std::string text = content.read_text(k_link_file_limit);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) {
     text.pop_back();
@@ -46,11 +46,11 @@ std::string read_digest_link(const std::string& subject, EntryContent& content) 
 
 } // namespace
 
-std::string EntryClassifier::subject(const TreeEntry& entry) const {
+std::string EntryClassifier::subject(const walk::TreeEntry& entry) const {
   return entry.disk_path.empty() ? str_cat(m_container, ": ", entry.path) : entry.disk_path;
 }
 
-void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
+void EntryClassifier::visit(const walk::TreeEntry& entry, walk::EntryContent& content) {
   if (entry.path.starts_with(k_v2_storage) || entry.path == "index.json") {
     m_saw_v2 = true;
     visit_storage(entry, content);
@@ -60,10 +60,10 @@ void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
       return;
     }
     if (const std::string_view name = after(entry.path, k_cluster_resources);
-        !name.empty() && entry.type == EntryType::regular) {
+        !name.empty() && entry.type == walk::EntryType::regular) {
       visit_resource(entry, name, content);
     } else if (entry.path == "working-dir/dry-run/mapping.txt"
-               && entry.type == EntryType::regular) {
+               && entry.type == walk::EntryType::regular) {
       m_v2_mappings.push_back({subject(entry), content.read_text(k_resource_limit)});
     }
   } else if (entry.path.starts_with("isc_") && entry.path.find('/') == std::string::npos) {
@@ -76,7 +76,7 @@ void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
     m_saw_v1 = true;
     add_v1_metadata(entry, content.read_text(k_resource_limit));
   } else if (const std::string_view name = after(entry.path, "results/");
-             !name.empty() && entry.type == EntryType::regular) {
+             !name.empty() && entry.type == walk::EntryType::regular) {
     if (name == "mapping.txt") {
       m_v1_mappings.push_back({subject(entry), content.read_text(k_resource_limit)});
     } else {
@@ -85,43 +85,43 @@ void EntryClassifier::visit(const TreeEntry& entry, EntryContent& content) {
   }
 }
 
-void EntryClassifier::visit_storage(const TreeEntry& entry, EntryContent& content) {
-  const StoragePath storage = classify_storage_path(entry.path);
-  const bool is_regular = entry.type == EntryType::regular;
+void EntryClassifier::visit_storage(const walk::TreeEntry& entry, walk::EntryContent& content) {
+  const oci::StoragePath storage = oci::classify_storage_path(entry.path);
+  const bool is_regular = entry.type == walk::EntryType::regular;
   switch (storage.kind) {
-  case StoragePathKind::none:
+  case oci::StoragePathKind::none:
     return;
-  case StoragePathKind::malformed_blob:
+  case oci::StoragePathKind::malformed_blob:
     throw Error(
         ErrorKind::input,
         str_cat(subject(entry),
                 ": not a blob: expected blobs/sha256/<hh>/<64 hex>/data or blobs/sha256:<64 hex>"));
-  case StoragePathKind::malformed_revision:
+  case oci::StoragePathKind::malformed_revision:
     throw Error(ErrorKind::input,
                 str_cat(subject(entry), ": not a revision link: bad digest in path"));
-  case StoragePathKind::blob:
+  case oci::StoragePathKind::blob:
     if (!is_regular) {
       throw Error(ErrorKind::input, str_cat(subject(entry), ": not a blob: not a regular file"));
     }
     m_content.blobs[storage.digest] = entry.size;
     return;
-  case StoragePathKind::revision_link:
+  case oci::StoragePathKind::revision_link:
     m_content.repositories[storage.repository].manifests.insert(storage.digest);
     return;
-  case StoragePathKind::tag_link:
+  case oci::StoragePathKind::tag_link:
     if (!is_regular) {
       throw Error(ErrorKind::input, str_cat(subject(entry), ": not a regular file"));
     }
     m_content.repositories[storage.repository].tags[storage.tag] =
         read_digest_link(subject(entry), content);
     return;
-  case StoragePathKind::v1_manifest:
+  case oci::StoragePathKind::v1_manifest:
     if (is_regular) {
       m_content.repositories[storage.repository].manifests.insert(storage.digest);
       m_content.blobs[storage.digest] = entry.size;
     }
     return;
-  case StoragePathKind::layout_index:
+  case oci::StoragePathKind::layout_index:
     if (is_regular) {
       const std::string repository = std::filesystem::path(m_container).filename().string();
       for (const oci::LayoutEntry& layout_entry :
@@ -130,8 +130,8 @@ void EntryClassifier::visit_storage(const TreeEntry& entry, EntryContent& conten
       }
     }
     return;
-  case StoragePathKind::v1_tag:
-    if (entry.type == EntryType::symlink) {
+  case oci::StoragePathKind::v1_tag:
+    if (entry.type == walk::EntryType::symlink) {
       // v1 tags are symlinks to the manifest file next to them.
       std::string_view target = entry.link_target;
       while (target.substr(0, 2) == "./") {
@@ -149,9 +149,9 @@ void EntryClassifier::visit_storage(const TreeEntry& entry, EntryContent& conten
   }
 }
 
-void EntryClassifier::visit_resource(const TreeEntry& entry,
+void EntryClassifier::visit_resource(const walk::TreeEntry& entry,
                                      std::string_view name,
-                                     EntryContent& content) {
+                                     walk::EntryContent& content) {
   // v2 writes signature-configmap.yaml and .json with the same object: the YAML is taken.
   const bool is_release_signature =
       name == "signature-configmap.yaml"
@@ -174,13 +174,13 @@ void EntryClassifier::visit_resource(const TreeEntry& entry,
   }
 }
 
-void EntryClassifier::add_catalog_resource(const TreeEntry& entry, const std::string& text) {
+void EntryClassifier::add_catalog_resource(const walk::TreeEntry& entry, const std::string& text) {
   const std::string where = subject(entry);
   const YAML::Node document =
       parse_single_resource(text, where, {"CatalogSource", "ClusterCatalog"});
   try {
     const std::string kind = document["kind"].Scalar();
-    CatalogSource catalog{document["metadata"]["name"].as<std::string>(""), kind, {}};
+    model::CatalogSource catalog{document["metadata"]["name"].as<std::string>(""), kind, {}};
     catalog.image = kind == "CatalogSource"
                         ? document["spec"]["image"].as<std::string>("")
                         : document["spec"]["source"]["image"]["ref"].as<std::string>("");
@@ -194,30 +194,30 @@ void EntryClassifier::add_catalog_resource(const TreeEntry& entry, const std::st
   }
 }
 
-void EntryClassifier::add_cluster_resource(const TreeEntry& entry, const std::string& text) {
+void EntryClassifier::add_cluster_resource(const walk::TreeEntry& entry, const std::string& text) {
   const std::string where = subject(entry);
   const YAML::Node document = parse_single_resource(text, where, {"ConfigMap", "UpdateService"});
   try {
     m_content.cluster_resources.insert(
-        ClusterResource{document["kind"].Scalar(),
-                        document["metadata"]["name"].as<std::string>(""),
-                        where,
-                        emit_resource(document)});
+        model::ClusterResource{document["kind"].Scalar(),
+                               document["metadata"]["name"].as<std::string>(""),
+                               where,
+                               emit_resource(document)});
   } catch (const YAML::Exception& error) {
     throw Error(ErrorKind::input, str_cat(where, ":", error.mark.line + 1, ": ", error.msg));
   }
 }
 
-void EntryClassifier::add_image_set_config(const TreeEntry& entry, std::string text) {
+void EntryClassifier::add_image_set_config(const walk::TreeEntry& entry, std::string text) {
   const ImageSetConfig config = parse_image_set_config(text, subject(entry));
   for (const std::string& catalog : config.catalogs) {
-    m_content.catalogs.insert(CatalogSource{catalog, "ImageSetConfiguration", catalog});
+    m_content.catalogs.insert(model::CatalogSource{catalog, "ImageSetConfiguration", catalog});
   }
   m_run.add_image_set_config(config);
   m_content.image_set_configs.push_back(std::move(text));
 }
 
-void EntryClassifier::add_v1_metadata(const TreeEntry& entry, std::string text) {
+void EntryClassifier::add_v1_metadata(const walk::TreeEntry& entry, std::string text) {
   const nlohmann::json metadata = util::parse_bounded_json(text, subject(entry));
   if (!metadata.is_object()) {
     throw Error(ErrorKind::input, str_cat(subject(entry), ": malformed JSON"));
@@ -240,9 +240,9 @@ void EntryClassifier::add_v1_metadata(const TreeEntry& entry, std::string text) 
         // Named by tag, as the v2 storage names releases, so both spellings meet.
         const ics::ImageRef ref = ics::parse_image_ref(name);
         m_content.releases.insert(
-            ReleaseImage{ref.tag.empty() ? name : ref.tag, association.value("id", "")});
+            model::ReleaseImage{ref.tag.empty() ? name : ref.tag, association.value("id", "")});
       } else if (type == "operatorCatalog") {
-        m_content.catalogs.insert(CatalogSource{name, "Metadata", name});
+        m_content.catalogs.insert(model::CatalogSource{name, "Metadata", name});
       }
     }
   };
@@ -258,11 +258,11 @@ void EntryClassifier::finish(MirrorContent& out) {
   if (const auto found = m_content.repositories.find(std::string(k_release_repository));
       found != m_content.repositories.end()) {
     for (const auto& [tag, digest] : found->second.tags) {
-      m_content.releases.insert(ReleaseImage{tag, digest});
+      m_content.releases.insert(model::ReleaseImage{tag, digest});
     }
   }
   std::set<std::string> catalog_locations;
-  for (const CatalogSource& catalog : m_content.catalogs) {
+  for (const model::CatalogSource& catalog : m_content.catalogs) {
     catalog_locations.insert(ics::parse_image_ref(catalog.image).location());
   }
   for (const TextFile& file : m_mirror_sets) {

@@ -16,7 +16,7 @@
 
 #include "core/ocmirror/mirror_content.hpp"
 #include "core/ocmirror/run_collector.hpp"
-#include "core/ocmirror/tree_walker.hpp"
+#include "core/walk/tree_walker.hpp"
 
 #include <string>
 #include <vector>
@@ -29,7 +29,7 @@ public:
   void set_container(std::string container) { m_container = std::move(container); }
   // Classifies one entry. Throws Error{input} naming the container and entry when a
   // recognized file is malformed.
-  void visit(const TreeEntry& entry, EntryContent& content);
+  void visit(const walk::TreeEntry& entry, walk::EntryContent& content);
   // Adds what was collected to `out`: image content sources from mirror-set files when there
   // are any, otherwise from mapping files; releases found in the storage.
   void finish(MirrorContent& out);
@@ -42,13 +42,14 @@ private:
     std::string subject;
     std::string text;
   };
-  [[nodiscard]] std::string subject(const TreeEntry& entry) const;
-  void visit_storage(const TreeEntry& entry, EntryContent& content);
-  void visit_resource(const TreeEntry& entry, std::string_view name, EntryContent& content);
-  void add_cluster_resource(const TreeEntry& entry, const std::string& text);
-  void add_catalog_resource(const TreeEntry& entry, const std::string& text);
-  void add_v1_metadata(const TreeEntry& entry, std::string text);
-  void add_image_set_config(const TreeEntry& entry, std::string text);
+  [[nodiscard]] std::string subject(const walk::TreeEntry& entry) const;
+  void visit_storage(const walk::TreeEntry& entry, walk::EntryContent& content);
+  void
+  visit_resource(const walk::TreeEntry& entry, std::string_view name, walk::EntryContent& content);
+  void add_cluster_resource(const walk::TreeEntry& entry, const std::string& text);
+  void add_catalog_resource(const walk::TreeEntry& entry, const std::string& text);
+  void add_v1_metadata(const walk::TreeEntry& entry, std::string text);
+  void add_image_set_config(const walk::TreeEntry& entry, std::string text);
 
   std::string m_container;
   MirrorContent m_content;

@@ -36,7 +36,7 @@ std::size_t MirrorContent::tag_count() const noexcept {
 
 std::set<std::string> MirrorContent::catalog_names() const {
   std::set<std::string> names;
-  for (const CatalogSource& catalog : catalogs) {
+  for (const model::CatalogSource& catalog : catalogs) {
     const ics::ImageRef ref = ics::parse_image_ref(catalog.image);
     const std::size_t slash = ref.repository.rfind('/');
     const std::string name =

@@ -3,10 +3,10 @@
 #include "core/ics/parse_mapping.hpp"
 #include "core/ics/parse_mirror_sets.hpp"
 #include "core/ocmirror/entry_classifier.hpp"
-#include "core/ocmirror/tree_walker.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
+#include "core/walk/tree_walker.hpp"
 
 namespace zbundle::ocmirror {
 namespace {
@@ -33,17 +33,13 @@ void read_single_file(const InputPlan& plan, MirrorContent& out) {
 
 void read_planned(InputPlan plan, MirrorContent& out) {
   EntryClassifier classifier;
-  const auto visit = [&classifier](const TreeEntry& entry, EntryContent& content) {
+  const auto visit = [&classifier](const walk::TreeEntry& entry, walk::EntryContent& content) {
     classifier.visit(entry, content);
   };
-  for (const fs::path& archive : plan.source.archives) {
-    classifier.set_container(archive.string());
-    walk_tar(archive, visit);
-  }
-  for (const DirectoryWalk& walk : plan.directories) {
-    classifier.set_container(walk.root.string());
-    walk_directory(walk.root, walk.prefix, visit);
-  }
+  walk::walk_plan(
+      plan.walk_plan(),
+      [&classifier](const std::string& container) { classifier.set_container(container); },
+      visit);
   if (plan.source.layout == SourceLayout::archive_set) {
     if (classifier.saw_v1_layout() == classifier.saw_v2_layout()) {
       throw Error(ErrorKind::input,

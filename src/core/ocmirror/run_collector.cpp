@@ -31,16 +31,16 @@ std::vector<std::string_view> split_path(std::string_view path) {
 // v1 association types (oc-mirror-formats.md 1.8) by category.
 struct AssociationType {
   std::string_view type;
-  ImageCategory category;
+  model::ImageCategory category;
 };
 constexpr std::array k_association_types{
-    AssociationType{"ocpRelease", ImageCategory::release},
-    AssociationType{"ocpReleaseContent", ImageCategory::release_content},
-    AssociationType{"operatorBundle", ImageCategory::operator_image},
-    AssociationType{"operatorRelatedImage", ImageCategory::operator_image},
-    AssociationType{"operatorCatalog", ImageCategory::catalog},
-    AssociationType{"cincinnatiGraph", ImageCategory::graph},
-    AssociationType{"generic", ImageCategory::generic},
+    AssociationType{"ocpRelease", model::ImageCategory::release},
+    AssociationType{"ocpReleaseContent", model::ImageCategory::release_content},
+    AssociationType{"operatorBundle", model::ImageCategory::operator_image},
+    AssociationType{"operatorRelatedImage", model::ImageCategory::operator_image},
+    AssociationType{"operatorCatalog", model::ImageCategory::catalog},
+    AssociationType{"cincinnatiGraph", model::ImageCategory::graph},
+    AssociationType{"generic", model::ImageCategory::generic},
 };
 
 // The last repository component of a reference, as oc-mirror names working-dir folders.
@@ -52,10 +52,10 @@ std::string component_name(const std::string& reference) {
 
 } // namespace
 
-bool RunCollector::visit(const TreeEntry& entry,
+bool RunCollector::visit(const walk::TreeEntry& entry,
                          const std::string& subject,
-                         EntryContent& content) {
-  if (entry.type != EntryType::regular) {
+                         walk::EntryContent& content) {
+  if (entry.type != walk::EntryType::regular) {
     return false;
   }
   const std::string_view path = entry.path;
@@ -106,7 +106,8 @@ void RunCollector::add_v1_association(std::string_view type,
   const std::string source = needs_digest ? str_cat(name, "@", id) : name;
   for (const AssociationType& known : k_association_types) {
     if (known.type == type) {
-      m_v1_images.insert(CollectedImage{source, known.category, ics::MappingRules::oc_mirror_v1});
+      m_v1_images.insert(
+          model::CollectedImage{source, known.category, ics::MappingRules::oc_mirror_v1});
       return;
     }
   }
@@ -121,8 +122,8 @@ void RunCollector::finish_releases(const std::map<std::string, Repository>& repo
       release_repository = k_okd_release_repository;
     }
     if (!config.release.empty()) {
-      out.collected_images.insert(
-          CollectedImage{config.release, ImageCategory::release, ics::MappingRules::oc_mirror_v2});
+      out.collected_images.insert(model::CollectedImage{
+          config.release, model::ImageCategory::release, ics::MappingRules::oc_mirror_v2});
     }
     channels.insert(channels.end(), config.channels.begin(), config.channels.end());
   }
@@ -137,9 +138,9 @@ void RunCollector::finish_releases(const std::map<std::string, Repository>& repo
     release_tags.insert(tag);
   }
   for (const std::string& tag : release_tags) {
-    out.collected_images.insert(CollectedImage{str_cat(release_repository, ":", tag),
-                                               ImageCategory::release,
-                                               ics::MappingRules::oc_mirror_v2});
+    out.collected_images.insert(model::CollectedImage{str_cat(release_repository, ":", tag),
+                                                      model::ImageCategory::release,
+                                                      ics::MappingRules::oc_mirror_v2});
     const auto payload = m_release_payloads.find(tag);
     if (payload == m_release_payloads.end()) {
       out.unmapped.insert(
@@ -151,8 +152,8 @@ void RunCollector::finish_releases(const std::map<std::string, Repository>& repo
       continue;
     }
     for (const std::string& image : payload->second) {
-      out.collected_images.insert(
-          CollectedImage{image, ImageCategory::release_content, ics::MappingRules::oc_mirror_v2});
+      out.collected_images.insert(model::CollectedImage{
+          image, model::ImageCategory::release_content, ics::MappingRules::oc_mirror_v2});
     }
   }
   if (release_tags.empty()) {
@@ -168,14 +169,14 @@ void RunCollector::finish_catalogs(MirrorContent& out) {
     catalogs_with_data.insert(key.substr(0, key.find('/')));
     // A filtered catalog is what the run mirrored; the full one only when it was not filtered.
     for (const std::string& image : images.filtered.empty() ? images.full : images.filtered) {
-      out.collected_images.insert(
-          CollectedImage{image, ImageCategory::operator_image, ics::MappingRules::oc_mirror_v2});
+      out.collected_images.insert(model::CollectedImage{
+          image, model::ImageCategory::operator_image, ics::MappingRules::oc_mirror_v2});
     }
   }
   for (const ImageSetConfig& config : m_configs) {
     for (const std::string& catalog : config.catalogs) {
-      out.collected_images.insert(
-          CollectedImage{catalog, ImageCategory::catalog, ics::MappingRules::oc_mirror_v2});
+      out.collected_images.insert(model::CollectedImage{
+          catalog, model::ImageCategory::catalog, ics::MappingRules::oc_mirror_v2});
       if (!catalogs_with_data.contains(component_name(catalog))) {
         out.unmapped.insert(str_cat("catalog ",
                                     catalog,
@@ -194,8 +195,8 @@ void RunCollector::finish(const std::map<std::string, Repository>& repositories,
   if (is_v2) {
     for (const ImageSetConfig& config : m_configs) {
       for (const std::string& image : config.additional_images) {
-        out.collected_images.insert(
-            CollectedImage{image, ImageCategory::generic, ics::MappingRules::oc_mirror_v2});
+        out.collected_images.insert(model::CollectedImage{
+            image, model::ImageCategory::generic, ics::MappingRules::oc_mirror_v2});
       }
     }
     finish_releases(repositories, out);

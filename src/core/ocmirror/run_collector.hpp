@@ -6,7 +6,7 @@
 
 #include "core/ocmirror/mirror_content.hpp"
 #include "core/ocmirror/run_records.hpp"
-#include "core/ocmirror/tree_walker.hpp"
+#include "core/walk/tree_walker.hpp"
 
 #include <map>
 #include <set>
@@ -21,7 +21,7 @@ public:
   // Consumes `working-dir/hold-release/.../image-references` and
   // `working-dir/operator-catalogs/.../catalog-config/**.json` entries; returns whether it did.
   // Throws Error{input} naming `subject` for malformed records.
-  bool visit(const TreeEntry& entry, const std::string& subject, EntryContent& content);
+  bool visit(const walk::TreeEntry& entry, const std::string& subject, walk::EntryContent& content);
   void add_image_set_config(const ImageSetConfig& config);
   // A v1 `.metadata.json` association: its `type`, `name` (source reference) and `id` (the
   // manifest digest v1 pins every image to).
@@ -42,7 +42,7 @@ private:
   std::vector<ImageSetConfig> m_configs;
   std::map<std::string, std::vector<std::string>> m_release_payloads; // release tag -> components
   std::map<std::string, CatalogImages> m_catalogs; // "<catalog>/<digest>" -> images
-  std::set<CollectedImage> m_v1_images;
+  std::set<model::CollectedImage> m_v1_images;
 };
 
 } // namespace zbundle::ocmirror

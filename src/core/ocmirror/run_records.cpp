@@ -21,7 +21,7 @@ constexpr std::size_t k_stream_buffer_size = std::size_t{64} * 1024;
 // Presents an entry's bytes as a std::istream for nlohmann's SAX parser.
 class EntryStreamBuffer final : public std::streambuf {
 public:
-  explicit EntryStreamBuffer(EntryContent& content) : m_content(content) {}
+  explicit EntryStreamBuffer(walk::EntryContent& content) : m_content(content) {}
 
 protected:
   int_type underflow() override {
@@ -34,7 +34,7 @@ protected:
   }
 
 private:
-  EntryContent& m_content;
+  walk::EntryContent& m_content;
   std::array<char, k_stream_buffer_size> m_buffer{};
 };
 
@@ -190,7 +190,8 @@ std::vector<std::string> parse_release_references(const std::string& json_text,
   return images;
 }
 
-std::vector<std::string> read_catalog_images(EntryContent& content, std::string_view subject) {
+std::vector<std::string> read_catalog_images(walk::EntryContent& content,
+                                             std::string_view subject) {
   std::vector<std::string> images;
   EntryStreamBuffer buffer(content);
   std::istream input(&buffer);

@@ -11,7 +11,7 @@
 //                                     file-based catalogs: a stream of JSON objects, where each
 //                                     olm.bundle names its image and relatedImages[].image
 
-#include "core/ocmirror/tree_walker.hpp"
+#include "core/walk/tree_walker.hpp"
 
 #include <string>
 #include <string_view>
@@ -40,7 +40,7 @@ struct ImageSetConfig {
 // Every olm.bundle image and related image in a file-based catalog JSON stream, read
 // streaming (SAX): memory grows with one bundle's images, not with the file.
 // Throws Error{input} naming `subject` and the byte offset of malformed JSON.
-[[nodiscard]] std::vector<std::string> read_catalog_images(EntryContent& content,
+[[nodiscard]] std::vector<std::string> read_catalog_images(walk::EntryContent& content,
                                                            std::string_view subject);
 
 } // namespace zbundle::ocmirror

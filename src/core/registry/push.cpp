@@ -28,10 +28,10 @@ std::optional<std::string> blob_digest(const bundle::Entry& entry) {
 }
 
 // Every blob and manifest each repository needs, from the signed model.
-PushState
-plan(const bundle::Manifest& manifest, const ics::MirrorName& target, PushResult& result) {
-  PushState state;
-  for (const bundle::RepositoryRecord& record : manifest.repositories) {
+PushState plan(const bundle::Manifest& manifest, const PushOptions& options, PushResult& result) {
+  const ics::MirrorName& target = options.target;
+  PushState state(options.scratch_dir);
+  for (const model::RepositoryRecord& record : manifest.repositories) {
     const std::string name = detail::destination(target, record.name);
     for (const std::string& digest : record.blobs) {
       state.blobs[digest].pending.push_back(name);
@@ -137,7 +137,7 @@ Endpoint endpoint_for(const PushOptions& options, const bundle::Manifest& manife
   if (!options.ca.empty()) {
     endpoint.ca_pem = util::read_text_file(options.ca, k_ca_file_limit);
   } else {
-    for (const bundle::CaCertificate& certificate : manifest.ca_certificates) {
+    for (const model::CaCertificate& certificate : manifest.ca_certificates) {
       endpoint.ca_pem += certificate.pem;
     }
   }
@@ -145,9 +145,9 @@ Endpoint endpoint_for(const PushOptions& options, const bundle::Manifest& manife
 }
 
 std::optional<std::string> credentials_for(const PushOptions& options) {
-  const std::filesystem::path file =
-      options.authfile.empty() ? default_auth_file() : options.authfile;
-  return file.empty() ? std::nullopt : read_registry_auth(file, options.target.auth_file_key());
+  return options.authfile.empty()
+             ? std::nullopt
+             : read_registry_auth(options.authfile, options.target.auth_file_key());
 }
 
 // The blobs whose last try failed on a 5xx or a broken connection, and their bytes.
@@ -179,7 +179,10 @@ void push_blobs(const PushOptions& options,
                 detail::UploadPool& uploads,
                 PushResult& result) {
   PushSink sink(state, uploads, options);
-  const auto collect = [&](const std::string& problem) { state.problems.push_back(problem); };
+  const auto collect = [&state](const model::Problem& problem) {
+    state.problems.push_back(model::to_text(problem));
+    return model::AfterProblem::keep_reading;
+  };
   sink.restart(reader.manifest().total_bytes());
   (void)reader.read_payload(&sink, collect);
   wait_for_uploads(uploads);
@@ -262,7 +265,7 @@ PushResult push_bundle(const PushOptions& options) {
   PushResult result;
   result.bundle_id = manifest.bundle_id;
   result.target = options.target.location();
-  PushState state = plan(manifest, options.target, result);
+  PushState state = plan(manifest, options, result);
   if (options.dry_run) {
     return result;
   }

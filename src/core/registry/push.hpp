@@ -24,11 +24,12 @@ struct PushOptions {
   ics::MirrorName target;          // --to HOST[:PORT][/NAMESPACE]
   bool rewrite = false;            // push elsewhere than the mirror the bundle names
   std::filesystem::path ca;        // empty: the CA certificates the bundle carries
-  std::filesystem::path authfile;  // empty: default_auth_file()
+  std::filesystem::path authfile;  // empty: no credentials (see default_auth_file)
   bool insecure_http = false;      // plain HTTP, to a loopback registry only (tests)
   std::string connect_address;     // --resolve: connect here instead of resolving the host
   bool dry_run = false;            // plan only: no connection
   std::filesystem::path state_dir; // the sequence against rollback (sequence.json)
+  std::filesystem::path scratch_dir = "/tmp"; // the manifests, in an unnamed O_TMPFILE file
   bool allow_rollback = false;
   unsigned jobs = 4;            // uploads in flight, each on its own connection
   unsigned attempts = 3;        // tries of a blob that failed transiently (a 5xx, a timeout)

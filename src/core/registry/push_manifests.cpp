@@ -34,9 +34,8 @@ std::string_view media_type_of(oci::ManifestKind kind) {
   return "application/vnd.docker.distribution.manifest.v1+prettyjws";
 }
 
-util::Fd open_scratch_file() {
-  const char* directory = std::getenv("TMPDIR");
-  const std::string where = directory != nullptr && *directory != '\0' ? directory : "/tmp";
+util::Fd open_scratch_file(const std::filesystem::path& directory) {
+  const std::string where = directory.string();
   util::Fd file(::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600));
   if (!file.is_open()) {
     throw Error(ErrorKind::io,
@@ -46,7 +45,7 @@ util::Fd open_scratch_file() {
 }
 
 struct RepositoryPush {
-  const bundle::RepositoryRecord& record;
+  const model::RepositoryRecord& record;
   std::string name; // destination
   PushState& state;
   RegistryClient& client;
@@ -159,7 +158,8 @@ struct RepositoryPush {
 
 } // namespace
 
-ManifestStore::ManifestStore() : m_file(open_scratch_file()) {}
+ManifestStore::ManifestStore(const std::filesystem::path& scratch_dir)
+    : m_file(open_scratch_file(scratch_dir)) {}
 
 void ManifestStore::begin(const std::string& digest) {
   m_current = digest;
@@ -224,7 +224,7 @@ void push_manifests(const bundle::Manifest& manifest,
                     PushState& state,
                     RegistryClient& client,
                     PushResult& result) {
-  for (const bundle::RepositoryRecord& record : manifest.repositories) {
+  for (const model::RepositoryRecord& record : manifest.repositories) {
     RepositoryPush repository{record, destination(target, record.name), state, client, result, {}};
     repository.push_manifests();
     repository.push_tags();

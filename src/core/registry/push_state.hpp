@@ -29,7 +29,8 @@ struct BlobWork {
 // are in: a catalog has thousands, and memory stays bounded.
 class ManifestStore {
 public:
-  ManifestStore();
+  // The manifests go to an unnamed file in `scratch_dir`. Throws Error{io}.
+  explicit ManifestStore(const std::filesystem::path& scratch_dir);
   void begin(const std::string& digest);
   void write(std::span<const std::byte> bytes);
   void end(bool is_verified);
@@ -61,6 +62,8 @@ void settle_without_bytes(RegistryClient& client,
                           BlobCounters& counters);
 
 struct PushState {
+  explicit PushState(const std::filesystem::path& scratch_dir) : manifests(scratch_dir) {}
+
   std::map<std::string, BlobWork> blobs;  // by digest
   std::set<std::string> manifest_digests; // every manifest any repository lists
   ManifestStore manifests;

@@ -98,17 +98,17 @@ std::optional<std::string> read_registry_auth(const fs::path& file, std::string_
   return (*found)["auth"].get<std::string>();
 }
 
-fs::path default_auth_file() {
+fs::path default_auth_file(const AuthFileEnvironment& environment) {
   std::vector<fs::path> candidates;
-  if (const char* given = std::getenv("REGISTRY_AUTH_FILE"); given && *given) {
-    candidates.emplace_back(given);
+  if (!environment.registry_auth_file.empty()) {
+    candidates.emplace_back(environment.registry_auth_file);
   }
-  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime && *runtime) {
-    candidates.push_back(fs::path(runtime) / "containers/auth.json");
+  if (!environment.xdg_runtime_dir.empty()) {
+    candidates.push_back(fs::path(environment.xdg_runtime_dir) / "containers/auth.json");
   }
-  if (const char* home = std::getenv("HOME"); home && *home) {
-    candidates.push_back(fs::path(home) / ".config/containers/auth.json");
-    candidates.push_back(fs::path(home) / ".docker/config.json");
+  if (!environment.home.empty()) {
+    candidates.push_back(fs::path(environment.home) / ".config/containers/auth.json");
+    candidates.push_back(fs::path(environment.home) / ".docker/config.json");
   }
   for (const fs::path& candidate : candidates) {
     std::error_code error;

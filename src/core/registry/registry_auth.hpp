@@ -21,10 +21,18 @@ namespace zbundle::registry {
 [[nodiscard]] std::optional<std::string> read_registry_auth(const std::filesystem::path& file,
                                                             std::string_view registry);
 
+// Where podman and skopeo look for an auth file, as the caller's environment says (the
+// variables' values; empty when unset).
+struct AuthFileEnvironment {
+  std::string registry_auth_file; // $REGISTRY_AUTH_FILE
+  std::string xdg_runtime_dir;    // $XDG_RUNTIME_DIR
+  std::string home;               // $HOME
+};
+
 // The auth file podman and skopeo would use: $REGISTRY_AUTH_FILE,
 // $XDG_RUNTIME_DIR/containers/auth.json, ~/.config/containers/auth.json, ~/.docker/config.json,
 // the first that exists; empty when none does.
-[[nodiscard]] std::filesystem::path default_auth_file();
+[[nodiscard]] std::filesystem::path default_auth_file(const AuthFileEnvironment& environment);
 
 // A WWW-Authenticate header: `Bearer realm="...",service="...",scope="..."`.
 struct Challenge {

@@ -13,9 +13,8 @@ constexpr std::string_view k_ca =
     "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n";
 
 // A model as `create --mirror old.example:5000/ns` records it.
-bundle::Manifest sample_model() {
-  bundle::Manifest model;
-  model.bundle_id = std::string(32, 'a');
+model::SignedModel sample_model() {
+  model::SignedModel model;
   model.mirror = "old.example:5000/ns";
   model.image_content_sources.add("quay.io/openshift-release-dev/ocp-release",
                                   "old.example:5000/ns/openshift/release-images",
@@ -26,7 +25,7 @@ bundle::Manifest sample_model() {
                     {"4.16.10-multi", test::fake_digest('2')},
                     {"4.17.0-nodigest", ""}};
   model.images = {{"quay.io/openshift-release-dev/ocp-release:4.16.10-multi",
-                   ocmirror::ImageCategory::release,
+                   model::ImageCategory::release,
                    ics::MappingRules::oc_mirror_v2}};
   model.catalogs = {
       {"registry.redhat.io/redhat/redhat-operator-index:v4.16",
@@ -124,7 +123,7 @@ TEST(RenderArtifacts, SourcesMoveFromTheRecordedMirrorToTheGivenOne) {
           .as<std::string>(),
       "new.example:8443/site/rhel9");
   // A bundle made without --mirror points at the placeholder; it moves the same way.
-  bundle::Manifest unnamed = sample_model();
+  model::SignedModel unnamed = sample_model();
   unnamed.mirror.reset();
   unnamed.image_content_sources = {};
   unnamed.image_content_sources.add(

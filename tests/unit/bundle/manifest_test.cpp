@@ -26,7 +26,7 @@ Manifest sample_manifest() {
                                             ics::SourcePolicy::never_contact_source);
   manifest.releases = {{"4.16.5-s390x", test::fake_digest('1')}};
   manifest.images = {{"registry.redhat.io/ubi9/ubi:9",
-                      ocmirror::ImageCategory::generic,
+                      model::ImageCategory::generic,
                       ics::MappingRules::oc_mirror_v2}};
   manifest.catalogs = {
       {"redhat-operator-index", "CatalogSource", "registry.redhat.io/index:v4.16"}};

@@ -98,7 +98,10 @@ TEST_F(PayloadSink, EveryEntryEndsOnAWholeBundle) {
   BundleReader reader(m_dir / "b.zb", m_trust);
   CountingSink sink;
   int problems = 0;
-  (void)reader.read_payload(&sink, [&](const std::string&) { ++problems; });
+  (void)reader.read_payload(&sink, [&](const model::Problem&) {
+    ++problems;
+    return model::AfterProblem::keep_reading;
+  });
   EXPECT_EQ(problems, 0);
   EXPECT_GT(sink.begun, 0);
   EXPECT_EQ(sink.ended, sink.begun);
@@ -110,8 +113,10 @@ TEST_F(PayloadSink, TheEntryCutShortEndsUnverified) {
     BundleReader reader(truncated(fraction), m_trust);
     CountingSink sink;
     std::vector<std::string> problems;
-    (void)reader.read_payload(&sink,
-                              [&](const std::string& problem) { problems.push_back(problem); });
+    (void)reader.read_payload(&sink, [&](const model::Problem& problem) {
+      problems.push_back(model::to_text(problem));
+      return model::AfterProblem::keep_reading;
+    });
     EXPECT_FALSE(problems.empty()) << fraction;
     EXPECT_GT(sink.begun, 0) << fraction;
     EXPECT_EQ(sink.ended, sink.begun) << fraction;
@@ -122,10 +127,50 @@ TEST_F(PayloadSink, TheEntryCutShortEndsUnverified) {
 TEST_F(PayloadSink, ASinkThatThrowsStillGetsItsEnd) {
   BundleReader reader(m_dir / "b.zb", m_trust);
   CountingSink sink(true);
-  EXPECT_THROW((void)reader.read_payload(&sink, [](const std::string&) {}), std::runtime_error);
+  EXPECT_THROW((void)reader.read_payload(
+                   &sink, [](const model::Problem&) { return model::AfterProblem::keep_reading; }),
+               std::runtime_error);
   EXPECT_EQ(sink.begun, 1);
   EXPECT_EQ(sink.ended, 1);
   EXPECT_EQ(sink.verified, 0);
+}
+
+// A handler that says stop ends the pass at the problem it heard: it hears nothing more (the stop
+// is not mistaken for an unreadable stream), the open entry still gets its end(), and the
+// totals say the rest was not read.
+TEST_F(PayloadSink, AHandlerThatSaysStopEndsThePass) {
+  BundleReader reader(truncated(0.5), m_trust);
+  CountingSink sink;
+  std::vector<std::string> heard;
+  const PayloadTotals totals = reader.read_payload(&sink, [&](const model::Problem& problem) {
+    heard.push_back(model::to_text(problem));
+    return model::AfterProblem::stop;
+  });
+  EXPECT_TRUE(totals.stopped);
+  ASSERT_EQ(heard.size(), 1U);
+  EXPECT_EQ(sink.ended, sink.begun);
+
+  BundleReader whole(m_dir / "b.zb", m_trust);
+  CountingSink all;
+  EXPECT_FALSE(
+      whole.read_payload(&all, [](const model::Problem&) { return model::AfterProblem::stop; })
+          .stopped);
+  EXPECT_GT(totals.entries, 0U);
+  EXPECT_LT(totals.entries, all.begun);
+}
+
+// require_intact_payload() throws the first problem as a check failure, naming the member.
+TEST_F(PayloadSink, RequireIntactPayloadThrowsTheFirstProblem) {
+  BundleReader reader(truncated(0.5), m_trust);
+  CountingSink sink;
+  try {
+    require_intact_payload(reader, &sink);
+    FAIL() << "a truncated bundle passed";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::check);
+    EXPECT_NE(std::string(error.what()).find("t.zb"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(sink.ended, sink.begun);
 }
 
 } // namespace

@@ -58,7 +58,7 @@ TEST(ReadMirror, V2MirrorToDiskArchive) {
   EXPECT_EQ(content.tag_count(), 2U);
   EXPECT_EQ(content.blobs.size(), 3U);
   EXPECT_EQ(content.blob_bytes(), 10U + 1000U + 7U);
-  EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", fake_digest('a')}}));
+  EXPECT_EQ(content.releases, (std::set{model::ReleaseImage{"4.16.5-s390x", fake_digest('a')}}));
   EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
   EXPECT_EQ(content.image_set_configs.size(), 1U);
   // A mirror-to-disk run carries no mirror sets (oc-mirror-formats.md 0).
@@ -172,7 +172,7 @@ TEST(ReadMirror, V1ArchiveWithSymlinkTagsAndFlatBlobs) {
             fake_digest('a'));
   EXPECT_EQ(content.blobs,
             (std::map<std::string, std::uint64_t>{{fake_digest('a'), 8}, {fake_digest('b'), 5}}));
-  EXPECT_EQ(content.releases, (std::set{ReleaseImage{"4.16.5-s390x", fake_digest('a')}}));
+  EXPECT_EQ(content.releases, (std::set{model::ReleaseImage{"4.16.5-s390x", fake_digest('a')}}));
   EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
 }
 

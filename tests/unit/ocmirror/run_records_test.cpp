@@ -7,7 +7,7 @@ namespace zbundle::ocmirror {
 namespace {
 
 // Serves a string in small pieces, as a tar entry or a file would.
-class StringContent final : public EntryContent {
+class StringContent final : public walk::EntryContent {
 public:
   explicit StringContent(std::string text, std::size_t piece = 7)
       : m_text(std::move(text)), m_piece(piece) {}

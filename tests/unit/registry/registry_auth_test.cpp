@@ -44,18 +44,16 @@ TEST(RegistryAuth, DefaultFileFollowsTheContainersTools) {
   const test::TempDir dir;
   test::write_file(dir / "home/.docker/config.json", "{}");
   test::write_file(dir / "given.json", "{}");
-  const char* saved_home = std::getenv("HOME");
-  const std::string home = saved_home != nullptr ? saved_home : "";
-  ::setenv("HOME", (dir / "home").c_str(), 1);
-  ::unsetenv("XDG_RUNTIME_DIR");
-  ::setenv("REGISTRY_AUTH_FILE", (dir / "missing.json").c_str(), 1);
-  EXPECT_EQ(default_auth_file(), dir / "home/.docker/config.json");
+  AuthFileEnvironment environment{(dir / "missing.json").string(), "", (dir / "home").string()};
+  EXPECT_EQ(default_auth_file(environment), dir / "home/.docker/config.json");
   test::write_file(dir / "home/.config/containers/auth.json", "{}");
-  EXPECT_EQ(default_auth_file(), dir / "home/.config/containers/auth.json");
-  ::setenv("REGISTRY_AUTH_FILE", (dir / "given.json").c_str(), 1);
-  EXPECT_EQ(default_auth_file(), dir / "given.json");
-  ::unsetenv("REGISTRY_AUTH_FILE");
-  ::setenv("HOME", home.c_str(), 1);
+  EXPECT_EQ(default_auth_file(environment), dir / "home/.config/containers/auth.json");
+  test::write_file(dir / "run/containers/auth.json", "{}");
+  environment.xdg_runtime_dir = (dir / "run").string();
+  EXPECT_EQ(default_auth_file(environment), dir / "run/containers/auth.json");
+  environment.registry_auth_file = (dir / "given.json").string();
+  EXPECT_EQ(default_auth_file(environment), dir / "given.json");
+  EXPECT_EQ(default_auth_file({}), std::filesystem::path());
 }
 
 // What Quay, Harbor and distribution send: quoted parameters, several scopes in one, commas

@@ -1,4 +1,4 @@
-#include "core/ocmirror/tree_walker.hpp"
+#include "core/walk/tree_walker.hpp"
 
 #include "core/util/error.hpp"
 #include "core/util/file_reader.hpp"
@@ -12,7 +12,7 @@
 #include <optional>
 #include <system_error>
 
-namespace zbundle::ocmirror {
+namespace zbundle::walk {
 namespace {
 
 namespace fs = std::filesystem;
@@ -230,4 +230,17 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
   }
 }
 
-} // namespace zbundle::ocmirror
+void walk_plan(const WalkPlan& plan,
+               const std::function<void(const std::string& container)>& enter,
+               const EntryVisitor& visit) {
+  for (const fs::path& archive : plan.archives) {
+    enter(archive.string());
+    walk_tar(archive, visit);
+  }
+  for (const DirectoryWalk& directory : plan.directories) {
+    enter(directory.root.string());
+    walk_directory(directory.root, directory.prefix, visit);
+  }
+}
+
+} // namespace zbundle::walk

@@ -1,11 +1,11 @@
-#include "core/oci/digest_verifier.hpp"
+#include "core/check/digest_verifier.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 #include "test_support.hpp"
 
 #include <algorithm>
 
-namespace zbundle::oci {
+namespace zbundle::check {
 namespace {
 
 using test::TarBuilder;
@@ -41,8 +41,8 @@ struct Image {
 
 std::vector<std::string> kinds(const DigestReport& report) {
   std::vector<std::string> names;
-  for (const Problem& problem : report.problems) {
-    names.emplace_back(problem_kind_name(problem.kind));
+  for (const model::Problem& problem : report.problems) {
+    names.emplace_back(model::problem_kind_name(problem.kind));
   }
   return names;
 }
@@ -57,7 +57,7 @@ TEST(VerifyDigests, CleanMirrorHasNoProblems) {
       .file(blob_path(sha256(image.layer)), image.layer)
       .close();
   const DigestReport report = verify_digests({dir / "mirror_000001.tar"}, {{"s390x"}, {}});
-  EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).path;
+  EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).subject;
   EXPECT_EQ(report.blob_count, 3U);
   EXPECT_EQ(report.tag_count, 1U);
 }
@@ -85,10 +85,10 @@ TEST(VerifyDigests, EachTamperingIsReportedWithItsKindAndPath) {
                                       "missing-blob",
                                       "missing-blob"}));
   const auto mismatch =
-      std::find_if(report.problems.begin(), report.problems.end(), [](const Problem& p) {
-        return p.kind == ProblemKind::digest_mismatch;
+      std::find_if(report.problems.begin(), report.problems.end(), [](const model::Problem& p) {
+        return p.kind == model::ProblemKind::digest_mismatch;
       });
-  EXPECT_NE(mismatch->path.find(blob_path(sha256(image.layer))), std::string::npos);
+  EXPECT_NE(mismatch->subject.find(blob_path(sha256(image.layer))), std::string::npos);
   EXPECT_EQ(mismatch->actual, sha256(flipped));
 }
 
@@ -113,7 +113,7 @@ TEST(VerifyDigests, OciImageLayout) {
   std::filesystem::remove(dir / ("layout/blobs/sha256/" + sha256(image.config).substr(7)));
   const DigestReport missing = verify_digests({dir / "layout"}, {});
   ASSERT_EQ(missing.problems.size(), 1U);
-  EXPECT_EQ(missing.problems[0].path, "layout:latest config");
+  EXPECT_EQ(missing.problems[0].subject, "layout:latest config");
 }
 
 // The size an OCI layout's index.json declares is checked too: registries and CRI-O refuse a
@@ -132,8 +132,9 @@ TEST(VerifyDigests, OciImageLayoutIndexSizeIsChecked) {
           + R"(,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]})");
   const DigestReport report = verify_digests({dir / "layout"}, {});
   ASSERT_EQ(report.problems.size(), 1U);
-  EXPECT_EQ(report.problems[0].kind, ProblemKind::size_mismatch);
-  EXPECT_EQ(report.problems[0].path, util::str_cat("layout:latest -> ", sha256(image.manifest())));
+  EXPECT_EQ(report.problems[0].kind, model::ProblemKind::size_mismatch);
+  EXPECT_EQ(report.problems[0].subject,
+            util::str_cat("layout:latest -> ", sha256(image.manifest())));
   EXPECT_EQ(report.problems[0].expected, std::to_string(image.manifest().size() + 2));
   EXPECT_EQ(report.problems[0].actual, std::to_string(image.manifest().size()));
 }
@@ -174,8 +175,8 @@ TEST(VerifyDigests, SizeMismatchSchema1AndTruncatedArchive) {
   std::filesystem::resize_file(dir / "a.tar", 3000);
   const DigestReport truncated = verify_digests({dir / "a.tar"}, {});
   ASSERT_FALSE(truncated.problems.empty());
-  EXPECT_EQ(truncated.problems.front().kind, ProblemKind::unreadable);
-  EXPECT_NE(truncated.problems.front().path.find("a.tar"), std::string::npos);
+  EXPECT_EQ(truncated.problems.front().kind, model::ProblemKind::unreadable);
+  EXPECT_NE(truncated.problems.front().subject.find("a.tar"), std::string::npos);
 }
 
 // A cosign signature is tagged sha256-<hex>.sig and carries no platform: counted as a
@@ -198,7 +199,7 @@ TEST(VerifyDigests, CosignSignatureTagsAreTheirOwnKind) {
       .file(blob_path(sha256(signature.layer)), signature.layer)
       .close();
   const DigestReport report = verify_digests({dir / "mirror_000001.tar"}, {{"s390x"}, {}});
-  EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).path;
+  EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).subject;
   EXPECT_EQ(report.signature_count, 1U);
   EXPECT_EQ(report.tag_count, 2U);
 }
@@ -233,10 +234,10 @@ TEST(VerifyDigests, SameReportForEveryThreadCount) {
       const DigestReport report = verify_digests({input}, options);
       EXPECT_EQ(report.blob_count, blobs.size()) << input << " jobs " << jobs;
       ASSERT_EQ(kinds(report), std::vector<std::string>{"digest-mismatch"}) << input;
-      EXPECT_NE(report.problems[0].path.find(sha256(blobs[21]).substr(7)), std::string::npos);
+      EXPECT_NE(report.problems[0].subject.find(sha256(blobs[21]).substr(7)), std::string::npos);
     }
   }
 }
 
 } // namespace
-} // namespace zbundle::oci
+} // namespace zbundle::check

@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-namespace zbundle::oci {
+namespace zbundle::check {
 
 struct DigestOptions {
   std::vector<std::string> required_architectures; // e.g. {"s390x", "amd64"}
@@ -25,7 +25,7 @@ struct DigestOptions {
 };
 
 struct DigestReport {
-  std::vector<Problem> problems;
+  std::vector<model::Problem> problems;
   std::uint64_t blob_count = 0;
   std::uint64_t blob_bytes = 0; // bytes hashed
   std::uint64_t tag_count = 0;
@@ -39,4 +39,4 @@ struct DigestReport {
 [[nodiscard]] DigestReport verify_digests(const std::vector<std::filesystem::path>& inputs,
                                           const DigestOptions& options);
 
-} // namespace zbundle::oci
+} // namespace zbundle::check

@@ -1,9 +1,9 @@
-#include "core/ocmirror/storage_path.hpp"
+#include "core/oci/storage_path.hpp"
 
 #include "core/ics/image_ref.hpp"
 #include "core/util/str_cat.hpp"
 
-namespace zbundle::ocmirror {
+namespace zbundle::oci {
 namespace {
 
 using util::str_cat;
@@ -105,4 +105,4 @@ StoragePath classify_storage_path(std::string_view path) {
   return {};
 }
 
-} // namespace zbundle::ocmirror
+} // namespace zbundle::oci

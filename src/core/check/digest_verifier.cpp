@@ -1,4 +1,4 @@
-#include "core/oci/digest_verifier.hpp"
+#include "core/check/digest_verifier.hpp"
 
 #include "core/ics/image_ref.hpp"
 #include "core/oci/blob_hasher.hpp"
@@ -10,7 +10,7 @@
 
 #include <algorithm>
 
-namespace zbundle::oci {
+namespace zbundle::check {
 namespace {
 
 namespace fs = std::filesystem;
@@ -19,33 +19,35 @@ using util::str_cat;
 constexpr std::size_t k_json_blob_limit = std::size_t{4} << 20; // manifests and configs are small
 
 // Hashes every blob of the inputs and records what tags and revisions reference.
-class Verifier final : public StorageHandler {
+class Verifier final : public oci::StorageHandler {
 public:
   explicit Verifier(unsigned jobs) : m_hasher(jobs, k_json_blob_limit) {}
 
   void on_blob(const std::string& subject,
                const std::string& digest,
-               const ocmirror::TreeEntry& entry,
-               ocmirror::EntryContent& content) override {
+               const walk::TreeEntry& entry,
+               walk::EntryContent& content) override {
     m_hasher.hash(subject, digest, entry, content);
   }
-  void on_tag(StoredTag tag) override { m_graph.add_tag(std::move(tag)); }
+  void on_tag(oci::StoredTag tag) override { m_graph.add_tag(std::move(tag)); }
   void on_revision(const std::string& repository, const std::string& digest) override {
     m_graph.add_revision(repository, digest);
   }
   void on_other(const std::string& /*subject*/,
-                const ocmirror::TreeEntry& /*entry*/,
-                ocmirror::EntryContent& /*content*/) override {}
-  void on_problem(Problem problem) override { m_report.problems.push_back(std::move(problem)); }
+                const walk::TreeEntry& /*entry*/,
+                walk::EntryContent& /*content*/) override {}
+  void on_problem(model::Problem problem) override {
+    m_report.problems.push_back(std::move(problem));
+  }
 
   void finish(const DigestOptions& options) {
-    for (HashedBlob& blob : m_hasher.finish()) {
+    for (oci::HashedBlob& blob : m_hasher.finish()) {
       m_report.blob_count += 1;
       m_report.blob_bytes += blob.size;
       if (blob.actual.empty()) {
-        on_problem({ProblemKind::unreadable, blob.subject, "a readable blob", blob.error});
+        on_problem({model::ProblemKind::unreadable, blob.subject, "a readable blob", blob.error});
       } else if (blob.actual != blob.name) {
-        on_problem({ProblemKind::digest_mismatch, blob.subject, blob.name, blob.actual});
+        on_problem({model::ProblemKind::digest_mismatch, blob.subject, blob.name, blob.actual});
       } else { // only verified content is referenced as present
         m_graph.add_blob(blob.name, blob.size);
         if (!blob.json.empty()) {
@@ -53,7 +55,7 @@ public:
         }
       }
     }
-    for (Problem& problem : m_graph.check(options.required_architectures)) {
+    for (model::Problem& problem : m_graph.check(options.required_architectures)) {
       m_report.problems.push_back(std::move(problem));
     }
     m_report.tag_count = m_graph.tag_count();
@@ -68,24 +70,25 @@ public:
 
   void report_unreadable_records(const std::string& why) {
     if (m_report.problems.empty()) {
-      m_report.problems.push_back({ProblemKind::unreadable,
-                                   "oc-mirror records",
-                                   "records that name the mirrored images",
-                                   why});
+      m_report.problems.emplace_back(model::ProblemKind::unreadable,
+                                     "oc-mirror records",
+                                     "records that name the mirrored images",
+                                     why);
     }
   }
 
   [[nodiscard]] bool has_unreadable_input() const {
-    return std::any_of(m_report.problems.begin(), m_report.problems.end(), [](const Problem& p) {
-      return p.kind == ProblemKind::unreadable;
-    });
+    return std::any_of(
+        m_report.problems.begin(), m_report.problems.end(), [](const model::Problem& p) {
+          return p.kind == model::ProblemKind::unreadable;
+        });
   }
 
   // Every image the oc-mirror run collected (ImageSetConfiguration, release references,
   // catalogs, v1 metadata) must be in the repository oc-mirror pushes it to, by its digest
   // or its tag. Call after finish().
   void check_collected_images(const ocmirror::MirrorContent& content) {
-    for (const ocmirror::CollectedImage& image : content.collected_images) {
+    for (const model::CollectedImage& image : content.collected_images) {
       const ics::ImageRef source = ics::parse_image_ref(image.source);
       if (source.registry.empty() || (source.digest.empty() && source.tag.empty())) {
         continue;
@@ -99,45 +102,45 @@ public:
       if (is_present) {
         ++m_report.image_count;
       } else {
-        m_report.problems.push_back({ProblemKind::missing_image,
-                                     image.source,
-                                     str_cat(name,
-                                             source.has_digest() ? "@" : ":",
-                                             source.has_digest() ? source.digest : source.tag),
-                                     "not in the mirror"});
+        m_report.problems.emplace_back(model::ProblemKind::missing_image,
+                                       image.source,
+                                       str_cat(name,
+                                               source.has_digest() ? "@" : ":",
+                                               source.has_digest() ? source.digest : source.tag),
+                                       "not in the mirror");
       }
     }
   }
 
   DigestReport take_report() { return std::move(m_report); }
 
-  ReferenceGraph& graph() noexcept { return m_graph; }
+  oci::ReferenceGraph& graph() noexcept { return m_graph; }
 
 private:
-  BlobHasher m_hasher;
-  ReferenceGraph m_graph;
+  oci::BlobHasher m_hasher;
+  oci::ReferenceGraph m_graph;
   DigestReport m_report;
 };
 
 // A --base input: only the names of its blobs count.
-class BaseBlobs final : public StorageHandler {
+class BaseBlobs final : public oci::StorageHandler {
 public:
-  explicit BaseBlobs(ReferenceGraph& graph) : m_graph(graph) {}
+  explicit BaseBlobs(oci::ReferenceGraph& graph) : m_graph(graph) {}
   void on_blob(const std::string& /*subject*/,
                const std::string& digest,
-               const ocmirror::TreeEntry& /*entry*/,
-               ocmirror::EntryContent& /*content*/) override {
+               const walk::TreeEntry& /*entry*/,
+               walk::EntryContent& /*content*/) override {
     m_graph.add_base_blob(digest);
   }
-  void on_tag(StoredTag /*tag*/) override {}
+  void on_tag(oci::StoredTag /*tag*/) override {}
   void on_revision(const std::string& /*repository*/, const std::string& /*digest*/) override {}
   void on_other(const std::string& /*subject*/,
-                const ocmirror::TreeEntry& /*entry*/,
-                ocmirror::EntryContent& /*content*/) override {}
-  void on_problem(Problem /*problem*/) override {}
+                const walk::TreeEntry& /*entry*/,
+                walk::EntryContent& /*content*/) override {}
+  void on_problem(model::Problem /*problem*/) override {}
 
 private:
-  ReferenceGraph& m_graph;
+  oci::ReferenceGraph& m_graph;
 };
 
 } // namespace
@@ -149,10 +152,10 @@ DigestReport verify_digests(const std::vector<fs::path>& inputs, const DigestOpt
   Verifier verifier(options.jobs);
   BaseBlobs base(verifier.graph());
   for (const fs::path& input : options.base) {
-    walk_storage(input, base);
+    oci::walk_storage(ocmirror::plan_input(input, {}).walk_plan(), input.string(), base);
   }
   for (const fs::path& input : inputs) {
-    walk_storage(input, verifier);
+    oci::walk_storage(ocmirror::plan_input(input, {}).walk_plan(), input.string(), verifier);
   }
   verifier.finish(options);
   if (!verifier.has_unreadable_input()) { // else the run's records cannot be read either
@@ -170,4 +173,4 @@ DigestReport verify_digests(const std::vector<fs::path>& inputs, const DigestOpt
   return verifier.take_report();
 }
 
-} // namespace zbundle::oci
+} // namespace zbundle::check

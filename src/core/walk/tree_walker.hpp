@@ -1,8 +1,9 @@
 #pragma once
 
-// One way to visit the files of an oc-mirror output, whether it is a directory or a tar
-// archive read in place with libarchive (streaming: an entry's bytes can only be read while
-// it is being visited, and only small files are ever read whole).
+// One way to visit the files of a mirror input (oc-mirror output, a registry tree, an OCI
+// layout), whether it is a directory or a tar archive read in place with libarchive (streaming: an
+// entry's bytes can only be read while it is being visited, and only small files are ever read
+// whole).
 
 #include <cstddef>
 #include <cstdint>
@@ -11,8 +12,9 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
-namespace zbundle::ocmirror {
+namespace zbundle::walk {
 
 enum class EntryType { regular, directory, symlink, hardlink, other };
 
@@ -53,4 +55,22 @@ void walk_directory(const std::filesystem::path& root,
 // absolute or `..` path.
 void walk_tar(const std::filesystem::path& tar_path, const EntryVisitor& visit);
 
-} // namespace zbundle::ocmirror
+// A directory to walk and what goes before its entries' paths, e.g. "working-dir/".
+struct DirectoryWalk {
+  std::filesystem::path root;
+  std::string prefix;
+};
+
+// Everything one input is read from: its tar archives, in order, then its directories.
+struct WalkPlan {
+  std::vector<std::filesystem::path> archives;
+  std::vector<DirectoryWalk> directories;
+};
+
+// Walks `plan` in its order; `enter` hears each archive or directory root (as a string, for
+// messages) before its entries are visited. Throws as walk_tar and walk_directory do.
+void walk_plan(const WalkPlan& plan,
+               const std::function<void(const std::string& container)>& enter,
+               const EntryVisitor& visit);
+
+} // namespace zbundle::walk

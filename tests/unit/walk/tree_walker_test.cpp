@@ -1,9 +1,9 @@
-#include "core/ocmirror/tree_walker.hpp"
+#include "core/walk/tree_walker.hpp"
 #include "test_support.hpp"
 
 #include <vector>
 
-namespace zbundle::ocmirror {
+namespace zbundle::walk {
 namespace {
 
 using test::TarBuilder;
@@ -127,4 +127,4 @@ TEST(WalkDirectory, MissingRootIsInputError) {
 }
 
 } // namespace
-} // namespace zbundle::ocmirror
+} // namespace zbundle::walk

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace zbundle::ocmirror {
+namespace zbundle::oci {
 
 enum class StoragePathKind {
   none,               // not registry storage, or a file the model does not need
@@ -35,4 +35,4 @@ struct StoragePath {
 
 [[nodiscard]] StoragePath classify_storage_path(std::string_view path);
 
-} // namespace zbundle::ocmirror
+} // namespace zbundle::oci

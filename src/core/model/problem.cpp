@@ -1,0 +1,60 @@
+#include "core/model/problem.hpp"
+
+#include "core/util/str_cat.hpp"
+
+#include <utility>
+
+namespace zbundle::model {
+
+std::string_view problem_kind_name(ProblemKind kind) noexcept {
+  switch (kind) {
+  case ProblemKind::missing_blob:
+    return "missing-blob";
+  case ProblemKind::digest_mismatch:
+    return "digest-mismatch";
+  case ProblemKind::size_mismatch:
+    return "size-mismatch";
+  case ProblemKind::bad_manifest:
+    return "bad-manifest";
+  case ProblemKind::dangling_tag:
+    return "dangling-tag";
+  case ProblemKind::missing_arch:
+    return "missing-arch";
+  case ProblemKind::missing_image:
+    return "missing-image";
+  case ProblemKind::schema1:
+    return "schema1";
+  case ProblemKind::foreign_layer:
+    return "foreign-layer";
+  case ProblemKind::unreadable:
+    return "unreadable";
+  case ProblemKind::missing_entry:
+    return "missing-entry";
+  case ProblemKind::unlisted_entry:
+    return "unlisted-entry";
+  case ProblemKind::misplaced:
+    return "misplaced";
+  case ProblemKind::bad_header:
+    return "bad-header";
+  case ProblemKind::bad_signature:
+    return "bad-signature";
+  case ProblemKind::bad_index:
+    return "bad-index";
+  }
+  return "unknown";
+}
+
+Problem::Problem(ProblemKind of, std::string what, std::string why)
+    : kind(of), subject(std::move(what)), detail(std::move(why)) {}
+
+Problem::Problem(ProblemKind of, std::string what, std::string should_be, std::string is)
+    : kind(of), subject(std::move(what)),
+      detail(util::str_cat("expected ", should_be, ", got ", is)), expected(std::move(should_be)),
+      actual(std::move(is)) {}
+
+std::string to_text(const Problem& problem) {
+  return problem.subject.empty() ? problem.detail
+                                 : util::str_cat(problem.subject, ": ", problem.detail);
+}
+
+} // namespace zbundle::model

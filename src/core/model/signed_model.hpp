@@ -1,0 +1,39 @@
+#pragma once
+
+// The signed model: everything a bundle asserts about the mirror it carries, which the bastion
+// trusts once the signature holds. bundle/manifest serializes it; artifacts/ renders it.
+
+#include "core/ics/content_sources.hpp"
+#include "core/model/mirrored_images.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace zbundle::model {
+
+// A certificate of the mirror registry's CA bundle, as carried.
+struct CaCertificate {
+  std::string subject;
+  std::string not_after;
+  std::string sha256;
+  std::string pem;
+  friend bool operator==(const CaCertificate&, const CaCertificate&) = default;
+};
+
+struct SignedModel {
+  std::string source_kind; // "oc-mirror-v2", "registry-storage", ...
+  std::vector<std::string> source_names;
+  std::optional<std::string> mirror; // the registry the sources point at, when given
+  ics::ImageContentSources image_content_sources;
+  std::vector<ReleaseImage> releases;
+  std::vector<CollectedImage> images;
+  std::vector<CatalogSource> catalogs;
+  // Resources oc-mirror wrote for the cluster (release signatures, UpdateService), carried.
+  std::vector<ClusterResource> cluster_resources;
+  std::vector<RepositoryRecord> repositories;
+  std::vector<CaCertificate> ca_certificates;
+  friend bool operator==(const SignedModel&, const SignedModel&) = default;
+};
+
+} // namespace zbundle::model
