@@ -4,7 +4,7 @@
 #include "core/bundle/bundle_reader.hpp"
 #include "core/bundle/bundle_writer.hpp"
 #include "core/bundle/volume_writer.hpp"
-#include "core/pki/certificate_file.hpp"
+#include "core/pki/signer_chain.hpp"
 #include "core/pki/signing_key.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -255,13 +255,8 @@ int run_create(const std::vector<std::string>& args) {
   create.created = now();
   const pki::SigningKey key(values["sign-key"].as<std::string>(), read_passphrase(values));
   if (values.count("sign-cert")) {
-    create.signer_chain_pem = util::read_text_file(values["sign-cert"].as<std::string>(), 1 << 20);
-    const std::vector<util::Certificate> chain =
-        pki::parse_certificates(create.signer_chain_pem, values["sign-cert"].as<std::string>());
-    if (pki::VerifyingKey(chain.front().get(), "--sign-cert").key_id() != key.key_id()) {
-      throw Error(ErrorKind::usage,
-                  "--sign-cert: its first certificate is not for the signing key");
-    }
+    create.signer_chain_pem =
+        pki::load_signer_chain(values["sign-cert"].as<std::string>(), key, "--sign-cert");
   }
   Progress progress;
   create.progress = [&progress](std::uint64_t done, std::uint64_t total) { progress(done, total); };

@@ -5,6 +5,7 @@
 #include "core/registry/push.hpp"
 #include "core/registry/registry_auth.hpp"
 #include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -17,10 +18,10 @@ namespace {
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
+// Failures named in the error message; the rest are counted (--json lists them all).
+constexpr std::size_t k_failures_named = 20;
+
 void print_summary(const registry::PushResult& result, bool is_dry_run, bool as_json) {
-  for (const std::string& failure : result.failures) {
-    std::cerr << "zbundle-extract: " << failure << '\n';
-  }
   if (as_json) {
     nlohmann::ordered_json summary{
         {"bundle", result.bundle_id},
@@ -123,7 +124,19 @@ int run_push(const std::vector<std::string>& args) {
     result = registry::push_bundle(push);
   }
   print_summary(result, push.dry_run, values.count("json") > 0);
-  return result.failures.empty() ? 0 : 1;
+  if (!result.failures.empty()) { // what did land stays: a re-run sends only what is missing
+    std::string named;
+    for (std::size_t i = 0; i < result.failures.size() && i < k_failures_named; ++i) {
+      named += util::str_cat("\n  ", result.failures[i]);
+    }
+    if (result.failures.size() > k_failures_named) {
+      named += util::str_cat("\n  ... and ", result.failures.size() - k_failures_named, " more");
+    }
+    throw Error(
+        ErrorKind::check,
+        util::str_cat("push to ", result.target, ": ", result.failures.size(), " failed:", named));
+  }
+  return 0;
 }
 
 } // namespace zbundle::cli

@@ -1,16 +1,12 @@
 #include "verify_ca_command.hpp"
 
 #include "cli_support.hpp"
-#include "core/pki/ca_bundle.hpp"
-#include "core/pki/chain_verifier.hpp"
-#include "core/pki/tls_probe.hpp"
+#include "core/pki/verify_ca.hpp"
 #include "core/util/error.hpp"
-#include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
@@ -19,16 +15,7 @@ namespace zbundle::cli {
 namespace {
 
 namespace po = boost::program_options;
-namespace fs = std::filesystem;
 using util::str_cat;
-
-// Where distributions keep the system trust store and the public suffix list; asked
-// explicitly because OpenSSL's built-in default paths are those of the build machine.
-constexpr std::array k_system_ca_files{"/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
-                                       "/etc/pki/tls/certs/ca-bundle.crt",
-                                       "/etc/ssl/certs/ca-certificates.crt",
-                                       "/etc/ssl/ca-bundle.pem"};
-constexpr std::array k_public_suffix_lists{"/usr/share/publicsuffix/public_suffix_list.dat"};
 
 po::options_description verify_ca_options() {
   po::options_description options(
@@ -62,16 +49,6 @@ po::options_description verify_ca_options() {
       po::value<std::string>(),
       "the server certificate (PEM; more certificates = intermediates)");
   return options;
-}
-
-std::string first_existing(const auto& candidates) {
-  for (const char* candidate : candidates) {
-    std::error_code ignored;
-    if (fs::exists(candidate, ignored)) {
-      return candidate;
-    }
-  }
-  return {};
 }
 
 nlohmann::ordered_json info_json(const pki::CertificateInfo& info) {
@@ -108,56 +85,35 @@ void print_text(const pki::ChainVerification& result,
   }
 }
 
-struct Inputs {
-  std::vector<util::Certificate> trusted;
-  std::vector<pki::BundleEntry> bundle; // the check of --ca itself
-  std::vector<util::Certificate> untrusted;
-  std::vector<util::CertificateRevocationList> crls;
-};
-
-pki::VerifyOptions verify_options(const po::variables_map& values) {
-  pki::VerifyOptions verify;
+pki::VerifyCaRequest verify_ca_request(const po::variables_map& values) {
+  pki::VerifyCaRequest request;
+  request.ca = values["ca"].as<std::string>();
+  if (values.count("untrusted")) {
+    request.untrusted = values["untrusted"].as<std::string>();
+  }
+  if (values.count("crl")) {
+    for (const std::string& path : values["crl"].as<std::vector<std::string>>()) {
+      request.crls.emplace_back(path);
+    }
+  }
+  request.use_system_store = values.count("system-ca") > 0;
+  request.min_days = values["min-days"].as<int>();
+  pki::VerifyOptions& verify = request.verify;
   verify.at = values.count("at") ? pki::parse_time(values["at"].as<std::string>())
                                  : static_cast<std::int64_t>(std::time(nullptr));
   if (values.count("max-depth")) {
     verify.max_depth = values["max-depth"].as<int>();
   }
-  verify.public_suffix_list_path =
-      values.count("psl") ? values["psl"].as<std::string>() : first_existing(k_public_suffix_lists);
+  if (values.count("psl")) {
+    verify.public_suffix_list_path = values["psl"].as<std::string>();
+  }
   if (values.count("host")) {
     verify.dns_name = values["host"].as<std::string>();
   }
   if (values.count("ip")) {
     verify.ip_address = values["ip"].as<std::string>();
   }
-  return verify;
-}
-
-Inputs load_inputs(const po::variables_map& values, const pki::VerifyOptions& verify) {
-  Inputs inputs;
-  inputs.trusted = pki::load_certificates(values["ca"].as<std::string>());
-  inputs.bundle = pki::check_ca_bundle(inputs.trusted, verify.at, values["min-days"].as<int>());
-  if (values.count("system-ca")) {
-    const std::string system_store = first_existing(k_system_ca_files);
-    if (system_store.empty()) {
-      throw Error(ErrorKind::input,
-                  "--system-ca: no system trust store found in /etc/pki or /etc/ssl");
-    }
-    for (util::Certificate& certificate : pki::load_certificates(system_store)) {
-      inputs.trusted.push_back(std::move(certificate));
-    }
-  }
-  if (values.count("untrusted")) {
-    inputs.untrusted = pki::load_certificates(values["untrusted"].as<std::string>());
-  }
-  if (values.count("crl")) {
-    for (const std::string& path : values["crl"].as<std::vector<std::string>>()) {
-      for (util::CertificateRevocationList& crl : pki::load_crls(path)) {
-        inputs.crls.push_back(std::move(crl));
-      }
-    }
-  }
-  return inputs;
+  return request;
 }
 
 pki::ProbeTarget probe_target(const po::variables_map& values) {
@@ -173,22 +129,6 @@ pki::ProbeTarget probe_target(const po::variables_map& values) {
     target.address = resolve.substr(colon + 1);
   }
   return target;
-}
-
-// The certificates presented (a file, or what the server sends) and what to call them.
-std::pair<std::vector<util::Certificate>, std::string>
-presented_chain(const po::variables_map& values, pki::VerifyOptions& verify) {
-  if (!values.count("probe")) {
-    const std::string path = values["certificate"].as<std::string>();
-    return {pki::load_certificates(path), path};
-  }
-  const pki::ProbeTarget target = probe_target(values);
-  if (!verify.dns_name && !verify.ip_address) {
-    // Check the name that was connected to, as the container runtime will.
-    (util::is_ip_literal(target.host) ? verify.ip_address : verify.dns_name) = target.host;
-  }
-  return {pki::fetch_server_chain(target),
-          str_cat(target.host, ":", static_cast<unsigned>(target.port))};
 }
 
 void print_json(const pki::ChainVerification& result,
@@ -261,26 +201,22 @@ int run_verify_ca(std::string_view program, const std::vector<std::string>& args
   if (!values.count("ca")) {
     throw Error(ErrorKind::usage, "verify-ca: --ca BUNDLE.pem is required");
   }
-  if (values.count("certificate") == values.count("probe")) {
-    throw Error(ErrorKind::usage, "verify-ca: give either a certificate file or --probe HOST:PORT");
+  pki::VerifyCaRequest request = verify_ca_request(values);
+  if (values.count("certificate")) {
+    request.certificate = values["certificate"].as<std::string>();
   }
-  if (values.count("host") && values.count("ip")) {
-    throw Error(ErrorKind::usage, "verify-ca: give --host or --ip, not both");
+  if (values.count("probe")) {
+    request.probe = probe_target(values);
   }
-  pki::VerifyOptions verify = verify_options(values);
-  Inputs inputs = load_inputs(values, verify);
-  auto [presented, subject] = presented_chain(values, verify);
-  for (std::size_t i = 1; i < presented.size(); ++i) {
-    inputs.untrusted.push_back(std::move(presented[i]));
-  }
-  const pki::ChainVerification result = pki::verify_server_chain(
-      inputs.trusted, inputs.untrusted, presented.front().get(), inputs.crls, verify);
+  const pki::VerifyCaResult verified = pki::verify_ca(std::move(request));
+  const pki::ChainVerification& result = verified.verification;
+  const std::string& subject = verified.subject;
   if (values.count("json")) {
-    print_json(result, subject, inputs.bundle);
+    print_json(result, subject, verified.bundle);
   } else {
-    print_text(result, subject, inputs.bundle);
+    print_text(result, subject, verified.bundle);
   }
-  report_verdict(program, values, result, subject, inputs.bundle);
+  report_verdict(program, values, result, subject, verified.bundle);
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "core/pki/ca_bundle.hpp"
 #include "core/pki/certificate_file.hpp"
 #include "core/pki/cms_envelope.hpp"
+#include "core/pki/system_trust.hpp"
 #include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -206,14 +207,9 @@ std::string plan_trust_anchor(const Layout& layout,
                               std::vector<HostFile>& files,
                               std::vector<std::string>& warnings) {
   const std::string name = str_cat("zbundle-", registry_file_name(render.mirror), ".crt");
-  for (const auto& [directory, command] :
-       {std::pair<std::string_view, std::string_view>{"etc/pki/ca-trust/source/anchors",
-                                                      "update-ca-trust"},
-        {"usr/local/share/ca-certificates", "update-ca-certificates"}}) {
-    if (fs::is_directory(layout.root / directory)) {
-      files.push_back({layout.root / directory / name, render.ca_pem, 0644});
-      return std::string(command);
-    }
+  if (const std::optional<pki::TrustStoreLayout> store = pki::find_anchor_store(layout.root)) {
+    files.push_back({layout.root / store->anchors / name, render.ca_pem, 0644});
+    return std::string(store->update_command);
   }
   warnings.emplace_back(
       "no host trust store (RHEL ca-trust or Debian ca-certificates) under the root");

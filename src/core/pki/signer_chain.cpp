@@ -3,6 +3,7 @@
 #include "core/pki/certificate_file.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/text_file.hpp"
 
 #include <openssl/x509v3.h>
 
@@ -82,6 +83,19 @@ VerifyingKey verify_signer_chain(std::string_view chain_pem,
                         ")"));
   }
   return VerifyingKey(leaf, std::string(subject));
+}
+
+std::string load_signer_chain(const std::filesystem::path& file,
+                              const SigningKey& key,
+                              std::string_view option) {
+  constexpr std::size_t k_max_chain_file = std::size_t{1} << 20;
+  std::string pem = util::read_text_file(file, k_max_chain_file);
+  const std::vector<util::Certificate> chain = parse_certificates(pem, file.string());
+  if (VerifyingKey(chain.front().get(), std::string(option)).key_id() != key.key_id()) {
+    throw Error(ErrorKind::usage,
+                util::str_cat(option, ": its first certificate is not for the signing key"));
+  }
+  return pem;
 }
 
 } // namespace zbundle::pki

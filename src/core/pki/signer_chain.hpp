@@ -23,4 +23,11 @@ namespace zbundle::pki {
                                                const std::string& signer_name,
                                                std::int64_t at);
 
+// The signing key's certificate chain from `file` (PEM, leaf first), as create ships it in
+// ZBUNDLE/signer.pem. Throws Error{usage} naming `option` when its first certificate is not
+// for `key`; Error{input} when the file cannot be read or holds no certificate.
+[[nodiscard]] std::string load_signer_chain(const std::filesystem::path& file,
+                                            const SigningKey& key,
+                                            std::string_view option);
+
 } // namespace zbundle::pki
