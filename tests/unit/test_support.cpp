@@ -1,6 +1,7 @@
 #include "test_support.hpp"
 
 #include "core/util/handles.hpp"
+#include "core/util/sha256.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -17,6 +18,21 @@
 namespace zbundle::test {
 
 namespace fs = std::filesystem;
+
+void write_blob_storage(const fs::path& root, int count, std::size_t size) {
+  for (int blob = 0; blob < count; ++blob) {
+    std::string data(size, '\0');
+    std::uint32_t state = 2166136261U + static_cast<std::uint32_t>(blob);
+    for (char& c : data) {
+      state = state * 1664525U + 1013904223U;
+      c = static_cast<char>(state >> 24U);
+    }
+    util::Sha256 hash;
+    hash.update(std::as_bytes(std::span(data.data(), data.size())));
+    const std::string hex = hash.finish().substr(std::string_view("sha256:").size());
+    write_file(root / "docker/registry/v2/blobs/sha256" / hex.substr(0, 2) / hex / "data", data);
+  }
+}
 
 TempDir::TempDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();

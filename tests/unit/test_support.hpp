@@ -37,6 +37,10 @@ void write_file(const std::filesystem::path& path, std::string_view text);
 // Contents of a file below tests/data.
 [[nodiscard]] std::string test_data(std::string_view relative);
 
+// A registry storage tree under `root` (docker/registry/v2) of `count` blobs of `size`
+// distinct, poorly compressible bytes each, stored under their digests; no repositories.
+void write_blob_storage(const std::filesystem::path& root, int count, std::size_t size);
+
 // A self-signed CA certificate for a fresh P-256 key, valid for an hour, as PEM.
 [[nodiscard]] std::string self_signed_pem(std::string_view common_name);
 

@@ -18,7 +18,8 @@ std::vector<util::Certificate> trusted_certificates(const VerifyCaRequest& reque
   if (request.use_system_store) {
     const std::optional<std::filesystem::path> system_store = find_system_bundle();
     if (!system_store) {
-      throw Error(ErrorKind::input, "--system-ca: no system trust store found in /etc/pki or /etc/ssl");
+      throw Error(ErrorKind::input,
+                  "--system-ca: no system trust store found in /etc/pki or /etc/ssl");
     }
     for (util::Certificate& certificate : load_certificates(*system_store)) {
       trusted.push_back(std::move(certificate));
@@ -48,7 +49,8 @@ std::pair<std::vector<util::Certificate>, std::string> presented_chain(VerifyCaR
   if (!verify.dns_name && !verify.ip_address) {
     (util::is_ip_literal(target.host) ? verify.ip_address : verify.dns_name) = target.host;
   }
-  return {fetch_server_chain(target), str_cat(target.host, ":", static_cast<unsigned>(target.port))};
+  return {fetch_server_chain(target),
+          str_cat(target.host, ":", static_cast<unsigned>(target.port))};
 }
 
 } // namespace

@@ -16,7 +16,7 @@
 namespace zbundle::pki {
 
 struct VerifyCaRequest {
-  std::filesystem::path ca;                      // the trusted CA bundle (PEM)
+  std::filesystem::path ca;                       // the trusted CA bundle (PEM)
   std::optional<std::filesystem::path> untrusted; // intermediates the server may leave out
   std::vector<std::filesystem::path> crls;
   bool use_system_store = false; // also trust the system's bundle (system_trust.hpp)

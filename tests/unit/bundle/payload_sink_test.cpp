@@ -7,8 +7,6 @@
 #include "core/pki/signing_key.hpp"
 #include "test_support.hpp"
 
-#include <openssl/sha.h>
-
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -19,29 +17,6 @@ namespace zbundle::bundle {
 namespace {
 
 using test::TempDir;
-
-// A registry storage tree of three 2 MiB blobs of distinct, poorly compressible bytes.
-void write_storage(const std::filesystem::path& root) {
-  for (int blob = 0; blob < 3; ++blob) {
-    std::string data(std::size_t{2} << 20, '\0');
-    std::uint32_t state = 2166136261U + static_cast<std::uint32_t>(blob);
-    for (char& c : data) {
-      state = state * 1664525U + 1013904223U;
-      c = static_cast<char>(state >> 24U);
-    }
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
-    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data());
-    std::string hex;
-    for (const unsigned char byte : digest) {
-      constexpr std::string_view k_digits = "0123456789abcdef";
-      hex += k_digits[byte >> 4U];
-      hex += k_digits[byte & 0xfU];
-    }
-    const auto dir = root / "docker/registry/v2/blobs/sha256" / hex.substr(0, 2) / hex;
-    std::filesystem::create_directories(dir);
-    test::write_file(dir / "data", data);
-  }
-}
 
 class CountingSink final : public EntrySink {
 public:
@@ -67,7 +42,7 @@ private:
 class PayloadSink : public ::testing::Test {
 protected:
   void SetUp() override {
-    write_storage(m_dir / "store");
+    test::write_blob_storage(m_dir / "store", 3, std::size_t{2} << 20);
     (void)pki::generate_signing_key((m_dir / "key").string(), pki::KeyType::ed25519, "");
     CreateOptions options;
     options.inputs = {m_dir / "store"};

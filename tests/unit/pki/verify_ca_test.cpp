@@ -1,6 +1,5 @@
 #include "core/pki/system_trust.hpp"
 #include "core/pki/verify_ca.hpp"
-
 #include "test_support.hpp"
 
 #include <ctime>

@@ -43,16 +43,19 @@ TEST(WalkTar, ReadsSmallEntriesAndRefusesLargeOnes) {
   const TempDir dir;
   TarBuilder(dir / "a.tar").file("link", "sha256:1").file("big", std::string(100, 'x')).close();
   std::vector<std::string> texts;
-  walk_tar(dir / "a.tar", [&texts](const TreeEntry& entry, EntryContent& content) {
+  int refused = 0; // the large entry must be visited, and refused, for this test to mean anything
+  walk_tar(dir / "a.tar", [&](const TreeEntry& entry, EntryContent& content) {
     if (entry.path == "link") {
       texts.push_back(content.read_text(64));
-    } else {
+    } else if (entry.path == "big") {
       EXPECT_ZB_ERROR(static_cast<void>(content.read_text(64)),
                       ErrorKind::input,
                       "a.tar: big: too large: 100 bytes");
+      ++refused;
     }
   });
   EXPECT_EQ(texts, std::vector<std::string>{"sha256:1"});
+  EXPECT_EQ(refused, 1);
 }
 
 TEST(WalkTar, RefusesParentAndAbsolutePaths) {
@@ -117,6 +120,25 @@ TEST(WalkDirectory, PrefixesPathsAndDoesNotFollowSymlinks) {
       {"working-dir/a/escape", EntryType::symlink, 0, (dir / "outside").string()},
       {"working-dir/a/file", EntryType::regular, 5, ""}};
   EXPECT_EQ(seen, expected);
+}
+
+// A plan is walked archives first, in order, then directories; each container is announced
+// before its entries.
+TEST(WalkPlan, ArchivesFirstThenDirectoriesEachAnnounced) {
+  const TempDir dir;
+  TarBuilder(dir / "two.tar").file("b", "2").close();
+  TarBuilder(dir / "one.tar").file("a", "1").close();
+  test::write_file(dir / "tree/c", "3");
+  std::vector<std::string> events;
+  walk_plan(
+      {{dir / "one.tar", dir / "two.tar"}, {{dir / "tree", "t/"}}},
+      [&events](const std::string& container) {
+        events.push_back("enter " + std::filesystem::path(container).filename().string());
+      },
+      [&events](const TreeEntry& entry, EntryContent&) { events.push_back(entry.path); });
+  const std::vector<std::string> expected{
+      "enter one.tar", "a", "enter two.tar", "b", "enter tree", "t/c"};
+  EXPECT_EQ(events, expected);
 }
 
 TEST(WalkDirectory, MissingRootIsInputError) {
