@@ -92,7 +92,7 @@ int run_artifacts(const std::vector<std::string>& args) {
   artifacts::RenderOptions render = render_options_from(values);
   bundle::Manifest model;
   if (sources.size() == 1 && bundle::is_bundle(sources.front())) {
-    const bundle::BundleReader reader(sources.front(), trust_from(values, true));
+    const bundle::BundleReader reader(sources.front(), trust_from(values, TrustNeed::required));
     model = reader.manifest();
     render.bundle_id = model.bundle_id;
   } else {

@@ -166,7 +166,7 @@ std::filesystem::path state_dir_from(const po::variables_map& values,
   return from_environment.empty() ? fallback : std::filesystem::path(from_environment);
 }
 
-bundle::Trust trust_from(const po::variables_map& values, bool is_required) {
+bundle::Trust trust_from(const po::variables_map& values, TrustNeed need) {
   bundle::Trust trust;
   trust.at = now();
   if (values.count("pubkey") && values.count("trust-ca")) {
@@ -180,7 +180,7 @@ bundle::Trust trust_from(const po::variables_map& values, bool is_required) {
     }
     trust.trust_ca = values["trust-ca"].as<std::string>();
     trust.signer_name = values["signer-name"].as<std::string>();
-  } else if (is_required) {
+  } else if (need == TrustNeed::required) {
     throw Error(ErrorKind::usage,
                 "no trust: give --pubkey PUB.pem or --trust-ca ROOT.pem --signer-name NAME");
   }

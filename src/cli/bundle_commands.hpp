@@ -20,11 +20,15 @@ int run_verify(std::string_view program, const std::vector<std::string>& args);
 int run_list(std::string_view program, const std::vector<std::string>& args);
 int run_bundle_inspect(std::string_view program, const std::vector<std::string>& args);
 
+// Whether a command needs a trusted signer (verify, expand, apply, push) or may read without
+// one, saying so (inspect).
+enum class TrustNeed { required, optional };
+
 // --pubkey, --trust-ca and --signer-name, and the Trust they give; throws Error{usage} when
-// `is_required` and none is given, or when they conflict.
+// `need` is required and none is given, or when they conflict.
 void add_trust_options(boost::program_options::options_description& options);
 [[nodiscard]] bundle::Trust trust_from(const boost::program_options::variables_map& values,
-                                       bool is_required);
+                                       TrustNeed need);
 
 // --state-dir and --allow-rollback, for the commands that keep a sequence against rollback.
 void add_sequence_options(boost::program_options::options_description& options);

@@ -59,7 +59,7 @@ int run_verify(std::string_view program, const std::vector<std::string>& args) {
   if (!command) {
     return 0;
   }
-  bundle::BundleReader reader(command->bundle, trust_from(command->values, true));
+  bundle::BundleReader reader(command->bundle, trust_from(command->values, TrustNeed::required));
   std::vector<std::string> problems;
   const bundle::PayloadTotals totals =
       reader.read_payload(nullptr, [&problems](const model::Problem& problem) {
@@ -101,7 +101,8 @@ int run_list(std::string_view program, const std::vector<std::string>& args) {
   if (!command) {
     return 0;
   }
-  const bundle::BundleReader reader(command->bundle, trust_from(command->values, true));
+  const bundle::BundleReader reader(command->bundle,
+                                    trust_from(command->values, TrustNeed::required));
   if (command->values.count("json")) {
     Json entries = Json::array();
     for (const bundle::Entry& entry : reader.manifest().entries) {
@@ -125,7 +126,8 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
   if (!command) {
     return 0;
   }
-  const bundle::BundleReader reader(command->bundle, trust_from(command->values, false));
+  const bundle::BundleReader reader(command->bundle,
+                                    trust_from(command->values, TrustNeed::optional));
   const bundle::Manifest& manifest = reader.manifest();
   Json releases = Json::array();
   for (const model::ReleaseImage& release : manifest.releases) {

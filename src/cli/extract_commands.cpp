@@ -31,7 +31,7 @@ int run_expand(const std::vector<std::string>& args) {
   }
   extract::ExpandOptions expand;
   expand.bundle = values["bundle"].as<std::string>();
-  expand.trust = trust_from(values, true);
+  expand.trust = trust_from(values, TrustNeed::required);
   expand.target = values["to"].as<std::string>();
   if (values.count("only")) {
     expand.only = extract::parse_part(values["only"].as<std::string>());
@@ -86,7 +86,7 @@ int run_apply(const std::vector<std::string>& args) {
   const po::variables_map& values = *parsed;
   extract::ApplyOptions apply;
   apply.bundle = values["bundle"].as<std::string>();
-  apply.trust = trust_from(values, true);
+  apply.trust = trust_from(values, TrustNeed::required);
   apply.root = values["root"].as<std::string>();
   apply.dry_run = values.count("dry-run") > 0;
   if (values.count("mirror")) {

@@ -88,7 +88,7 @@ int run_push(const std::vector<std::string>& args) {
   }
   registry::PushOptions push;
   push.bundle = values["bundle"].as<std::string>();
-  push.trust = trust_from(values, true);
+  push.trust = trust_from(values, TrustNeed::required);
   push.target = ics::parse_mirror_name(values["to"].as<std::string>());
   push.rewrite = values.count("rewrite") > 0;
   push.insecure_http = values.count("insecure-http") > 0;

@@ -1,22 +1,20 @@
 #include "core/bundle/bundle_reader.hpp"
 
-#include "core/bundle/bundle_reader_state.hpp"
+#include "core/bundle/reader_state.hpp"
 
 namespace zbundle::bundle {
 
 BundleReader::BundleReader(const std::filesystem::path& path, const Trust& trust)
-    : m_state(std::make_unique<State>(path)) {
-  m_state->read_head(trust);
-}
+    : m_state(std::make_unique<detail::ReaderState>(path, trust)) {}
 
 BundleReader::~BundleReader() = default;
 
 const Manifest& BundleReader::manifest() const noexcept {
-  return m_state->manifest;
+  return m_state->head.manifest;
 }
 
 const std::string& BundleReader::signer() const noexcept {
-  return m_state->signer;
+  return m_state->head.signer;
 }
 
 } // namespace zbundle::bundle

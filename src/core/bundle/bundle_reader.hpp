@@ -13,20 +13,18 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
-#include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-namespace zbundle::util {
-class HashPipeline;
-} // namespace zbundle::util
-
 namespace zbundle::bundle {
+
+namespace detail {
+struct ReaderState; // reader_state.hpp: the stream, the signed head, the last payload pass
+} // namespace detail
 
 // Whom to trust: a public key (--pubkey), or a CA and a pinned signer name (--trust-ca,
 // --signer-name).
@@ -87,41 +85,7 @@ public:
   bool reread_entry(std::size_t position, EntrySink& sink, const ProblemHandler& on_problem);
 
 private:
-  struct State;
-  struct Member;
-  class PayloadHashes;
-  // One member read by itself from `frame` (bundle-schema/README.md section 7, "Reading an
-  // entry again"): checked to be `entry` (R7, R8, R10 and its size) and hashed; its bytes also
-  // go to `sink` (may be null; begin() and write() only). Safe to run on several threads.
-  struct LoneRead {
-    std::string digest;     // "sha256:<hex>" once every byte was read, else empty
-    std::string problem;    // why not
-    bool has_begun = false; // sink->begin() was called
-  };
-  [[nodiscard]] static LoneRead read_alone(const std::filesystem::path& bundle,
-                                           FramePosition frame,
-                                           const Entry& entry,
-                                           std::int64_t created,
-                                           EntrySink* sink);
-  struct PayloadPass {
-    std::vector<std::optional<FramePosition>> frames; // where each listed entry was found
-    std::size_t expected_next = 0;
-    std::vector<std::uint32_t> by_path; // positions sorted by path, made at the first surprise
-    // Where the manifest lists `path`: the expected next entry in an intact bundle, else a
-    // binary search, so 100k entries need no map of their paths.
-    [[nodiscard]] std::optional<std::size_t> position_of(const std::vector<Entry>& entries,
-                                                         std::string_view path);
-  };
-  [[nodiscard]] std::optional<std::size_t>
-  match_member(const Member& member, PayloadPass& pass, const ProblemHandler& on_problem) const;
-  [[nodiscard]] bool
-  report_mismatches(const std::vector<std::pair<std::uint64_t, std::string>>& digests,
-                    const ProblemHandler& on_problem) const;
-  void stream_entry(const Entry& entry, util::HashPipeline& hashes, EntrySink* sink);
-  void check_index(const Member& index_member,
-                   const std::vector<std::optional<FramePosition>>& frames,
-                   const ProblemHandler& on_problem);
-  std::unique_ptr<State> m_state;
+  std::unique_ptr<detail::ReaderState> m_state;
 };
 
 // Reads the payload as read_payload() does and stops at the first problem, which it throws as

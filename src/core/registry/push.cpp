@@ -211,7 +211,7 @@ void push_blobs(const PushOptions& options,
   for (auto& [digest, blob] : state.blobs) { // what a --base bundle carried must be there
     if (!blob.is_in_bundle && !blob.pending.empty()) {
       try {
-        detail::settle_without_bytes(uploads.client(), digest, blob, uploads.counters());
+        detail::find_or_mount_blob(uploads.client(), digest, blob, uploads.counters());
       } catch (const RegistryError& error) {
         blob.failure = error;
       }
@@ -237,10 +237,10 @@ void refuse_other_mirror(const PushOptions& options, const bundle::Manifest& man
 
 } // namespace
 
-void detail::settle_without_bytes(RegistryClient& client,
-                                  const std::string& digest,
-                                  BlobWork& blob,
-                                  BlobCounters& counters) {
+void detail::find_or_mount_blob(RegistryClient& client,
+                                const std::string& digest,
+                                BlobWork& blob,
+                                BlobCounters& counters) {
   std::vector<std::string> lacking;
   for (const std::string& repository : blob.pending) {
     if (client.has_blob(repository, digest)) {

@@ -54,12 +54,12 @@ struct BlobCounters {
   std::atomic<std::uint64_t> bytes{0};
 };
 
-// HEAD, then a mount from a repository that holds it, for each repository lacking `blob`;
-// those left in `pending` need its bytes.
-void settle_without_bytes(RegistryClient& client,
-                          const std::string& digest,
-                          BlobWork& blob,
-                          BlobCounters& counters);
+// For each repository lacking `blob`: a HEAD (the registry has it already), else a mount from
+// a repository that holds it; the repositories left in `pending` need its bytes uploaded.
+void find_or_mount_blob(RegistryClient& client,
+                        const std::string& digest,
+                        BlobWork& blob,
+                        BlobCounters& counters);
 
 struct PushState {
   explicit PushState(const std::filesystem::path& scratch_dir) : manifests(scratch_dir) {}

@@ -152,7 +152,7 @@ void UploadPool::upload(Worker& worker) {
     m_changed.wait(lock, [&] { return worker.is_ended || m_stopping; });
   };
   try {
-    settle_without_bytes(worker.client, worker.digest, blob, m_counters);
+    find_or_mount_blob(worker.client, worker.digest, blob, m_counters);
     if (blob.pending.empty() || fatal()) {
       discard();
       return;
@@ -183,7 +183,7 @@ void UploadPool::upload(Worker& worker) {
     m_counters.bytes += worker.size;
     blob.source = blob.pending.front();
     blob.pending.erase(blob.pending.begin());
-    settle_without_bytes(worker.client, worker.digest, blob, m_counters);
+    find_or_mount_blob(worker.client, worker.digest, blob, m_counters);
   } catch (const RegistryError& error) {
     fail(worker, error);
   } catch (const std::exception& error) { // total (STYLE 4b): nothing leaves the thread

@@ -7,7 +7,6 @@
 #include "core/bundle/tar_frame_writer.hpp"
 #include "core/bundle/volume_writer.hpp"
 #include "core/util/sha256.hpp"
-
 #include "test_support.hpp"
 
 #include <archive.h>
@@ -51,7 +50,7 @@ struct ReadMember {
 // Every member of the zstd-compressed tar `data`, as libarchive reads it.
 std::map<std::string, ReadMember> read_with_libarchive(const std::string& data) {
   std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(),
-                                                                 &archive_read_free);
+                                                                &archive_read_free);
   archive_read_support_filter_zstd(reader.get());
   archive_read_support_format_tar(reader.get());
   EXPECT_EQ(archive_read_open_memory(reader.get(), data.data(), data.size()), ARCHIVE_OK);
@@ -61,7 +60,8 @@ std::map<std::string, ReadMember> read_with_libarchive(const std::string& data) 
     ReadMember& member = members[archive_entry_pathname(entry)];
     member.mtime = archive_entry_mtime(entry);
     std::array<char, 4096> buffer{};
-    for (la_ssize_t got = 0; (got = archive_read_data(reader.get(), buffer.data(), buffer.size())) > 0;) {
+    for (la_ssize_t got = 0;
+         (got = archive_read_data(reader.get(), buffer.data(), buffer.size())) > 0;) {
       member.content.append(buffer.data(), static_cast<std::size_t>(got));
     }
   }
@@ -208,16 +208,18 @@ TEST(CopyPayload, CopiesFilesArchiveEntriesAndRenderedText) {
 TEST(CopyPayload, RefusesBytesThatDifferFromThePlan) {
   const TempDir dir;
   test::write_file(dir / "disk/blob", "changed!!");
+  EXPECT_ZB_ERROR(pack(dir.path(),
+                       {planned("registry/blob",
+                                "from disk",
+                                {(dir / "disk/blob").string(), {}, {}, std::nullopt})}),
+                  ErrorKind::check,
+                  "disk/blob");
+  test::TarBuilder(dir / "a.tar").file("other", "x").close();
   EXPECT_ZB_ERROR(
       pack(dir.path(),
-           {planned("registry/blob", "from disk", {(dir / "disk/blob").string(), {}, {}, std::nullopt})}),
-      ErrorKind::check,
-      "disk/blob");
-  test::TarBuilder(dir / "a.tar").file("other", "x").close();
-  EXPECT_ZB_ERROR(pack(dir.path(),
-                       {planned("oc-mirror/gone", "gone", {{}, dir / "a.tar", "gone", std::nullopt})}),
-                  ErrorKind::input,
-                  "gone");
+           {planned("oc-mirror/gone", "gone", {{}, dir / "a.tar", "gone", std::nullopt})}),
+      ErrorKind::input,
+      "gone");
   EXPECT_FALSE(fs::exists(dir / "b.zb")); // nothing half-written
 }
 

@@ -5,7 +5,6 @@
 #include "core/bundle/bundle_writer.hpp"
 #include "core/extract/expand.hpp"
 #include "core/pki/signing_key.hpp"
-
 #include "test_support.hpp"
 
 namespace zbundle::extract {
@@ -64,8 +63,7 @@ TEST_F(Expand, WritesEveryEntryOnceAndNothingTheSecondTime) {
 TEST_F(Expand, ADamagedBundleLeavesNoNewTarget) {
   fs::copy_file(m_dir / "b.zb", m_dir / "cut.zb");
   fs::resize_file(m_dir / "cut.zb", fs::file_size(m_dir / "cut.zb") * 2 / 3);
-  EXPECT_ZB_ERROR(
-      expand_bundle(options(m_dir / "cut.zb", m_dir / "out")), ErrorKind::check, "");
+  EXPECT_ZB_ERROR(expand_bundle(options(m_dir / "cut.zb", m_dir / "out")), ErrorKind::check, "");
   EXPECT_FALSE(fs::exists(m_dir / "out"));
 }
 

@@ -1,7 +1,6 @@
 #include "core/extract/host_files.hpp"
 #include "core/extract/safe_tree.hpp"
 #include "core/util/sha256.hpp"
-
 #include "test_support.hpp"
 
 #include <sys/stat.h>
@@ -100,7 +99,8 @@ TEST(HostFiles, InstallCreatesReplacesWithBackupAndKeepsEqualFiles) {
   EXPECT_EQ(install(secret, root, dir / "backups"), Change::replaced);
   EXPECT_EQ(test::read_file(file.path), "newer\n");
   EXPECT_EQ(mode_of(file.path), 0600U);
-  EXPECT_EQ(test::read_file(dir / "backups/etc/containers/registries.conf.d/zbundle.conf"), "new\n");
+  EXPECT_EQ(test::read_file(dir / "backups/etc/containers/registries.conf.d/zbundle.conf"),
+            "new\n");
   EXPECT_EQ(change_name(Change::replaced), "replaced");
 }
 
