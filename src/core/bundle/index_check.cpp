@@ -21,8 +21,7 @@ void check_index_and_end(ReaderState& state,
   const SignedHead& head = state.head;
   stream.report_header(index_member, on_problem);
   const std::string index = stream.read_whole(index_member, k_index_limit);
-  const Member signature_member =
-      stream.expect_member(k_index_signature_member, k_signature_limit);
+  const Member signature_member = stream.expect_member(k_index_signature_member, k_signature_limit);
   stream.report_header(signature_member, on_problem);
   const std::string signature = stream.read_whole(signature_member, k_signature_limit);
   if (!head.key) {
@@ -30,7 +29,7 @@ void check_index_and_end(ReaderState& state,
                       std::string(k_index_signature_member),
                       "not checked: no trusted key"});
   } else if (!head.key->verify(std::as_bytes(std::span(index.data(), index.size())),
-                                std::as_bytes(std::span(signature.data(), signature.size())))) {
+                               std::as_bytes(std::span(signature.data(), signature.size())))) {
     (void)on_problem({model::ProblemKind::bad_signature,
                       std::string(k_index_signature_member),
                       str_cat("the signature does not verify with the trusted ", head.signer)});

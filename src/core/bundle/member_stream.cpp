@@ -63,8 +63,9 @@ Member MemberStream::expect_member(std::string_view path, std::uint64_t limit) {
 
 std::string MemberStream::read_whole(const Member& member, std::uint64_t limit) {
   if (member.size > limit) {
-    throw Error(ErrorKind::check,
-                str_cat(member.path, ": ", member.size, " bytes, more than the ", limit, " allowed"));
+    throw Error(
+        ErrorKind::check,
+        str_cat(member.path, ": ", member.size, " bytes, more than the ", limit, " allowed"));
   }
   std::string text(static_cast<std::size_t>(member.size), '\0');
   std::size_t done = 0;

@@ -126,7 +126,10 @@ bool report_mismatches(const ReaderState& state,
 }
 
 // The current member's bytes, once, to the hashing thread and the sink.
-void stream_entry(ReaderState& state, const Entry& entry, util::HashPipeline& hashes, EntrySink* sink) {
+void stream_entry(ReaderState& state,
+                  const Entry& entry,
+                  util::HashPipeline& hashes,
+                  EntrySink* sink) {
   if (sink != nullptr) {
     sink->begin(entry);
   }
@@ -144,15 +147,15 @@ void stream_entry(ReaderState& state, const Entry& entry, util::HashPipeline& ha
 
 // Rules R7, R8, R10 and R12 for one payload member: which listed entry it is, or nullopt when its
 // bytes are not to be read (reported).
-std::optional<std::size_t> match_member(ReaderState& state,
-                                        const Member& member,
-                                        const ProblemHandler& on_problem) {
+std::optional<std::size_t>
+match_member(ReaderState& state, const Member& member, const ProblemHandler& on_problem) {
   detail::PayloadPass& pass = state.pass;
   state.stream.report_header(member, on_problem);
   if (!member.refusal.empty() || !state.stream.time_problem(member).empty()) {
     return std::nullopt; // a frame of its own is not needed to read it; the rest is
   }
-  const std::optional<std::size_t> found = pass.position_of(state.head.manifest.entries, member.path);
+  const std::optional<std::size_t> found =
+      pass.position_of(state.head.manifest.entries, member.path);
   if (!found) {
     (void)on_problem({model::ProblemKind::unlisted_entry,
                       util::printable(member.path),
@@ -259,7 +262,7 @@ struct StopReading {};
 namespace detail {
 
 std::optional<std::size_t> PayloadPass::position_of(const std::vector<Entry>& entries,
-                                                                  std::string_view path) {
+                                                    std::string_view path) {
   if (expected_next < entries.size() && entries[expected_next].path == path) {
     return expected_next;
   }

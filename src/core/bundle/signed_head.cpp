@@ -1,7 +1,6 @@
 #include "core/bundle/signed_head.hpp"
 
 #include "core/bundle/bundle_index.hpp"
-
 #include "core/pki/certificate_file.hpp"
 #include "core/pki/signer_chain.hpp"
 #include "core/util/error.hpp"
@@ -36,10 +35,11 @@ SignedHead read_signed_head(MemberStream& stream, const Trust& trust) {
   }
   if (head.key
       && !head.key->verify(std::as_bytes(std::span(text.data(), text.size())),
-                      std::as_bytes(std::span(signature.data(), signature.size())))) {
-    throw Error(
-        ErrorKind::check,
-        str_cat(k_signature_member, ": the signature does not verify with the trusted ", head.signer));
+                           std::as_bytes(std::span(signature.data(), signature.size())))) {
+    throw Error(ErrorKind::check,
+                str_cat(k_signature_member,
+                        ": the signature does not verify with the trusted ",
+                        head.signer));
   }
   head.manifest = parse_manifest(text);
   util::Sha256 hasher;
@@ -50,8 +50,8 @@ SignedHead read_signed_head(MemberStream& stream, const Trust& trust) {
     stream.require_sound_header(member);
   }
   if (!head.key) { // inspect without a key: informational only, and said so
-    head.signer =
-        str_cat("key ", head.manifest.key_id, " (signature not checked: no --pubkey or --trust-ca)");
+    head.signer = str_cat(
+        "key ", head.manifest.key_id, " (signature not checked: no --pubkey or --trust-ca)");
   } else if (head.manifest.key_id != head.key->key_id()) {
     throw Error(ErrorKind::check,
                 str_cat(k_manifest_member,

@@ -10,7 +10,6 @@ namespace zbundle::oci {
 namespace {
 
 namespace fs = std::filesystem;
-using oci::StoragePathKind;
 using util::str_cat;
 using walk::EntryContent;
 using walk::EntryType;
@@ -24,7 +23,7 @@ public:
   explicit Classifier(StorageHandler& handler) : m_handler(handler) {}
 
   void visit(const std::string& container, const TreeEntry& entry, EntryContent& content) {
-    const oci::StoragePath storage = oci::classify_storage_path(entry.path);
+    const StoragePath storage = classify_storage_path(entry.path);
     const std::string subject =
         entry.disk_path.empty() ? str_cat(container, ": ", entry.path) : entry.disk_path;
     switch (storage.kind) {
@@ -92,7 +91,7 @@ private:
   }
 
   void add_link_tag(const std::string& subject,
-                    const oci::StoragePath& storage,
+                    const StoragePath& storage,
                     const TreeEntry& entry,
                     EntryContent& content) {
     std::string link = entry.type == EntryType::regular && entry.size <= k_link_limit
