@@ -19,6 +19,29 @@ namespace zbundle::test {
 
 namespace fs = std::filesystem;
 
+std::string sha256(std::string_view text) {
+  util::Sha256 hasher;
+  hasher.update(std::as_bytes(std::span(text.data(), text.size())));
+  return hasher.finish();
+}
+
+std::string blob_path(const std::string& digest) {
+  const std::string hex = digest.substr(std::string_view("sha256:").size());
+  return k_registry_storage + "blobs/sha256/" + hex.substr(0, 2) + "/" + hex + "/data";
+}
+
+std::string tag_path(const std::string& repository, const std::string& tag) {
+  return k_registry_storage + "repositories/" + repository + "/_manifests/tags/" + tag
+         + "/current/link";
+}
+
+std::string Image::manifest() const {
+  return R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"c","digest":")"
+         + sha256(config) + R"(","size":)" + std::to_string(config.size())
+         + R"(},"layers":[{"mediaType":"l","digest":")" + sha256(layer) + R"(","size":)"
+         + std::to_string(layer.size()) + "}]}";
+}
+
 void write_blob_storage(const fs::path& root, int count, std::size_t size) {
   for (int blob = 0; blob < count; ++blob) {
     std::string data(size, '\0');
@@ -27,9 +50,7 @@ void write_blob_storage(const fs::path& root, int count, std::size_t size) {
       state = state * 1664525U + 1013904223U;
       c = static_cast<char>(state >> 24U);
     }
-    util::Sha256 hash;
-    hash.update(std::as_bytes(std::span(data.data(), data.size())));
-    const std::string hex = hash.finish().substr(std::string_view("sha256:").size());
+    const std::string hex = sha256(data).substr(std::string_view("sha256:").size());
     write_file(root / "docker/registry/v2/blobs/sha256" / hex.substr(0, 2) / hex / "data", data);
   }
 }
@@ -132,6 +153,9 @@ TarBuilder::TarBuilder(const fs::path& path) : m_impl(std::make_unique<Impl>()) 
     throw std::runtime_error("archive_write_new failed");
   }
   archive_write_set_format_pax_restricted(m_impl->writer.get());
+  if (path.has_parent_path()) {
+    fs::create_directories(path.parent_path());
+  }
   if (archive_write_open_filename(m_impl->writer.get(), path.c_str()) != ARCHIVE_OK) {
     throw std::runtime_error("cannot create " + path.string());
   }

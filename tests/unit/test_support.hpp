@@ -54,7 +54,20 @@ void write_blob_storage(const std::filesystem::path& root, int count, std::size_
 // Where oc-mirror v2 archives keep the registry storage.
 inline const std::string k_registry_storage = "docker/registry/v2/";
 
-// Builds a pax tar archive entry by entry with libarchive.
+// "sha256:<hex>" of `text`.
+[[nodiscard]] std::string sha256(std::string_view text);
+// Where registry storage keeps the blob `digest`, and the tag link of `repository`:`tag`.
+[[nodiscard]] std::string blob_path(const std::string& digest);
+[[nodiscard]] std::string tag_path(const std::string& repository, const std::string& tag);
+
+// A one-layer s390x image, written blob by blob so tests can tamper with any of them.
+struct Image {
+  std::string layer = std::string(3000, 'L');
+  std::string config = R"({"architecture":"s390x","os":"linux"})";
+  [[nodiscard]] std::string manifest() const;
+};
+
+// Builds a pax tar archive entry by entry with libarchive (its directory created if need be).
 class TarBuilder {
 public:
   explicit TarBuilder(const std::filesystem::path& path);

@@ -43,8 +43,15 @@ std::string mirrored_catalog(const Context& context, const model::CatalogSource&
   if (catalog.kind == "CatalogSource" || catalog.kind == "ClusterCatalog") {
     return context.relocate(catalog.image);
   }
+  // oc-mirror pushes the catalog below the mirror by its source path and tag, or by the
+  // ImageSetConfiguration's targetCatalog and targetTag (a renamed tag drops the digest).
   const ics::ImageRef source = ics::parse_image_ref(catalog.image);
-  std::string reference = str_cat(context.options.mirror.location(), "/", source.repository);
+  const std::string& repository =
+      catalog.target.repository.empty() ? source.repository : catalog.target.repository;
+  std::string reference = str_cat(context.options.mirror.location(), "/", repository);
+  if (!catalog.target.tag.empty()) {
+    return str_cat(reference, ":", catalog.target.tag);
+  }
   if (!source.tag.empty()) {
     reference += str_cat(":", source.tag);
   }

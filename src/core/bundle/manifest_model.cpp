@@ -96,6 +96,32 @@ std::string checked_choice(std::string text,
   return text;
 }
 
+// An ImageSetConfiguration's rename of an image, written only when there is one.
+void put_target(Json& item, const model::MirrorTarget& target) {
+  if (!target.empty()) {
+    item["target"] = {{"repository", target.repository}, {"tag", target.tag}};
+  }
+}
+
+model::MirrorTarget read_target(const Reader& item, std::string_view field) {
+  if (!item.has("target")) {
+    return {};
+  }
+  const Reader target(
+      item.at("target", Json::value_t::object), str_cat(field, ".target"), {"repository", "tag"});
+  model::MirrorTarget read{target.text("repository"), target.text("tag")};
+  if (read.empty()) {
+    refuse(target.field("repository"), "empty, and so is the tag: leave the target out");
+  }
+  if (!read.repository.empty() && !ics::is_repository_path(read.repository)) {
+    refuse(target.field("repository"), "not a repository path");
+  }
+  if (!read.tag.empty() && !ics::is_tag(read.tag)) {
+    refuse(target.field("tag"), "not a tag");
+  }
+  return read;
+}
+
 } // namespace
 
 void write_model(const Manifest& manifest, Json& document) {
@@ -106,11 +132,15 @@ void write_model(const Manifest& manifest, Json& document) {
   }
   Json& images = document["images"] = Json::array();
   for (const model::CollectedImage& image : manifest.images) {
-    images.push_back({{"source", image.source}, {"category", category_name(image.category)}});
+    Json& item = images.emplace_back(
+        Json{{"source", image.source}, {"category", category_name(image.category)}});
+    put_target(item, image.target);
   }
   Json& catalogs = document["catalogs"] = Json::array();
   for (const model::CatalogSource& catalog : manifest.catalogs) {
-    catalogs.push_back({{"name", catalog.name}, {"kind", catalog.kind}, {"image", catalog.image}});
+    Json& item = catalogs.emplace_back(
+        Json{{"name", catalog.name}, {"kind", catalog.kind}, {"image", catalog.image}});
+    put_target(item, catalog.target);
   }
   Json& resources = document["cluster_resources"] = Json::array();
   for (const model::ClusterResource& resource : manifest.cluster_resources) {
@@ -134,7 +164,7 @@ void read_model(const Reader& top, Manifest& manifest) {
     manifest.releases.push_back({std::move(name), std::move(digest)});
   }
   for (const Json& item : top.array("images")) {
-    const Reader image(item, "images[]", {"source", "category"});
+    const Reader image(item, "images[]", {"source", "category", "target"});
     const std::string name = image.text("category");
     const auto* category = std::find_if(
         k_categories.begin(), k_categories.end(), [&](auto c) { return category_name(c) == name; });
@@ -143,14 +173,16 @@ void read_model(const Reader& top, Manifest& manifest) {
     }
     manifest.images.push_back({checked_reference(image.text("source"), "images[].source"),
                                *category,
-                               ics::MappingRules::oc_mirror_v2});
+                               ics::MappingRules::oc_mirror_v2,
+                               read_target(image, "images[]")});
   }
   for (const Json& item : top.array("catalogs")) {
-    const Reader catalog(item, "catalogs[]", {"name", "kind", "image"});
+    const Reader catalog(item, "catalogs[]", {"name", "kind", "image", "target"});
     manifest.catalogs.push_back(
         {catalog.text("name"),
          checked_choice(catalog.text("kind"), k_catalog_kinds, "catalogs[].kind"),
-         checked_reference(catalog.text("image"), "catalogs[].image")});
+         checked_reference(catalog.text("image"), "catalogs[].image"),
+         read_target(catalog, "catalogs[]")});
   }
   for (const Json& item : top.array("cluster_resources")) {
     const Reader resource(item, "cluster_resources[]", {"kind", "name", "text"});

@@ -155,8 +155,12 @@ std::vector<FramePosition> copy_payload(TarFrameWriter& tar,
       ++next;
       continue;
     }
-    // A run of entries from one archive: one walk, in archive order, as they were planned.
+    // A run of entries from one archive: one walk, in archive order, as they were planned. The
+    // bundle puts registry/ before oc-mirror/, so an archive that stores working-dir/ first
+    // (a GNU tar repack) is walked again for the rest of the run; a walk that finds none of
+    // what it looks for means the archive changed.
     const std::filesystem::path archive = planned.source.archive;
+    const std::size_t run_start = next;
     walk::walk_tar(archive, [&](const walk::TreeEntry& entry, walk::EntryContent& content) {
       if (next < entries.size() && entries[next].source.archive == archive
           && entries[next].source.archive_entry == entry.path
@@ -168,7 +172,7 @@ std::vector<FramePosition> copy_payload(TarFrameWriter& tar,
         ++next;
       }
     });
-    if (next < entries.size() && entries[next].source.archive == archive) {
+    if (next < entries.size() && entries[next].source.archive == archive && next == run_start) {
       throw Error(ErrorKind::input,
                   str_cat(archive.string(),
                           ": ",

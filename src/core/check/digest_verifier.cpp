@@ -93,20 +93,18 @@ public:
       if (source.registry.empty() || (source.digest.empty() && source.tag.empty())) {
         continue;
       }
-      const std::string name = ocmirror::mirrored_repository(image.category, source);
-      const auto repository = m_graph.repositories().find(name);
+      const ocmirror::MirroredLocation location = ocmirror::mirrored_location(image, source);
+      const auto repository = m_graph.repositories().find(location.repository);
       const bool is_present =
           repository != m_graph.repositories().end()
-          && (source.has_digest() ? repository->second.manifests.contains(source.digest)
-                                  : repository->second.tags.contains(source.tag));
+          && (location.digest.empty() ? repository->second.tags.contains(location.tag)
+                                      : repository->second.manifests.contains(location.digest));
       if (is_present) {
         ++m_report.image_count;
       } else {
         m_report.problems.emplace_back(model::ProblemKind::missing_image,
                                        image.source,
-                                       str_cat(name,
-                                               source.has_digest() ? "@" : ":",
-                                               source.has_digest() ? source.digest : source.tag),
+                                       location.reference(),
                                        "not in the mirror");
       }
     }

@@ -174,6 +174,9 @@ ImageRef parse_image_ref(std::string_view text) {
   if (ref.registry.empty()) {
     fail(text, "no registry");
   }
+  if (ref.registry == "docker.io" && ref.repository.find('/') == std::string::npos) {
+    ref.repository.insert(0, "library/"); // docker.io/nginx is docker.io/library/nginx to CRI-O
+  }
   check_repository(text, ref.repository);
   return ref;
 }

@@ -21,7 +21,8 @@ struct ImageRef {
   [[nodiscard]] bool has_digest() const noexcept { return !digest.empty(); }
 };
 
-// Parses one reference. Docker Hub short names get `docker.io` and `library/`.
+// Parses one reference. Docker Hub short names get `docker.io` and `library/`, and so does a
+// single-component name on docker.io (`docker.io/nginx`), as containers/image normalizes them.
 // Throws Error{input}: "<text>: not an image reference: <why>".
 [[nodiscard]] ImageRef parse_image_ref(std::string_view text);
 

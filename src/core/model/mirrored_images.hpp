@@ -12,12 +12,23 @@
 
 namespace zbundle::model {
 
+// Where a run put an image below the mirror when its ImageSetConfiguration renames it
+// (operators[].targetCatalog/targetTag, additionalImages[].targetRepo/targetTag); empty parts
+// keep the source's repository and tag, as oc-mirror does.
+struct MirrorTarget {
+  std::string repository; // e.g. "my/ns/custom-index"
+  std::string tag;        // e.g. "v16"
+  [[nodiscard]] bool empty() const noexcept { return repository.empty() && tag.empty(); }
+  friend auto operator<=>(const MirrorTarget&, const MirrorTarget&) = default;
+};
+
 struct CatalogSource {
   std::string name; // metadata.name, or the catalog reference when it came from an ISC
   // CatalogSource or ClusterCatalog: `image` is where oc-mirror pushed it; ImageSetConfiguration
   // or Metadata (v1 .metadata.json): `image` is the source reference.
   std::string kind;
   std::string image;
+  MirrorTarget target{}; // an ISC's rename of the catalog
   friend auto operator<=>(const CatalogSource&, const CatalogSource&) = default;
 };
 
@@ -42,6 +53,7 @@ struct CollectedImage {
   std::string source; // the source reference, e.g. "registry.redhat.io/ubi9/ubi@sha256:..."
   ImageCategory category = ImageCategory::generic;
   ics::MappingRules rules = ics::MappingRules::oc_mirror_v2;
+  MirrorTarget target{}; // an ISC's rename of the image
   friend auto operator<=>(const CollectedImage&, const CollectedImage&) = default;
 };
 

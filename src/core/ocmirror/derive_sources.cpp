@@ -55,14 +55,29 @@ std::optional<ics::MirrorName> common_registry(const ics::ImageContentSources& s
 
 } // namespace
 
-std::string mirrored_repository(model::ImageCategory category, const ics::ImageRef& source) {
-  if (category == model::ImageCategory::release) {
-    return std::string(ics::k_release_images_path);
+std::string MirroredLocation::reference() const {
+  return digest.empty() ? str_cat(repository, ":", tag) : str_cat(repository, "@", digest);
+}
+
+MirroredLocation mirrored_location(const model::CollectedImage& image,
+                                   const ics::ImageRef& source) {
+  MirroredLocation location;
+  if (image.category == model::ImageCategory::release) {
+    location.repository = ics::k_release_images_path;
+  } else if (image.category == model::ImageCategory::release_content) {
+    location.repository = ics::k_release_components_path;
+  } else {
+    location.repository =
+        image.target.repository.empty() ? source.repository : image.target.repository;
   }
-  if (category == model::ImageCategory::release_content) {
-    return std::string(ics::k_release_components_path);
+  if (!image.target.tag.empty()) {
+    location.tag = image.target.tag;
+  } else if (source.has_digest()) {
+    location.digest = source.digest;
+  } else {
+    location.tag = source.tag;
   }
-  return source.repository;
+  return location;
 }
 
 DerivedSources derive_content_sources(const MirrorContent& content,
@@ -81,7 +96,7 @@ DerivedSources derive_content_sources(const MirrorContent& content,
           str_cat(image.source, ": not from a registry, so no mirror set can name it"));
       continue;
     }
-    const std::string path = mirrored_repository(image.category, source);
+    const std::string path = mirrored_location(image, source).repository;
     ics::ImageRef destination;
     destination.registry = mirror.registry();
     destination.repository =

@@ -23,10 +23,18 @@ struct DerivedSources {
   std::vector<std::string> unmapped; // images that could not be mapped, and why
 };
 
-// The repository, below the mirror registry (and its namespace), that oc-mirror pushes an image
-// of `category` from `source` to: the fixed release repositories, else the source path.
-[[nodiscard]] std::string mirrored_repository(model::ImageCategory category,
-                                              const ics::ImageRef& source);
+// Where oc-mirror pushes `image` (parsed as `source`), below the mirror registry and its
+// namespace: the fixed release repositories, an ISC's target repository, else the source
+// path; found there by the target tag, else the source's digest or tag.
+struct MirroredLocation {
+  std::string repository;
+  std::string tag;    // empty when found by digest
+  std::string digest; // empty when found by tag
+  // "<repository>:<tag>" or "<repository>@<digest>"
+  [[nodiscard]] std::string reference() const;
+};
+[[nodiscard]] MirroredLocation mirrored_location(const model::CollectedImage& image,
+                                                 const ics::ImageRef& source);
 
 // Derives the image content sources of `content.collected_images` for the registry `mirror`.
 // Throws Error{input} for a collected reference that does not parse.

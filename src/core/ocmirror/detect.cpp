@@ -97,7 +97,14 @@ InputPlan plan_directory(const fs::path& path, const ReadOptions& options) {
             ": holds both oc-mirror v1 (mirror_seq*) and v2 (mirror_*) archives: name one set"));
   }
   if (!v2_archives.empty()) {
-    return {{path, SourceFormat::oc_mirror_v2, SourceLayout::archive_set, v2_archives}, {}};
+    InputPlan plan{{path, SourceFormat::oc_mirror_v2, SourceLayout::archive_set, v2_archives}, {}};
+    // After disk-to-mirror the folder also holds what oc-mirror wrote for the cluster (its
+    // IDMS, ITMS, CatalogSources): read with the archives, its mirror sets win.
+    if (is_existing_directory(path / "working-dir/cluster-resources")) {
+      plan.directories.push_back(
+          {path / "working-dir/cluster-resources", "working-dir/cluster-resources/"});
+    }
+    return plan;
   }
   if (!v1_archives.empty()) {
     return {{path, SourceFormat::oc_mirror_v1, SourceLayout::archive_set, v1_archives}, {}};

@@ -210,8 +210,9 @@ void EntryClassifier::add_cluster_resource(const walk::TreeEntry& entry, const s
 
 void EntryClassifier::add_image_set_config(const walk::TreeEntry& entry, std::string text) {
   const ImageSetConfig config = parse_image_set_config(text, subject(entry));
-  for (const std::string& catalog : config.catalogs) {
-    m_content.catalogs.insert(model::CatalogSource{catalog, "ImageSetConfiguration", catalog});
+  for (const ConfiguredImage& catalog : config.catalogs) {
+    m_content.catalogs.insert(model::CatalogSource{
+        catalog.reference, "ImageSetConfiguration", catalog.reference, catalog.target});
   }
   m_run.add_image_set_config(config);
   m_content.image_set_configs.push_back(std::move(text));

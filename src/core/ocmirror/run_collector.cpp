@@ -174,15 +174,17 @@ void RunCollector::finish_catalogs(MirrorContent& out) {
     }
   }
   for (const ImageSetConfig& config : m_configs) {
-    for (const std::string& catalog : config.catalogs) {
-      out.collected_images.insert(model::CollectedImage{
-          catalog, model::ImageCategory::catalog, ics::MappingRules::oc_mirror_v2});
-      if (!catalogs_with_data.contains(component_name(catalog))) {
+    for (const ConfiguredImage& catalog : config.catalogs) {
+      out.collected_images.insert(model::CollectedImage{catalog.reference,
+                                                        model::ImageCategory::catalog,
+                                                        ics::MappingRules::oc_mirror_v2,
+                                                        catalog.target});
+      if (!catalogs_with_data.contains(component_name(catalog.reference))) {
         out.unmapped.insert(str_cat("catalog ",
-                                    catalog,
+                                    catalog.reference,
                                     ": its operator images cannot be mapped: no file-based catalog "
                                     "in working-dir/operator-catalogs/",
-                                    component_name(catalog)));
+                                    component_name(catalog.reference)));
       }
     }
   }
@@ -194,9 +196,11 @@ void RunCollector::finish(const std::map<std::string, Repository>& repositories,
   out.collected_images.insert(m_v1_images.begin(), m_v1_images.end());
   if (is_v2) {
     for (const ImageSetConfig& config : m_configs) {
-      for (const std::string& image : config.additional_images) {
-        out.collected_images.insert(model::CollectedImage{
-            image, model::ImageCategory::generic, ics::MappingRules::oc_mirror_v2});
+      for (const ConfiguredImage& image : config.additional_images) {
+        out.collected_images.insert(model::CollectedImage{image.reference,
+                                                          model::ImageCategory::generic,
+                                                          ics::MappingRules::oc_mirror_v2,
+                                                          image.target});
       }
     }
     finish_releases(repositories, out);

@@ -1,8 +1,10 @@
 #include "core/ocmirror/run_records.hpp"
 
+#include "core/ics/image_ref.hpp"
 #include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -142,6 +144,41 @@ std::vector<std::string> scalars_at(const YAML::Node& list, std::string_view fie
   return values;
 }
 
+// The entries of `list` that name an image in `field`, with their target (`target_field` and
+// targetTag), each target checked against the grammar it is used in.
+std::vector<ConfiguredImage> configured_images(const YAML::Node& list,
+                                               const char* field,
+                                               const char* target_field,
+                                               std::string_view subject) {
+  std::vector<ConfiguredImage> images;
+  if (!list || !list.IsSequence()) {
+    return images;
+  }
+  for (const YAML::Node& entry : list) {
+    ConfiguredImage image{scalar_at(entry, field),
+                          {scalar_at(entry, target_field), scalar_at(entry, "targetTag")}};
+    if (image.reference.empty()) {
+      continue;
+    }
+    if (!image.target.repository.empty() && !ics::is_repository_path(image.target.repository)) {
+      throw Error(ErrorKind::input,
+                  str_cat(subject,
+                          ": ",
+                          target_field,
+                          " ",
+                          util::printable(image.target.repository),
+                          ": not a repository path"));
+    }
+    if (!image.target.tag.empty() && !ics::is_tag(image.target.tag)) {
+      throw Error(
+          ErrorKind::input,
+          str_cat(subject, ": targetTag ", util::printable(image.target.tag), ": not a tag"));
+    }
+    images.push_back(std::move(image));
+  }
+  return images;
+}
+
 } // namespace
 
 ImageSetConfig parse_image_set_config(const std::string& yaml_text, std::string_view subject) {
@@ -150,8 +187,10 @@ ImageSetConfig parse_image_set_config(const std::string& yaml_text, std::string_
     const YAML::Node document = documents.empty() ? YAML::Node() : documents.front();
     const YAML::Node mirror = child(document, "mirror");
     ImageSetConfig config;
-    config.additional_images = scalars_at(child(mirror, "additionalImages"), "name");
-    config.catalogs = scalars_at(child(mirror, "operators"), "catalog");
+    config.additional_images =
+        configured_images(child(mirror, "additionalImages"), "name", "targetRepo", subject);
+    config.catalogs =
+        configured_images(child(mirror, "operators"), "catalog", "targetCatalog", subject);
     // An operators-only or additional-images-only run has no platform section.
     const YAML::Node platform = child(mirror, "platform");
     const YAML::Node channels = child(platform, "channels");

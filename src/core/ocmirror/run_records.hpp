@@ -11,6 +11,7 @@
 //                                     file-based catalogs: a stream of JSON objects, where each
 //                                     olm.bundle names its image and relatedImages[].image
 
+#include "core/model/mirrored_images.hpp"
 #include "core/walk/tree_walker.hpp"
 
 #include <string>
@@ -19,16 +20,23 @@
 
 namespace zbundle::ocmirror {
 
+// An image an ImageSetConfiguration names, and where it asks for it to go.
+struct ConfiguredImage {
+  std::string reference;
+  model::MirrorTarget target; // targetRepo or targetCatalog, and targetTag
+};
+
 struct ImageSetConfig {
-  std::vector<std::string> additional_images; // mirror.additionalImages[].name
-  std::vector<std::string> catalogs;          // mirror.operators[].catalog
-  std::vector<std::string> channels;          // mirror.platform.channels[].name
-  std::string release;                        // mirror.platform.release, when given
-  bool is_okd = false;                        // a channel of type okd
+  std::vector<ConfiguredImage> additional_images; // mirror.additionalImages[]
+  std::vector<ConfiguredImage> catalogs;          // mirror.operators[]
+  std::vector<std::string> channels;              // mirror.platform.channels[].name
+  std::string release;                            // mirror.platform.release, when given
+  bool is_okd = false;                            // a channel of type okd
 };
 
 // Parses an ImageSetConfiguration (v1alpha2 or v2alpha1). Throws Error{input} naming
-// `subject` and the line for malformed YAML.
+// `subject` and the line for malformed YAML, and naming the field for a target that is not a
+// repository path or tag.
 [[nodiscard]] ImageSetConfig parse_image_set_config(const std::string& yaml_text,
                                                     std::string_view subject);
 

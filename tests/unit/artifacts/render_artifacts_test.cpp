@@ -133,6 +133,30 @@ TEST(RenderArtifacts, SourcesMoveFromTheRecordedMirrorToTheGivenOne) {
       "m:1/ubi9");
 }
 
+// A catalog the ImageSetConfiguration renamed (targetCatalog, targetTag) is served where
+// oc-mirror pushed it, and named after that: oc-mirror-formats.md 2.4.
+TEST(RenderArtifacts, ARenamedCatalogPointsWhereTheRunPutIt) {
+  model::SignedModel model = sample_model();
+  model.catalogs = {{"registry.redhat.io/redhat/redhat-operator-index:v4.16",
+                     "ImageSetConfiguration",
+                     "registry.redhat.io/redhat/redhat-operator-index:v4.16",
+                     {"my/ns/custom-index", "v16"}},
+                    {"registry.redhat.io/redhat/community-operator-index:v4.16",
+                     "ImageSetConfiguration",
+                     "registry.redhat.io/redhat/community-operator-index:v4.16",
+                     {"", "pinned"}}};
+  const std::vector<Artifact> out = render_artifacts(model, options_for("new.example:8443/site"));
+  const YAML::Node renamed = YAML::Load(find(out, "catalogsource-custom-index-v16.yaml").content);
+  EXPECT_EQ(renamed["metadata"]["name"].as<std::string>(), "cs-custom-index-v16");
+  EXPECT_EQ(renamed["spec"]["image"].as<std::string>(),
+            "new.example:8443/site/my/ns/custom-index:v16");
+  const YAML::Node retagged =
+      YAML::Load(find(out, "clustercatalog-community-operator-index-pinned.yaml").content);
+  EXPECT_EQ(retagged["spec"]["source"]["image"]["ref"].as<std::string>(),
+            "new.example:8443/site/redhat/community-operator-index:pinned");
+  EXPECT_FALSE(has(out, "catalogsource-redhat-operator-index-v4-16.yaml"));
+}
+
 TEST(RenderArtifacts, CatalogsAndCarriedResourcesPointAtTheMirror) {
   const std::vector<Artifact> out =
       render_artifacts(sample_model(), options_for("new.example:8443/site"));

@@ -203,6 +203,26 @@ TEST(CopyPayload, CopiesFilesArchiveEntriesAndRenderedText) {
   EXPECT_EQ(members.at("artifacts/icsp.yaml").content, "rendered");
 }
 
+// An archive repacked with GNU tar stores working-dir/ before docker/, while the bundle puts
+// registry/ first: the archive is walked again for the rest of its entries.
+TEST(CopyPayload, ReadsAnArchiveWhoseOrderDiffersFromTheBundles) {
+  const TempDir dir;
+  test::TarBuilder(dir / "mirror_000001.tar")
+      .file("./working-dir/x", "oc-mirror's file")
+      .file("./docker/registry/v2/blobs/sha256/ab/cd/data", "a blob")
+      .close();
+  const std::vector<PlannedEntry> plan{
+      planned("registry/blob",
+              "a blob",
+              {{}, dir / "mirror_000001.tar", "docker/registry/v2/blobs/sha256/ab/cd/data", {}}),
+      planned("oc-mirror/working-dir/x",
+              "oc-mirror's file",
+              {{}, dir / "mirror_000001.tar", "working-dir/x", std::nullopt})};
+  const std::map<std::string, ReadMember> members = pack(dir.path(), plan);
+  EXPECT_EQ(members.at("registry/blob").content, "a blob");
+  EXPECT_EQ(members.at("oc-mirror/working-dir/x").content, "oc-mirror's file");
+}
+
 // A file that changed between planning and packing is refused by name, and so is an archive
 // entry that is no longer there.
 TEST(CopyPayload, RefusesBytesThatDifferFromThePlan) {

@@ -27,9 +27,16 @@ Manifest sample_manifest() {
   manifest.releases = {{"4.16.5-s390x", test::fake_digest('1')}};
   manifest.images = {{"registry.redhat.io/ubi9/ubi:9",
                       model::ImageCategory::generic,
-                      ics::MappingRules::oc_mirror_v2}};
-  manifest.catalogs = {
-      {"redhat-operator-index", "CatalogSource", "registry.redhat.io/index:v4.16"}};
+                      ics::MappingRules::oc_mirror_v2},
+                     {"registry.redhat.io/redhat/redhat-operator-index:v4.16",
+                      model::ImageCategory::catalog,
+                      ics::MappingRules::oc_mirror_v2,
+                      {"my/ns/custom-index", "v16"}}};
+  manifest.catalogs = {{"redhat-operator-index", "CatalogSource", "registry.redhat.io/index:v4.16"},
+                       {"registry.redhat.io/redhat/redhat-operator-index:v4.16",
+                        "ImageSetConfiguration",
+                        "registry.redhat.io/redhat/redhat-operator-index:v4.16",
+                        {"my/ns/custom-index", "v16"}}};
   manifest.cluster_resources = {
       {"UpdateService", "update-service-oc-mirror", {}, "kind: UpdateService\n"}};
   manifest.repositories = {{"ubi9/ubi",
@@ -116,6 +123,34 @@ TEST(BundleManifest, RefusesUnknownFieldsWrongTypesAndBadTotals) {
                   ErrorKind::check,
                   "entries");
   EXPECT_ZB_ERROR(parse_manifest("{not json"), ErrorKind::check, "ZBUNDLE/manifest.json: JSON");
+}
+
+// A rename target is a repository path and a tag, or it is refused; an empty one is left out.
+TEST(BundleManifest, RefusesTargetsOutsideTheirGrammar) {
+  const Manifest manifest = sample_manifest();
+  EXPECT_ZB_ERROR(
+      parse_manifest(
+          edited(manifest, [](auto& j) { j["catalogs"][1]["target"]["repository"] = "../../x"; })),
+      ErrorKind::check,
+      "catalogs[].target.repository: not a repository path");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["images"][1]["target"]["tag"] = "a:b"; })),
+      ErrorKind::check,
+      "images[].target.tag: not a tag");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest,
+                            [](auto& j) {
+                              j["images"][1]["target"] = {{"repository", ""}, {"tag", ""}};
+                            })),
+      ErrorKind::check,
+      "leave the target out");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["images"][1]["target"]["x"] = "y"; })),
+      ErrorKind::check,
+      "images[].target.x: unknown field");
+  EXPECT_EQ(serialize_manifest(manifest).find("\"target\"", 0) != std::string::npos, true);
+  EXPECT_EQ(nlohmann::json::parse(serialize_manifest(manifest))["images"][0].contains("target"),
+            false);
 }
 
 TEST(BundleManifest, RefusesUnsafeAndDuplicatePaths) {

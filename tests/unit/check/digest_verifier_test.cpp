@@ -11,33 +11,10 @@ namespace {
 using test::TarBuilder;
 using test::TempDir;
 
-std::string sha256(const std::string& text) {
-  util::Sha256 hasher;
-  hasher.update(std::as_bytes(std::span(text.data(), text.size())));
-  return hasher.finish();
-}
-
-std::string blob_path(const std::string& digest) {
-  const std::string hex = digest.substr(7);
-  return test::k_registry_storage + "blobs/sha256/" + hex.substr(0, 2) + "/" + hex + "/data";
-}
-
-std::string tag_path(const std::string& repository, const std::string& tag) {
-  return test::k_registry_storage + "repositories/" + repository + "/_manifests/tags/" + tag
-         + "/current/link";
-}
-
-// A one-layer s390x image, written blob by blob so tests can tamper with any of them.
-struct Image {
-  std::string layer = std::string(3000, 'L');
-  std::string config = R"({"architecture":"s390x","os":"linux"})";
-  std::string manifest() const {
-    return R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"c","digest":")"
-           + sha256(config) + R"(","size":)" + std::to_string(config.size())
-           + R"(},"layers":[{"mediaType":"l","digest":")" + sha256(layer) + R"(","size":)"
-           + std::to_string(layer.size()) + "}]}";
-  }
-};
+using test::blob_path;
+using test::Image;
+using test::sha256;
+using test::tag_path;
 
 std::vector<std::string> kinds(const DigestReport& report) {
   std::vector<std::string> names;
@@ -60,6 +37,52 @@ TEST(VerifyDigests, CleanMirrorHasNoProblems) {
   EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).subject;
   EXPECT_EQ(report.blob_count, 3U);
   EXPECT_EQ(report.tag_count, 1U);
+}
+
+// An ImageSetConfiguration that renames its catalog (targetCatalog, targetTag) and an
+// additional image (targetRepo): each is looked for where oc-mirror put it, so a run that holds
+// them there is clean, and one that holds them under their source names is not.
+TEST(VerifyDigests, RenamedImagesAreLookedForWhereTheRunPutThem) {
+  const TempDir dir;
+  const Image image;
+  const std::string isc = R"(kind: ImageSetConfiguration
+apiVersion: mirror.openshift.io/v2alpha1
+mirror:
+  operators:
+  - catalog: registry.redhat.io/redhat/redhat-operator-index:v4.16
+    targetCatalog: my/ns/custom-index
+    targetTag: v16
+  additionalImages:
+  - name: registry.redhat.io/ubi9/ubi:9
+    targetRepo: base/ubi
+)";
+  const auto write_run =
+      [&](const std::filesystem::path& tar, const std::string& catalog, const std::string& ubi) {
+        TarBuilder(tar)
+            .file("working-dir/.history/.history-2025", "")
+            .file("isc_2025-01-01T00:00:00Z", isc)
+            .file(tag_path(catalog, catalog == "my/ns/custom-index" ? "v16" : "v4.16"),
+                  sha256(image.manifest()))
+            .file(tag_path(ubi, "9"), sha256(image.manifest()))
+            .file(blob_path(sha256(image.manifest())), image.manifest())
+            .file(blob_path(sha256(image.config)), image.config)
+            .file(blob_path(sha256(image.layer)), image.layer)
+            .close();
+      };
+  write_run(dir / "renamed/mirror_000001.tar", "my/ns/custom-index", "base/ubi");
+  const DigestReport clean = verify_digests({dir / "renamed/mirror_000001.tar"}, {});
+  EXPECT_TRUE(clean.problems.empty()) << model::to_text(clean.problems.at(0));
+  EXPECT_EQ(clean.image_count, 2U);
+
+  write_run(dir / "source-names/mirror_000001.tar", "redhat/redhat-operator-index", "ubi9/ubi");
+  const DigestReport misplaced = verify_digests({dir / "source-names/mirror_000001.tar"}, {});
+  std::vector<std::string> missing;
+  for (const model::Problem& problem : misplaced.problems) {
+    EXPECT_EQ(problem.kind, model::ProblemKind::missing_image) << model::to_text(problem);
+    missing.push_back(problem.expected);
+  }
+  std::sort(missing.begin(), missing.end());
+  EXPECT_EQ(missing, (std::vector<std::string>{"base/ubi:9", "my/ns/custom-index:v16"}));
 }
 
 TEST(VerifyDigests, EachTamperingIsReportedWithItsKindAndPath) {

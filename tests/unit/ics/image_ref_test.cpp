@@ -36,6 +36,11 @@ TEST(ImageRef, OciPathsHaveNoRegistry) {
 TEST(ImageRef, NormalizesDockerHubShortNames) {
   EXPECT_EQ(parse_image_ref("busybox").location(), "docker.io/library/busybox");
   EXPECT_EQ(parse_image_ref("org/app:1").location(), "docker.io/org/app");
+  // docker.io/nginx is docker.io/library/nginx to CRI-O and to oc-mirror (containers/image),
+  // so that is where the mirror set must point.
+  EXPECT_EQ(parse_image_ref("docker.io/nginx:1.25").location(), "docker.io/library/nginx");
+  EXPECT_EQ(parse_image_ref("docker://docker.io/nginx").location(), "docker.io/library/nginx");
+  EXPECT_EQ(parse_image_ref("quay.io/nginx").location(), "quay.io/nginx");
 }
 
 TEST(ImageRef, RejectsBadDigestTagAndRepository) {

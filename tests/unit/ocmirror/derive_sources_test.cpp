@@ -114,6 +114,56 @@ TEST(DeriveContentSources, MaxNestedPathsForcesRepositoryScope) {
                 "registry.redhat.io/ubi9/ubi -> m.example/ubi9/ubi"}));
 }
 
+// additionalImages[].targetRepo puts the image elsewhere than its source path: the mirror set
+// maps the whole repository there (oc-mirror v2's scope rule: the destination does not end with
+// the source path), where CRI-O will look for it.
+TEST(DeriveContentSources, ATargetRepoIsWhereTheMirrorSetPoints) {
+  const TempDir dir;
+  TarBuilder(dir / "mirror_000001.tar")
+      .file("working-dir/.history/.history-2025", "")
+      .file("docker/registry/v2/repositories/base/ubi/_manifests/tags/9/current/link",
+            fake_digest('9'))
+      .file("isc_2025-01-01T00:00:00Z",
+            "mirror:\n  additionalImages:\n  - name: registry.redhat.io/ubi9/ubi:9\n"
+            "    targetRepo: base/ubi\n")
+      .close();
+  const MirrorContent content = read_mirror({dir / "mirror_000001.tar"}, {});
+  const DerivedSources derived = derive_content_sources(
+      content, ics::parse_mirror_name("m.example"), ics::ScopeRule::namespace_when_paths_match);
+  ASSERT_EQ(derived.sources.sources().size(), 1U);
+  EXPECT_EQ(derived.sources.sources()[0].source, "registry.redhat.io/ubi9/ubi");
+  EXPECT_EQ(derived.sources.sources()[0].mirrors.at(0).location, "m.example/base/ubi");
+}
+
+// The folder disk-to-mirror leaves: the archive set and working-dir/cluster-resources with
+// oc-mirror's own mirror sets. Read as one input, oc-mirror's sets win, with no --mirror needed
+// and the payload mapping (ocp-v4.0-art-dev -> openshift/release) kept as oc-mirror wrote it.
+TEST(ResolveContentSources, ADiskToMirrorFolderUsesOcMirrorsOwnSets) {
+  const TempDir dir;
+  write_m2d(dir / "run/mirror_000001.tar", true);
+  test::write_file(dir / "run/working-dir/cluster-resources/idms-oc-mirror.yaml",
+                   test::test_data("ocmirror/v2/idms-oc-mirror.yaml"));
+  const MirrorContent content = read_mirror({dir / "run"}, {});
+  const ResolvedSources resolved =
+      resolve_content_sources(content, std::nullopt, ics::ScopeRule::namespace_when_paths_match);
+  EXPECT_EQ(resolved.origin, SourcesOrigin::mirror_sets);
+  bool has_payload = false;
+  for (const ics::ContentSource& entry : resolved.result.sources.sources()) {
+    if (entry.source == "quay.io/openshift-release-dev/ocp-v4.0-art-dev") {
+      has_payload = true;
+      EXPECT_EQ(entry.mirrors.at(0).location, "mirror.example.internal:8443/openshift/release");
+    }
+  }
+  EXPECT_TRUE(has_payload);
+  // The same folder without cluster-resources: derived, which needs the bastion's registry.
+  std::filesystem::remove_all(dir / "run/working-dir");
+  EXPECT_ZB_ERROR(resolve_content_sources(read_mirror({dir / "run"}, {}),
+                                          std::nullopt,
+                                          ics::ScopeRule::namespace_when_paths_match),
+                  ErrorKind::usage,
+                  "");
+}
+
 TEST(DeriveContentSources, SaysWhatCannotBeMapped) {
   const TempDir dir;
   write_m2d(dir / "mirror_000001.tar", false);

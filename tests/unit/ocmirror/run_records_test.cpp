@@ -25,22 +25,63 @@ private:
   std::size_t m_offset = 0;
 };
 
+std::vector<std::string> references(const std::vector<ConfiguredImage>& images) {
+  std::vector<std::string> names;
+  for (const ConfiguredImage& image : images) {
+    names.push_back(image.reference);
+  }
+  return names;
+}
+
 TEST(ParseImageSetConfig, ReadsWhatDerivationNeeds) {
   const ImageSetConfig config =
       parse_image_set_config(test::test_data("ocmirror/v2/imageset-config.yaml"), "isc");
-  EXPECT_EQ(config.additional_images,
+  EXPECT_EQ(references(config.additional_images),
             (std::vector<std::string>{
                 "registry.redhat.io/rhel9/postgresql-15:latest",
                 "registry.redhat.io/ubi9/"
                 "ubi@sha256:6b1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddeeff0"}));
-  EXPECT_EQ(config.catalogs,
+  EXPECT_EQ(references(config.catalogs),
             std::vector<std::string>{"registry.redhat.io/redhat/redhat-operator-index:v4.16"});
+  EXPECT_TRUE(config.catalogs.front().target.empty());
   EXPECT_EQ(config.channels, std::vector<std::string>{"stable-4.16"});
   EXPECT_FALSE(config.is_okd);
   EXPECT_TRUE(config.release.empty());
   EXPECT_ZB_ERROR(static_cast<void>(parse_image_set_config("mirror: [\n", "isc_x")),
                   ErrorKind::input,
                   "isc_x:");
+}
+
+// targetCatalog, targetRepo and targetTag say where oc-mirror puts an image below the mirror;
+// each is checked against the grammar it will be used in.
+TEST(ParseImageSetConfig, ReadsTargets) {
+  const ImageSetConfig config = parse_image_set_config(R"(mirror:
+  operators:
+  - catalog: registry.redhat.io/redhat/redhat-operator-index:v4.16
+    targetCatalog: my/ns/custom-index
+    targetTag: v16
+  - catalog: registry.redhat.io/redhat/certified-operator-index:v4.16
+    targetTag: pinned
+  additionalImages:
+  - name: registry.redhat.io/ubi9/ubi:latest
+    targetRepo: base/ubi
+)",
+                                                       "isc");
+  ASSERT_EQ(config.catalogs.size(), 2U);
+  EXPECT_EQ(config.catalogs[0].target, (model::MirrorTarget{"my/ns/custom-index", "v16"}));
+  EXPECT_EQ(config.catalogs[1].target, (model::MirrorTarget{"", "pinned"}));
+  ASSERT_EQ(config.additional_images.size(), 1U);
+  EXPECT_EQ(config.additional_images[0].target, (model::MirrorTarget{"base/ubi", ""}));
+  EXPECT_ZB_ERROR(
+      parse_image_set_config(
+          "mirror:\n  operators:\n  - catalog: a.io/b/c:1\n    targetCatalog: ../x\n", "isc_y"),
+      ErrorKind::input,
+      "isc_y: targetCatalog ../x: not a repository path");
+  EXPECT_ZB_ERROR(
+      parse_image_set_config(
+          "mirror:\n  additionalImages:\n  - name: a.io/b/c:1\n    targetTag: 'a b'\n", "isc_z"),
+      ErrorKind::input,
+      "isc_z: targetTag a b: not a tag");
 }
 
 // Operators-only and additional-images-only runs have no platform section; a run may also
@@ -53,13 +94,13 @@ mirror:
   - catalog: registry.redhat.io/redhat/redhat-operator-index:v4.16
 )",
                                                           "isc");
-  EXPECT_EQ(operators.catalogs,
+  EXPECT_EQ(references(operators.catalogs),
             std::vector<std::string>{"registry.redhat.io/redhat/redhat-operator-index:v4.16"});
   EXPECT_TRUE(operators.channels.empty());
   EXPECT_TRUE(operators.release.empty());
   const ImageSetConfig images = parse_image_set_config(
       "mirror:\n  additionalImages:\n  - name: registry.redhat.io/ubi9/ubi:latest\n", "isc");
-  EXPECT_EQ(images.additional_images,
+  EXPECT_EQ(references(images.additional_images),
             std::vector<std::string>{"registry.redhat.io/ubi9/ubi:latest"});
   EXPECT_TRUE(parse_image_set_config("kind: ImageSetConfiguration\n", "isc").catalogs.empty());
   EXPECT_TRUE(parse_image_set_config("mirror: 7\n", "isc").catalogs.empty());
