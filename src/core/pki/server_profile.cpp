@@ -1,5 +1,6 @@
 #include "core/pki/server_profile.hpp"
 
+#include "core/pki/certificate_rules.hpp"
 #include "core/util/handles.hpp"
 #include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
@@ -292,6 +293,9 @@ std::optional<ChainProblem> check_server_profile(const std::vector<X509*>& chain
     std::optional<std::string> problem = check_key(certificate);
     if (!problem) {
       problem = check_extensions_decode(certificate);
+    }
+    if (!problem) {
+      problem = check_certificate_rules(certificate);
     }
     if (!problem && i != anchor) {
       problem = check_signature(certificate);

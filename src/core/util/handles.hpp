@@ -41,6 +41,7 @@ using NameConstraints = std::unique_ptr<NAME_CONSTRAINTS, FreeWith<NAME_CONSTRAI
 using GeneralNames = std::unique_ptr<GENERAL_NAMES, FreeWith<GENERAL_NAMES_free>>;
 using ExtendedKeyUsage = std::unique_ptr<EXTENDED_KEY_USAGE, FreeWith<EXTENDED_KEY_USAGE_free>>;
 using BasicConstraints = std::unique_ptr<BASIC_CONSTRAINTS, FreeWith<BASIC_CONSTRAINTS_free>>;
+using AuthorityKeyId = std::unique_ptr<AUTHORITY_KEYID, FreeWith<AUTHORITY_KEYID_free>>;
 using CmsContent = std::unique_ptr<CMS_ContentInfo, FreeWith<CMS_ContentInfo_free>>;
 using ZstdCompressor = std::unique_ptr<ZSTD_CCtx, FreeWith<ZSTD_freeCCtx>>;
 using ZstdDecompressor = std::unique_ptr<ZSTD_DCtx, FreeWith<ZSTD_freeDCtx>>;

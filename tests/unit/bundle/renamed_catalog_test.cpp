@@ -8,7 +8,6 @@
 #include "core/bundle/bundle_writer.hpp"
 #include "core/check/digest_verifier.hpp"
 #include "core/pki/signing_key.hpp"
-
 #include "test_support.hpp"
 
 #include <yaml-cpp/yaml.h>
