@@ -300,6 +300,9 @@ int run_ics(const std::vector<std::string>& args) {
   for (const std::string& note : resolved.result.unmapped) {
     std::cerr << "zbundle: warning: " << note << '\n';
   }
+  for (const std::string& note : resolved.result.notes) {
+    std::cerr << "zbundle: warning: " << note << '\n';
+  }
   if (values.count("strict") && !resolved.result.unmapped.empty()) {
     throw Error(ErrorKind::check,
                 str_cat("image content sources: ",

@@ -53,6 +53,19 @@ std::optional<ics::MirrorName> common_registry(const ics::ImageContentSources& s
   return ics::parse_mirror_name(*registries.begin());
 }
 
+// "docker.io/nginx[:tag|@digest]", with or without docker://: a name the runtime reads as
+// docker.io/library/nginx.
+bool is_docker_hub_single_name(std::string_view reference) {
+  if (reference.starts_with("docker://")) {
+    reference.remove_prefix(std::string_view("docker://").size());
+  }
+  if (!reference.starts_with("docker.io/")) {
+    return false;
+  }
+  reference.remove_prefix(std::string_view("docker.io/").size());
+  return reference.substr(0, reference.find_first_of(":@")).find('/') == std::string_view::npos;
+}
+
 } // namespace
 
 std::string MirroredLocation::reference() const {
@@ -95,6 +108,12 @@ DerivedSources derive_content_sources(const MirrorContent& content,
       derived.unmapped.push_back(
           str_cat(image.source, ": not from a registry, so no mirror set can name it"));
       continue;
+    }
+    if (is_docker_hub_single_name(image.source)) {
+      derived.notes.push_back(str_cat(image.source,
+                                      ": mapped as docker.io/",
+                                      source.repository,
+                                      ", the name CRI-O and oc-mirror give it"));
     }
     const std::string path = mirrored_location(image, source).repository;
     ics::ImageRef destination;

@@ -21,6 +21,7 @@ namespace zbundle::ocmirror {
 struct DerivedSources {
   ics::ImageContentSources sources;
   std::vector<std::string> unmapped; // images that could not be mapped, and why
+  std::vector<std::string> notes;    // mapped, but not as written: worth a warning
 };
 
 // Where oc-mirror pushes `image` (parsed as `source`), below the mirror registry and its

@@ -46,9 +46,8 @@ std::optional<std::string> check_subtrees(const STACK_OF(GENERAL_SUBTREE) * subt
     const std::string_view name(reinterpret_cast<const char*>(ASN1_STRING_get0_data(text)),
                                 static_cast<std::size_t>(ASN1_STRING_length(text)));
     if (!name.empty() && !util::is_dns_name(name)) {
-      return util::str_cat("a name constraint holds '",
-                           util::printable(name),
-                           "', which is not a DNS name");
+      return util::str_cat(
+          "a name constraint holds '", util::printable(name), "', which is not a DNS name");
     }
   }
   return std::nullopt;

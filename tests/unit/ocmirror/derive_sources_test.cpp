@@ -135,6 +135,29 @@ TEST(DeriveContentSources, ATargetRepoIsWhereTheMirrorSetPoints) {
   EXPECT_EQ(derived.sources.sources()[0].mirrors.at(0).location, "m.example/base/ubi");
 }
 
+// docker.io/nginx is mirrored (by oc-mirror) and pulled (by CRI-O) as docker.io/library/nginx:
+// the mirror set says so, and a note tells the user the name was not kept as written.
+TEST(DeriveContentSources, ADockerHubSingleNameIsMappedAsLibrary) {
+  const TempDir dir;
+  TarBuilder(dir / "mirror_000001.tar")
+      .file("working-dir/.history/.history-2025", "")
+      .file("docker/registry/v2/repositories/library/nginx/_manifests/tags/1.25/current/link",
+            fake_digest('9'))
+      .file("isc_2025-01-01T00:00:00Z",
+            "mirror:\n  additionalImages:\n  - name: docker.io/nginx:1.25\n")
+      .close();
+  const DerivedSources derived =
+      derive_content_sources(read_mirror({dir / "mirror_000001.tar"}, {}),
+                             ics::parse_mirror_name("m.example"),
+                             ics::ScopeRule::namespace_when_paths_match);
+  ASSERT_EQ(derived.sources.sources().size(), 1U);
+  EXPECT_EQ(derived.sources.sources()[0].source, "docker.io/library");
+  EXPECT_EQ(derived.sources.sources()[0].mirrors.at(0).location, "m.example/library");
+  EXPECT_EQ(derived.notes,
+            std::vector<std::string>{"docker.io/nginx:1.25: mapped as docker.io/library/nginx, "
+                                     "the name CRI-O and oc-mirror give it"});
+}
+
 // The folder disk-to-mirror leaves: the archive set and working-dir/cluster-resources with
 // oc-mirror's own mirror sets. Read as one input, oc-mirror's sets win, with no --mirror needed
 // and the payload mapping (ocp-v4.0-art-dev -> openshift/release) kept as oc-mirror wrote it.
