@@ -2,6 +2,7 @@
 # Installs every build and test dependency of zbundle with apt.
 #   scripts/bootstrap.sh          native build and tests
 #   scripts/bootstrap.sh cross    also the s390x cross toolchain and qemu (ci/cross-s390x.sh)
+#   scripts/bootstrap.sh fuzz     also clang and libFuzzer (scripts/fuzz.sh)
 # Idempotent: when everything is present it prints nothing and exits 0.
 set -euo pipefail
 
@@ -15,6 +16,9 @@ packages=(
 )
 if [ "${1:-}" = cross ]; then
   packages+=(g++-s390x-linux-gnu qemu-user-static)
+fi
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang-14 libfuzzer-14-dev)
 fi
 
 missing=()

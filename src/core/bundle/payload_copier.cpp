@@ -18,7 +18,6 @@ namespace {
 
 using util::str_cat;
 
-constexpr std::size_t k_chunk_size = std::size_t{1} << 20;
 // True when a trial compression of the entry's first bytes gains almost nothing: layers that are
 // compressed already (the usual case), or otherwise random.
 bool is_incompressible(std::span<const char> head) {

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of tests/fuzz with clang-14, ASan and UBSan, and runs them.
+#   scripts/fuzz.sh [TARGET] [SECONDS]     every target (or TARGET), SECONDS each (default 60)
+# Seeds: the sample's files (tests/data), a PKI made by tests/data/make-pki.sh, the manifest of
+# a bundle made from the sample; the corpus grows in build-fuzz/corpus/<target>. A crash leaves
+# build-fuzz/crash-* and exits non-zero: fix the cause, then keep the input under
+# tests/fuzz/regressions/<target>/ (ctest replays it on every build).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh fuzz
+only=${1:-all}
+seconds=${2:-60}
+build=${FUZZ_BUILD_DIR:-build-fuzz}
+targets=(bundle_manifest oci_manifest mirror_sets mapping image_set_config names www_authenticate
+  certificates)
+
+CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DZBUNDLE_BUILD_TESTS=OFF -DZBUNDLE_FUZZ=ON -DZBUNDLE_SANITIZE="address;undefined" >/dev/null
+mapfile -t build_targets < <(printf 'fuzz_%s\n' "${targets[@]}")
+cmake --build "$build" --target "${build_targets[@]}" zbundle >/dev/null
+
+seeds=$build/seeds
+if [ ! -d "$seeds" ]; then
+  mkdir -p "$seeds/data" "$seeds/pki" "$seeds/manifest"
+  cp -r tests/data/ocmirror tests/data/schemas "$seeds/data/"
+  tests/data/make-pki.sh "$seeds/pki.work" >/dev/null
+  cp "$seeds"/pki.work/*.pem "$seeds/pki/"
+  sample=$(mktemp -d)
+  trap 'rm -rf "$sample"' EXIT
+  scripts/make-sample.sh "$sample/run" >/dev/null
+  "$build/src/cli/zbundle" keygen --out "$sample/key" >/dev/null
+  "$build/src/cli/zbundle" create "$sample/run/v2/mirror_000001.tar" --sign-key "$sample/key.key" \
+    -o "$sample/b.zb" >/dev/null
+  zstd -dc "$sample/b.zb" | tar -xOf - ZBUNDLE/manifest.json >"$seeds/manifest/manifest.json"
+fi
+seed_dirs() {
+  case $1 in
+    certificates) echo "$seeds/pki" ;;
+    bundle_manifest) echo "$seeds/manifest" ;;
+    *) echo "$seeds/data" ;;
+  esac
+}
+
+status=0
+for target in "${targets[@]}"; do
+  [ "$only" = all ] || [ "$only" = "$target" ] || continue
+  corpus=$build/corpus/$target
+  mkdir -p "$corpus"
+  echo "fuzz: $target for ${seconds}s"
+  # shellcheck disable=SC2046 # one directory per word
+  "$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 \
+    -artifact_prefix="$build/crash-$target-" "$corpus" $(seed_dirs "$target") \
+    tests/fuzz/regressions/"$target" 2>"$build/$target.log" || {
+    status=1
+    echo "fuzz: $target found a crash: see $build/$target.log and $build/crash-$target-*" >&2
+  }
+  grep -E '^stat::number_of_executed_units|^stat::new_units_added' "$build/$target.log" | tr '\n' ' '
+  echo
+done
+exit $status
