@@ -8,7 +8,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const zbundle::bundle::Manifest manifest =
         zbundle::bundle::parse_manifest(zbundle::fuzz::as_text(data, size));
     // What parses must serialize and parse back to itself.
-    if (zbundle::bundle::parse_manifest(zbundle::bundle::serialize_manifest(manifest)) != manifest) {
+    if (zbundle::bundle::parse_manifest(zbundle::bundle::serialize_manifest(manifest))
+        != manifest) {
       __builtin_trap();
     }
   });
