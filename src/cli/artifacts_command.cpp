@@ -78,6 +78,7 @@ int run_artifacts(const std::vector<std::string>& args) {
                         "oc-mirror output, or one bundle (then with its trust options)")(
       "output,o", po::value<std::string>(), "the directory to write")("help,h", "show this help");
   add_render_options(options);
+  add_max_nested_paths_option(options);
   add_trust_options(options);
   po::positional_options_description positional;
   positional.add("source", -1);
@@ -91,13 +92,19 @@ int run_artifacts(const std::vector<std::string>& args) {
   const std::vector<std::string> sources = values["source"].as<std::vector<std::string>>();
   artifacts::RenderOptions render = render_options_from(values);
   bundle::Manifest model;
+  const unsigned limit = max_nested_paths(values);
   if (sources.size() == 1 && bundle::is_bundle(sources.front())) {
+    if (limit > 0) {
+      throw Error(ErrorKind::usage,
+                  "artifacts: --max-nested-paths is for oc-mirror output: a bundle keeps the "
+                  "limit it was made with");
+    }
     const bundle::BundleReader reader(sources.front(), trust_from(values, TrustNeed::required));
     model = reader.manifest();
     render.bundle_id = model.bundle_id;
   } else {
     const std::vector<std::filesystem::path> inputs(sources.begin(), sources.end());
-    bundle::fill_model(model, inputs, render.mirror);
+    bundle::fill_model(model, inputs, render.mirror, limit);
   }
   const std::vector<artifacts::Artifact> rendered = artifacts::render_artifacts(model, render);
   const std::filesystem::path directory = values["output"].as<std::string>();

@@ -118,6 +118,7 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
   if (values.count("recipient")) {
     create.recipient = values["recipient"].as<std::string>();
   }
+  create.max_nested_paths = max_nested_paths(values);
   create.probe = values.count("probe") > 0;
   create.level = values["level"].as<int>();
   create.threads = values["threads"].as<unsigned>();
@@ -241,6 +242,7 @@ int run_create(const std::vector<std::string>& args) {
       "zstd threads for large entries (0: one per core)")(
       "split", po::value<std::string>(), "write volumes of at most this size (e.g. 4G)")(
       "json", "print the summary as JSON")("help,h", "show this help");
+  add_max_nested_paths_option(options);
   add_passphrase_options(options);
   po::positional_options_description positional;
   positional.add("source", -1);

@@ -1,5 +1,6 @@
 #include "cli_support.hpp"
 
+#include "core/ics/mirror_name.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -16,6 +17,7 @@
 namespace zbundle::cli {
 
 namespace po = boost::program_options;
+using util::str_cat;
 
 int run_guarded(std::string_view program, const std::function<int()>& body) {
   try {
@@ -97,6 +99,23 @@ std::vector<std::string> split_commas(const std::string& text) {
     }
   }
   return parts;
+}
+
+void add_max_nested_paths_option(po::options_description& options) {
+  options.add_options()("max-nested-paths",
+                        po::value<unsigned>()->default_value(0),
+                        "as oc-mirror's flag, for a registry that limits path depth: repository "
+                        "paths below the mirror keep N-1 components and join the rest with '-'; "
+                        "repository scope");
+}
+
+unsigned max_nested_paths(const po::variables_map& values) {
+  const unsigned limit = values["max-nested-paths"].as<unsigned>();
+  if (limit > ics::k_max_nested_paths) {
+    throw Error(ErrorKind::usage,
+                str_cat("--max-nested-paths ", limit, ": at most ", ics::k_max_nested_paths));
+  }
+  return limit;
 }
 
 Progress::Progress()

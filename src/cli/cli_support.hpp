@@ -39,6 +39,11 @@ void write_output(const std::string& path, std::string_view text);
 // "s390x,amd64" -> {"s390x", "amd64"}; empty parts dropped.
 [[nodiscard]] std::vector<std::string> split_commas(const std::string& text);
 
+// --max-nested-paths N as oc-mirror's flag: added to `options`, and read (0 when not given).
+// Throws Error{usage} above ics::k_max_nested_paths.
+void add_max_nested_paths_option(boost::program_options::options_description& options);
+[[nodiscard]] unsigned max_nested_paths(const boost::program_options::variables_map& values);
+
 // "1.5 MiB" style size for people.
 [[nodiscard]] std::string human_bytes(std::uint64_t bytes);
 

@@ -257,14 +257,12 @@ int run_ics(const std::vector<std::string>& args) {
       po::value<std::string>(),
       "the mirror registry HOST[:PORT][/NAMESPACE]: moves oc-mirror's mirrors there, and is "
       "required to derive sources from a mirror-to-disk run")(
-      "max-nested-paths",
-      po::value<unsigned>()->default_value(0),
-      "as oc-mirror's flag: >0 forces repository scope")(
       "check",
       "compare oc-mirror's mirror sets in the input with the derived ones; exit 1 on a difference")(
       "strict", "exit 1 when some mirrored images cannot be mapped")(
       "output,o", po::value<std::string>()->default_value("-"), "write to FILE instead of stdout")(
       "help,h", "show this help");
+  cli::add_max_nested_paths_option(options);
   po::positional_options_description positional;
   positional.add("source", -1);
   if (wants_help(args)) {
@@ -277,12 +275,11 @@ int run_ics(const std::vector<std::string>& args) {
   if (values.count("mirror")) {
     mirror = ics::parse_mirror_name(values["mirror"].as<std::string>());
   }
-  const ics::ScopeRule scope = values["max-nested-paths"].as<unsigned>() > 0
-                                   ? ics::ScopeRule::repository
-                                   : ics::ScopeRule::namespace_when_paths_match;
+  const unsigned limit = cli::max_nested_paths(values);
+  const ics::ScopeRule scope = ics::scope_rule(limit);
   const ocmirror::MirrorContent content = read_sources(values);
   if (values.count("check")) {
-    const std::vector<std::string> differences = ocmirror::check_derivation(content, mirror, scope);
+    const std::vector<std::string> differences = ocmirror::check_derivation(content, mirror, limit);
     for (const std::string& difference : differences) {
       std::cout << difference << '\n';
     }
@@ -310,7 +307,7 @@ int run_ics(const std::vector<std::string>& args) {
                         " mirrored images cannot be mapped (--strict)"));
   }
   cli::write_output(values["output"].as<std::string>(),
-                    render_ics(resolved.result.sources, format));
+                    render_ics(resolved.result.sources.with_nested_path_limit(limit), format));
   return 0;
 }
 

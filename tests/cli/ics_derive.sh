@@ -25,6 +25,15 @@ YAML
 expect 0 '' -- zb ics "$m2d" --format hcp --mirror mirror.example:8443
 diff -u "$work/expected.yaml" "$work/out" || fail "derived icsp.yaml differs"
 
+# --max-nested-paths 2 into a namespace: repository scope, every path below the mirror one
+# component under zone (oc-mirror's WithMaxNestedPaths, by hand); the option is bounded.
+expect 0 '' -- zb ics "$m2d" --format hcp --mirror mirror.example:8443/zone --max-nested-paths 2
+grep -q -- '- mirror.example:8443/zone/openshift-release-images$' "$work/out" || fail "release images not limited: $(cat "$work/out")"
+grep -q -- '- mirror.example:8443/zone/openshift-release$' "$work/out" || fail "release payload not limited: $(cat "$work/out")"
+grep -q -- '- source: registry.redhat.io/ubi9/ubi$' "$work/out" || fail "not repository scope: $(cat "$work/out")"
+if grep -E -- '- mirror.example:8443/zone/[^ ]*/' "$work/out"; then fail "a path deeper than 2 below the registry"; fi
+expect 2 'max-nested-paths 65: at most 64' -- zb ics "$m2d" --mirror m.example --max-nested-paths 65
+
 # The tag-mirrored additional image goes to the ITMS only; the release image to both.
 expect 0 '' -- zb ics "$m2d" --format itms --mirror mirror.example:8443
 contains 'source: registry.redhat.io/rhel9' "$work/out"

@@ -83,6 +83,28 @@ cp "$work/out" second.json
 [ "$(summary second.json '(d["blobs"]["uploaded"], d["manifests"]["pushed"], d["tags"]["pushed"])')" = "(0, 0, 0)" ] \
   || fail "a second push sent something again: $(cat second.json)"
 
+# a registry that limits path depth (oc-mirror's --max-nested-paths 2): every repository below
+# flat/ is one component, pushed there and named so in the rendered mirror sets, which resolve
+expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror "$registry/flat" --max-nested-paths 2 --ca pki/root.pem -o flat.zb
+expect 0 '' -- zbx push flat.zb --to "$registry/flat" --pubkey key.pub --authfile auth.json --json
+[ "$(summary "$work/out" 'len(d["failures"])')" = 0 ] || fail "the limited push failed: $(cat "$work/out")"
+curl -s --cacert pki/root.pem -u 'pusher:s3cret pass' "https://$registry/v2/_catalog" >catalog.json
+"$PYTHON" -c '
+import json, sys
+names = json.load(open("catalog.json"))["repositories"]
+flat = [n for n in names if n.startswith("flat/")]
+deep = [n for n in flat if n.count("/") > 1]
+assert flat and not deep, names
+assert "flat/openshift-release-images" in flat, flat' || fail "the limited push made other repositories: $(cat catalog.json)"
+rm -rf flat-root && mkdir -p flat-root/etc/pki/ca-trust/source/anchors
+expect 0 '' -- zbx apply flat.zb --pubkey key.pub --root flat-root --authfile flat-auth.json --state-dir flat-state
+grep -q "location = \"$registry/flat/openshift-release-images\"" "flat-root/etc/containers/registries.conf.d/50-zbundle-127.0.0.1-$port.conf" \
+  || fail "registries.conf does not name the limited path: $(cat "flat-root/etc/containers/registries.conf.d/50-zbundle-127.0.0.1-$port.conf")"
+skopeo --registries-conf "flat-root/etc/containers/registries.conf.d/50-zbundle-127.0.0.1-$port.conf" inspect --raw \
+  --cert-dir "flat-root/etc/containers/certs.d/$registry" --authfile auth.json \
+  "docker://quay.io/openshift-release-dev/ocp-release@$release_digest" >raw 2>err \
+  || fail "the release's source name does not resolve through the limited mirror: $(cat err)"
+
 # by name, as a bastion names its registry: the certificate is checked for mirror.test, the
 # credentials are looked up under mirror.test:PORT, and --resolve gives the address (a static
 # binary cannot count on NSS); the images are all there already

@@ -59,7 +59,8 @@ void write_artifacts(const std::vector<Artifact>& artifacts,
 
 // The model's image content sources moved to `mirror`: a location below the registry the
 // model was made for (its `mirror`, or the placeholder) keeps its path below it; any other
-// keeps its path below its own registry.
+// keeps its path below its own registry; every path then limited by the model's
+// max_nested_paths.
 [[nodiscard]] ics::ImageContentSources relocated_sources(const model::SignedModel& model,
                                                          const ics::MirrorName& mirror);
 

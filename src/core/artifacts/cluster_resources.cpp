@@ -50,15 +50,16 @@ std::string mirrored_catalog(const Context& context, const model::CatalogSource&
       catalog.target.repository.empty() ? source.repository : catalog.target.repository;
   std::string reference = str_cat(context.options.mirror.location(), "/", repository);
   if (!catalog.target.tag.empty()) {
-    return str_cat(reference, ":", catalog.target.tag);
+    reference += str_cat(":", catalog.target.tag);
+  } else {
+    if (!source.tag.empty()) {
+      reference += str_cat(":", source.tag);
+    }
+    if (source.has_digest()) {
+      reference += str_cat("@", source.digest);
+    }
   }
-  if (!source.tag.empty()) {
-    reference += str_cat(":", source.tag);
-  }
-  if (source.has_digest()) {
-    reference += str_cat("@", source.digest);
-  }
-  return reference;
+  return ics::limit_reference_nested_paths(reference, context.model.max_nested_paths);
 }
 
 std::string catalog_source_yaml(const std::string& name, const std::string& image) {

@@ -31,26 +31,17 @@ std::string relocate_location(std::string_view location,
 ics::ImageContentSources relocated_sources(const model::SignedModel& model,
                                            const ics::MirrorName& mirror) {
   const ics::MirrorName from = recorded_mirror(model);
-  ics::ImageContentSources moved;
-  for (const ics::ContentSource& entry : model.image_content_sources.sources()) {
-    for (const ics::Mirror& target : entry.mirrors) {
-      const std::string location = relocate_location(target.location, from, mirror);
-      if (target.by_digest) {
-        moved.add(entry.source, location, ics::MirrorKind::digest);
-      }
-      if (target.by_tag) {
-        moved.add(entry.source, location, ics::MirrorKind::tag);
-      }
-    }
-    moved.set_policy(entry.source, entry.policy);
-  }
-  return moved;
+  return model.image_content_sources.with_locations([&](std::string_view location) {
+    return ics::limit_reference_nested_paths(relocate_location(location, from, mirror),
+                                             model.max_nested_paths);
+  });
 }
 
 namespace detail {
 
 std::string Context::relocate(std::string_view reference) const {
-  return relocate_location(reference, recorded_mirror(model), options.mirror);
+  return ics::limit_reference_nested_paths(
+      relocate_location(reference, recorded_mirror(model), options.mirror), model.max_nested_paths);
 }
 
 } // namespace detail

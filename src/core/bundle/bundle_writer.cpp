@@ -208,7 +208,7 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   manifest.created = pki::format_time(options.created);
   manifest.key_id = key.key_id();
   manifest.base_bundles = std::move(base_ids);
-  fill_model(manifest, options.inputs, options.mirror);
+  fill_model(manifest, options.inputs, options.mirror, options.max_nested_paths);
   manifest.repositories = std::move(plan.repositories);
   if (!options.ca.empty()) {
     manifest.ca_certificates = checked_ca_certificates(options, result.ca_warnings);

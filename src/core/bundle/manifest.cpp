@@ -187,6 +187,9 @@ std::string serialize_manifest(const Manifest& manifest) {
                    {"source", {{"kind", manifest.source_kind}, {"names", manifest.source_names}}},
                    {"base_bundles", manifest.base_bundles},
                    {"mirror", manifest.mirror ? Json(*manifest.mirror) : Json(nullptr)}};
+  if (manifest.max_nested_paths > 0) {
+    document["max_nested_paths"] = manifest.max_nested_paths;
+  }
   write_model(manifest, document);
   document["repositories"] = repositories_json(manifest.repositories);
   Json& certificates = document["ca_certificates"] = Json::array();
@@ -220,6 +223,7 @@ Manifest parse_manifest(std::string_view json) {
                     "source",
                     "base_bundles",
                     "mirror",
+                    "max_nested_paths",
                     "image_content_sources",
                     "releases",
                     "images",
@@ -260,6 +264,13 @@ Manifest parse_manifest(std::string_view json) {
     } catch (const Error& error) {
       refuse("mirror", error.what());
     }
+  }
+  if (top.has("max_nested_paths")) {
+    const std::uint64_t limit = top.number("max_nested_paths");
+    if (limit == 0 || limit > ics::k_max_nested_paths) {
+      refuse("max_nested_paths", str_cat("not between 1 and ", ics::k_max_nested_paths));
+    }
+    manifest.max_nested_paths = static_cast<unsigned>(limit);
   }
   read_model(top, manifest);
   manifest.repositories = parse_repositories(top.array("repositories"));

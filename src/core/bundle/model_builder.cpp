@@ -15,7 +15,8 @@ using util::str_cat;
 
 void fill_model(Manifest& manifest,
                 const std::vector<std::filesystem::path>& inputs,
-                const std::optional<ics::MirrorName>& mirror_name) {
+                const std::optional<ics::MirrorName>& mirror_name,
+                unsigned max_nested_paths) {
   const ocmirror::MirrorContent content = ocmirror::read_mirror(inputs, {});
   if (!content.inputs.empty()) {
     manifest.source_kind = std::string(source_kind_name(content.inputs.front().format));
@@ -23,6 +24,7 @@ void fill_model(Manifest& manifest,
   if (mirror_name) {
     manifest.mirror = mirror_name->location();
   }
+  manifest.max_nested_paths = max_nested_paths;
   for (const ocmirror::InputSource& input : content.inputs) {
     manifest.source_names.push_back(input.path.filename().string());
   }
@@ -30,8 +32,7 @@ void fill_model(Manifest& manifest,
     const ics::MirrorName mirror =
         mirror_name ? *mirror_name : ics::parse_mirror_name(ics::k_placeholder_mirror);
     manifest.image_content_sources =
-        ocmirror::resolve_content_sources(
-            content, mirror, ics::ScopeRule::namespace_when_paths_match)
+        ocmirror::resolve_content_sources(content, mirror, ics::scope_rule(max_nested_paths))
             .result.sources;
   }
   manifest.releases.assign(content.releases.begin(), content.releases.end());

@@ -16,10 +16,13 @@ namespace zbundle::bundle {
 
 // Fills the model sections of `manifest` (source, mirror, image content sources, releases,
 // images, catalogs, cluster resources) from `inputs`. The sources point at `mirror_name`, or
-// at ics::k_placeholder_mirror without one. Throws as ocmirror::read_mirror does.
+// at ics::k_placeholder_mirror without one, derived under oc-mirror's --max-nested-paths
+// `max_nested_paths` (0: none; recorded, the paths kept whole). Throws as ocmirror::read_mirror
+// does.
 void fill_model(Manifest& manifest,
                 const std::vector<std::filesystem::path>& inputs,
-                const std::optional<ics::MirrorName>& mirror_name);
+                const std::optional<ics::MirrorName>& mirror_name,
+                unsigned max_nested_paths);
 
 // The certificates of a CA bundle (already checked) as the manifest carries them; errors name
 // `origin`.

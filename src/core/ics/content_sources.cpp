@@ -99,11 +99,12 @@ ImageContentSources ImageContentSources::only(MirrorKind kind) const {
   return subset;
 }
 
-ImageContentSources ImageContentSources::with_mirror(const MirrorName& mirror) const {
+ImageContentSources ImageContentSources::with_locations(
+    const std::function<std::string(std::string_view)>& move) const {
   ImageContentSources moved;
   for (const ContentSource& entry : m_sources) {
     for (const Mirror& old : entry.mirrors) {
-      const std::string location = rewrite_mirror_location(old.location, mirror);
+      const std::string location = move(old.location);
       if (old.by_digest) {
         moved.add(entry.source, location, MirrorKind::digest);
       }
@@ -116,6 +117,20 @@ ImageContentSources ImageContentSources::with_mirror(const MirrorName& mirror) c
     }
   }
   return moved;
+}
+
+ImageContentSources ImageContentSources::with_mirror(const MirrorName& mirror) const {
+  return with_locations(
+      [&](std::string_view location) { return rewrite_mirror_location(location, mirror); });
+}
+
+ImageContentSources ImageContentSources::with_nested_path_limit(unsigned max_nested_paths) const {
+  if (max_nested_paths == 0) {
+    return *this;
+  }
+  return with_locations([&](std::string_view location) {
+    return limit_reference_nested_paths(location, max_nested_paths);
+  });
 }
 
 } // namespace zbundle::ics

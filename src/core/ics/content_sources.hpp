@@ -8,6 +8,7 @@
 
 #include "core/ics/mirror_name.hpp"
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,8 +52,13 @@ public:
   [[nodiscard]] bool empty() const noexcept { return m_sources.empty(); }
   // Only the sources and mirrors that are mirrored for `kind`.
   [[nodiscard]] ImageContentSources only(MirrorKind kind) const;
+  // Every mirror location replaced by `move(location)`, kinds and policies kept.
+  [[nodiscard]] ImageContentSources
+  with_locations(const std::function<std::string(std::string_view)>& move) const;
   // Every mirror moved to the registry `mirror`, the path below the registry kept.
   [[nodiscard]] ImageContentSources with_mirror(const MirrorName& mirror) const;
+  // Every mirror's path limited as oc-mirror's --max-nested-paths does (limit_nested_paths).
+  [[nodiscard]] ImageContentSources with_nested_path_limit(unsigned max_nested_paths) const;
 
   friend bool operator==(const ImageContentSources&, const ImageContentSources&) = default;
 

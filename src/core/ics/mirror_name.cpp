@@ -160,4 +160,40 @@ std::string rewrite_mirror_location(std::string_view location, const MirrorName&
   return str_cat(mirror.location(), location.substr(slash));
 }
 
+std::string limit_nested_paths(std::string_view path, unsigned max_nested_paths) {
+  if (max_nested_paths == 0) {
+    return std::string(path);
+  }
+  std::string limited;
+  unsigned component = 1;
+  for (const char c : path) {
+    const bool separator = c == '/';
+    if (separator && component++ >= max_nested_paths) {
+      limited += '-';
+    } else {
+      limited += c;
+    }
+  }
+  return limited;
+}
+
+std::string limit_reference_nested_paths(std::string_view reference, unsigned max_nested_paths) {
+  const std::size_t slash = reference.find('/');
+  if (max_nested_paths == 0 || slash == std::string_view::npos) {
+    return std::string(reference);
+  }
+  std::string_view path = reference.substr(slash + 1);
+  std::size_t end = path.find('@');
+  if (end == std::string_view::npos) {
+    const std::size_t colon = path.rfind(':');
+    end = colon != std::string_view::npos && path.find('/', colon) == std::string_view::npos
+              ? colon
+              : std::string_view::npos;
+  }
+  const std::string_view repository = path.substr(0, end);
+  const std::string_view suffix = end == std::string_view::npos ? "" : path.substr(end);
+  return str_cat(
+      reference.substr(0, slash + 1), limit_nested_paths(repository, max_nested_paths), suffix);
+}
+
 } // namespace zbundle::ics

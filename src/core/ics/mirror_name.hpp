@@ -43,4 +43,16 @@ inline constexpr std::string_view k_placeholder_mirror = "mirror.invalid";
 [[nodiscard]] std::string rewrite_mirror_location(std::string_view location,
                                                   const MirrorName& mirror);
 
+// oc-mirror's --max-nested-paths (oc-mirror-formats.md 2.3), for registries that limit how deep
+// a repository path may be: a `path` of more than `max_nested_paths` components keeps the first
+// max_nested_paths - 1 and joins the rest with '-' into the last ("a/b/c/d", 2 -> "a/b-c-d").
+// 0 means no limit. Applying it twice changes nothing.
+inline constexpr unsigned k_max_nested_paths = 64; // a sane bound on the option and the manifest
+[[nodiscard]] std::string limit_nested_paths(std::string_view path, unsigned max_nested_paths);
+
+// The same rule on the repository of `reference` ("host[:port]/path[:tag|@digest]"); the host
+// and the tag or digest are kept.
+[[nodiscard]] std::string limit_reference_nested_paths(std::string_view reference,
+                                                       unsigned max_nested_paths);
+
 } // namespace zbundle::ics

@@ -29,6 +29,11 @@ enum class ScopeRule {
   repository,
 };
 
+// oc-mirror's scope under --max-nested-paths `max_nested_paths` (0: not given).
+[[nodiscard]] constexpr ScopeRule scope_rule(unsigned max_nested_paths) noexcept {
+  return max_nested_paths > 0 ? ScopeRule::repository : ScopeRule::namespace_when_paths_match;
+}
+
 // Source repository of OpenShift release images.
 inline constexpr std::string_view k_release_image_repository =
     "quay.io/openshift-release-dev/ocp-release";

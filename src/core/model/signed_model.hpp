@@ -25,6 +25,10 @@ struct SignedModel {
   std::string source_kind; // "oc-mirror-v2", "registry-storage", ...
   std::vector<std::string> source_names;
   std::optional<std::string> mirror; // the registry the sources point at, when given
+  // oc-mirror's --max-nested-paths for that registry (0: no limit): image content sources and
+  // references are kept whole here and limited where they are rendered or pushed, so a
+  // bastion that names another namespace still gets oc-mirror's paths.
+  unsigned max_nested_paths = 0;
   ics::ImageContentSources image_content_sources;
   std::vector<ReleaseImage> releases;
   std::vector<CollectedImage> images;

@@ -189,7 +189,7 @@ std::vector<std::string> compare_content_sources(const ics::ImageContentSources&
 
 std::vector<std::string> check_derivation(const MirrorContent& content,
                                           const std::optional<ics::MirrorName>& mirror,
-                                          ics::ScopeRule scope) {
+                                          unsigned max_nested_paths) {
   if (content.image_content_sources.empty()) {
     throw Error(ErrorKind::usage,
                 str_cat(input_names(content),
@@ -208,8 +208,10 @@ std::vector<std::string> check_derivation(const MirrorContent& content,
     throw Error(ErrorKind::usage,
                 "--check: oc-mirror's mirror sets name several registries: give --mirror");
   }
-  return compare_content_sources(content.image_content_sources,
-                                 derive_content_sources(content, *target, scope).sources);
+  return compare_content_sources(
+      content.image_content_sources,
+      derive_content_sources(content, *target, ics::scope_rule(max_nested_paths))
+          .sources.with_nested_path_limit(max_nested_paths));
 }
 
 } // namespace zbundle::ocmirror

@@ -70,11 +70,12 @@ compare_content_sources(const ics::ImageContentSources& oc_mirror,
 
 // Derives the sources of `content` and compares them with the mirror sets oc-mirror wrote in
 // the same input (compare_content_sources). The mirror is `mirror`, or else the one registry
-// oc-mirror's mirror sets name. Throws Error{usage} when the input lacks either side or the
+// oc-mirror's mirror sets name; derived under --max-nested-paths `max_nested_paths` (0: none),
+// as the run that wrote them was. Throws Error{usage} when the input lacks either side or the
 // mirror cannot be told.
 [[nodiscard]] std::vector<std::string>
 check_derivation(const MirrorContent& content,
                  const std::optional<ics::MirrorName>& mirror,
-                 ics::ScopeRule scope);
+                 unsigned max_nested_paths);
 
 } // namespace zbundle::ocmirror

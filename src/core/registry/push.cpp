@@ -31,8 +31,21 @@ std::optional<std::string> blob_digest(const bundle::Entry& entry) {
 PushState plan(const bundle::Manifest& manifest, const PushOptions& options, PushResult& result) {
   const ics::MirrorName& target = options.target;
   PushState state(options.scratch_dir);
+  std::map<std::string, std::string> sources; // destination -> the repository pushed there
   for (const model::RepositoryRecord& record : manifest.repositories) {
-    const std::string name = detail::destination(target, record.name);
+    const std::string name = detail::destination(target, record.name, manifest.max_nested_paths);
+    if (const auto [found, added] = sources.emplace(name, record.name); !added) {
+      throw Error(ErrorKind::input,
+                  str_cat("repositories ",
+                          found->second,
+                          " and ",
+                          record.name,
+                          " would both be pushed to ",
+                          name,
+                          " (the bundle's --max-nested-paths ",
+                          manifest.max_nested_paths,
+                          ")"));
+    }
     for (const std::string& digest : record.blobs) {
       state.blobs[digest].pending.push_back(name);
       ++result.blobs_planned;

@@ -215,8 +215,10 @@ std::string ManifestStore::read(const std::string& digest) const {
   return bytes;
 }
 
-std::string destination(const ics::MirrorName& target, const std::string& name) {
-  return target.name_space.empty() ? name : str_cat(target.name_space, "/", name);
+std::string
+destination(const ics::MirrorName& target, const std::string& name, unsigned max_nested_paths) {
+  return ics::limit_nested_paths(
+      target.name_space.empty() ? name : str_cat(target.name_space, "/", name), max_nested_paths);
 }
 
 void push_manifests(const bundle::Manifest& manifest,
@@ -225,7 +227,12 @@ void push_manifests(const bundle::Manifest& manifest,
                     RegistryClient& client,
                     PushResult& result) {
   for (const model::RepositoryRecord& record : manifest.repositories) {
-    RepositoryPush repository{record, destination(target, record.name), state, client, result, {}};
+    RepositoryPush repository{record,
+                              destination(target, record.name, manifest.max_nested_paths),
+                              state,
+                              client,
+                              result,
+                              {}};
     repository.push_manifests();
     repository.push_tags();
   }

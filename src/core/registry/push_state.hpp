@@ -70,8 +70,10 @@ struct PushState {
   std::vector<std::string> problems; // the bundle's own (digest mismatch, ...)
 };
 
-// Every repository's destination name below the target: "<namespace>/<name>".
-[[nodiscard]] std::string destination(const ics::MirrorName& target, const std::string& name);
+// Every repository's destination name below the target: "<namespace>/<name>", limited as
+// oc-mirror's --max-nested-paths `max_nested_paths` does (0: whole).
+[[nodiscard]] std::string
+destination(const ics::MirrorName& target, const std::string& name, unsigned max_nested_paths);
 
 // Pushes the manifests, indexes after their children, then the tags, into every repository
 // whose blobs all arrived; the others are listed as failures.

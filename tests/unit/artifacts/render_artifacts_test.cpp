@@ -157,6 +157,33 @@ TEST(RenderArtifacts, ARenamedCatalogPointsWhereTheRunPutIt) {
   EXPECT_FALSE(has(out, "catalogsource-redhat-operator-index-v4-16.yaml"));
 }
 
+// Under --max-nested-paths the rendered paths are oc-mirror's: the bastion's namespace and the
+// rest joined, in mirror sets and catalogs alike (named after the limited repository, as
+// oc-mirror names them from where it pushed).
+TEST(RenderArtifacts, NestedPathsAreLimitedWhereTheyAreRendered) {
+  model::SignedModel model = sample_model();
+  model.max_nested_paths = 2;
+  model.catalogs = {{"registry.redhat.io/redhat/redhat-operator-index:v4.16",
+                     "ImageSetConfiguration",
+                     "registry.redhat.io/redhat/redhat-operator-index:v4.16",
+                     {"my/ns/custom-index", "v16"}}};
+  const std::vector<Artifact> out = render_artifacts(model, options_for("new.example:8443/site"));
+  const YAML::Node catalog =
+      YAML::Load(find(out, "catalogsource-my-ns-custom-index-v16.yaml").content);
+  EXPECT_EQ(catalog["spec"]["image"].as<std::string>(),
+            "new.example:8443/site/my-ns-custom-index:v16");
+  const ics::ImageContentSources moved =
+      relocated_sources(model, ics::parse_mirror_name("new.example:8443/site/deeper"));
+  ASSERT_FALSE(moved.empty());
+  for (const ics::ContentSource& entry : moved.sources()) {
+    for (const ics::Mirror& mirror : entry.mirrors) {
+      EXPECT_TRUE(mirror.location.starts_with("new.example:8443/site/deeper-")) << mirror.location;
+      EXPECT_EQ(std::count(mirror.location.begin(), mirror.location.end(), '/'), 2)
+          << mirror.location;
+    }
+  }
+}
+
 TEST(RenderArtifacts, CatalogsAndCarriedResourcesPointAtTheMirror) {
   const std::vector<Artifact> out =
       render_artifacts(sample_model(), options_for("new.example:8443/site"));

@@ -17,6 +17,7 @@ Manifest sample_manifest() {
   manifest.source_names = {"mirror_000001.tar"};
   manifest.base_bundles = {std::string(32, 'c')};
   manifest.mirror = "registry.example.com:5000";
+  manifest.max_nested_paths = 2;
   manifest.image_content_sources.add("quay.io/openshift-release-dev/ocp-release",
                                      "registry.example.com:5000/openshift/release-images",
                                      ics::MirrorKind::digest);
@@ -151,6 +152,23 @@ TEST(BundleManifest, RefusesTargetsOutsideTheirGrammar) {
   EXPECT_EQ(serialize_manifest(manifest).find("\"target\"", 0) != std::string::npos, true);
   EXPECT_EQ(nlohmann::json::parse(serialize_manifest(manifest))["images"][0].contains("target"),
             false);
+}
+
+// oc-mirror's path limit: recorded only when given, 1 to 64.
+TEST(BundleManifest, MaxNestedPathsIsOptionalAndBounded) {
+  Manifest manifest = sample_manifest();
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["max_nested_paths"] = 0; })),
+                  ErrorKind::check,
+                  "max_nested_paths: not between 1 and 64");
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["max_nested_paths"] = 65; })),
+                  ErrorKind::check,
+                  "max_nested_paths: not between 1 and 64");
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["max_nested_paths"] = -1; })),
+                  ErrorKind::check,
+                  "max_nested_paths: not a number");
+  manifest.max_nested_paths = 0;
+  EXPECT_FALSE(nlohmann::json::parse(serialize_manifest(manifest)).contains("max_nested_paths"));
+  EXPECT_EQ(parse_manifest(serialize_manifest(manifest)).max_nested_paths, 0U);
 }
 
 TEST(BundleManifest, RefusesUnsafeAndDuplicatePaths) {

@@ -67,6 +67,23 @@ TEST(MirrorName, RejectsWhatCannotBecomeAPath) {
   EXPECT_ZB_ERROR(static_cast<void>(parse_mirror_name("[fd00::1")), ErrorKind::usage, "unclosed");
 }
 
+// oc-mirror's WithMaxNestedPaths: N-1 components kept, the rest joined with '-'.
+TEST(MirrorName, NestedPathsLimitedAsOcMirrorDoes) {
+  EXPECT_EQ(limit_nested_paths("a/b/c/d", 0), "a/b/c/d");
+  EXPECT_EQ(limit_nested_paths("a/b/c/d", 1), "a-b-c-d");
+  EXPECT_EQ(limit_nested_paths("a/b/c/d", 2), "a/b-c-d");
+  EXPECT_EQ(limit_nested_paths("a/b/c/d", 3), "a/b/c-d");
+  EXPECT_EQ(limit_nested_paths("a/b/c/d", 4), "a/b/c/d");
+  EXPECT_EQ(limit_nested_paths("a/b/c/d", 9), "a/b/c/d");
+  EXPECT_EQ(limit_nested_paths(limit_nested_paths("a/b/c/d", 2), 2), "a/b-c-d");
+  EXPECT_EQ(limit_reference_nested_paths("m.example:5000/ns/openshift/release-images:4.16", 2),
+            "m.example:5000/ns/openshift-release-images:4.16");
+  EXPECT_EQ(limit_reference_nested_paths("m.example/ns/redhat/index@sha256:ab", 2),
+            "m.example/ns/redhat-index@sha256:ab");
+  EXPECT_EQ(limit_reference_nested_paths("[fd00::1]:5000/a/b/c", 1), "[fd00::1]:5000/a-b-c");
+  EXPECT_EQ(limit_reference_nested_paths("m.example", 1), "m.example");
+}
+
 TEST(MirrorName, RewriteKeepsThePathBelowTheRegistry) {
   const MirrorName target = parse_mirror_name("new.example:5000/team");
   EXPECT_EQ(rewrite_mirror_location("old.example:8443/openshift/release", target),

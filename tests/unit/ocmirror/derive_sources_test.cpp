@@ -293,17 +293,47 @@ spec:
 )");
   const MirrorContent content = read_mirror({dir / "mirror_000001.tar", dir / "idms.yaml"}, {});
   EXPECT_EQ(
-      check_derivation(content, std::nullopt, ics::ScopeRule::namespace_when_paths_match),
+      check_derivation(content, std::nullopt, 0),
       (std::vector<std::string>{
           "only in oc-mirror's mirror sets: registry.redhat.io/extra -> m.example/extra (digest)",
           "mirrored by other kinds: registry.redhat.io/rhel9 -> m.example/rhel9: oc-mirror by "
           "digest, derived by tag",
           "only derived: registry.redhat.io/ubi9 -> m.example/ubi9 (digest)"}));
-  EXPECT_ZB_ERROR(static_cast<void>(check_derivation(read_mirror({dir / "idms.yaml"}, {}),
-                                                     std::nullopt,
-                                                     ics::ScopeRule::repository)),
-                  ErrorKind::usage,
-                  "--check needs a mirror-to-disk run");
+  EXPECT_ZB_ERROR(
+      static_cast<void>(check_derivation(read_mirror({dir / "idms.yaml"}, {}), std::nullopt, 2)),
+      ErrorKind::usage,
+      "--check needs a mirror-to-disk run");
+}
+
+// A disk-to-mirror run with --max-nested-paths 2 into m.example/zone wrote these sets (by hand
+// from oc-mirror's WithMaxNestedPaths: "zone" kept, the rest joined with '-'); the derivation
+// under the same limit agrees with them.
+TEST(CheckDerivation, AgreesWithARunThatLimitedNestedPaths) {
+  const TempDir dir;
+  write_m2d(dir / "mirror_000001.tar", true);
+  test::write_file(dir / "sets.yaml", R"(---
+kind: ImageDigestMirrorSet
+spec:
+  imageDigestMirrors:
+  - {source: quay.io/openshift-release-dev/ocp-release, mirrors: [m.example/zone/openshift-release-images]}
+  - {source: quay.io/openshift-release-dev/ocp-v4.0-art-dev, mirrors: [m.example/zone/openshift-release]}
+  - {source: registry.redhat.io/compliance/bundle, mirrors: [m.example/zone/compliance-bundle]}
+  - {source: registry.redhat.io/compliance/op, mirrors: [m.example/zone/compliance-op]}
+  - {source: registry.redhat.io/ubi9/ubi, mirrors: [m.example/zone/ubi9-ubi]}
+---
+kind: ImageTagMirrorSet
+spec:
+  imageTagMirrors:
+  - {source: quay.io/openshift-release-dev/ocp-release, mirrors: [m.example/zone/openshift-release-images]}
+  - {source: quay.io/single, mirrors: [m.example/zone/single]}
+  - {source: registry.redhat.io/rhel9/postgresql-15, mirrors: [m.example/zone/rhel9-postgresql-15]}
+)");
+  const MirrorContent content = read_mirror({dir / "mirror_000001.tar", dir / "sets.yaml"}, {});
+  const auto zone = ics::parse_mirror_name("m.example/zone");
+  EXPECT_EQ(check_derivation(content, zone, 2), std::vector<std::string>{});
+  // without the limit nothing matches: oc-mirror's 7 (source, mirror) pairs, and the 6 derived
+  // with whole paths and namespace scope
+  EXPECT_EQ(check_derivation(content, zone, 0).size(), 13U);
 }
 
 } // namespace
