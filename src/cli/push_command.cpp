@@ -95,7 +95,7 @@ int run_push(const std::vector<std::string>& args) {
   push.dry_run = values.count("dry-run") > 0;
   push.state_dir = state_dir_from(values, "/var/lib/zbundle");
   push.allow_rollback = values.count("allow-rollback") > 0;
-  push.attempts = std::max(1U, values["attempts"].as<unsigned>());
+  push.retry.attempts = std::max(1U, values["attempts"].as<unsigned>());
   push.jobs = std::clamp(values["jobs"].as<unsigned>(), 1U, 64U);
   if (values.count("ca")) {
     push.ca = values["ca"].as<std::string>();

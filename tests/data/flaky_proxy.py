@@ -4,18 +4,22 @@ blob-upload PATCH requests with 503 (after reading their bodies), as a registry 
 does, and answers uploads under /v2/MISSING/ with 404 NAME_UNKNOWN, as Quay does when the
 organization does not exist; every request is logged as "METHOD PATH STATUS" to LOG. With
 CORRUPT (FILE:OFFSET) it flips that byte of FILE as it sends the first 503, so what a client
-reads again to retry differs from what it read before. Prints its port, then serves.
+reads again to retry differs from what it read before. With MANIFEST_FAILURES=N in the
+environment the first N manifest requests are answered with 500, as a registry still
+finishing an interrupted push does. Prints its port, then serves.
 
 usage: flaky_proxy.py BACKEND_PORT FAILURES LOG [MISSING [CORRUPT]]
 """
 import http.client
 import http.server
+import os
 import sys
 import threading
 
 backend_port, failures_left, log_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 missing = sys.argv[4] if len(sys.argv) > 4 else None
 corrupt = sys.argv[5] if len(sys.argv) > 5 else None
+manifest_failures_left = int(os.environ.get("MANIFEST_FAILURES", "0"))
 lock = threading.Lock()  # requests arrive on several threads
 
 
@@ -35,7 +39,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         pass
 
     def relay(self):
-        global failures_left, corrupt
+        global failures_left, corrupt, manifest_failures_left
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         if missing and self.command == "POST" and self.path.startswith(f"/v2/{missing}/"):
@@ -49,6 +53,13 @@ class Proxy(http.server.BaseHTTPRequestHandler):
                 if corrupt:
                     flip_byte(corrupt)
                     corrupt = None
+            is_manifest_failing = "/manifests/" in self.path and manifest_failures_left > 0
+            if is_manifest_failing:
+                manifest_failures_left -= 1
+        if is_manifest_failing:
+            self.answer(500, {"Content-Type": "application/json"},
+                        b'{"errors":[{"code":"UNKNOWN","message":"unknown error"}]}')
+            return
         if is_failing:
             self.answer(503, {"Content-Type": "application/json"},
                         b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}')

@@ -34,6 +34,14 @@ cp "$work/out" retried.json
 [ "$(summary retried.json 'd["reread"]["bytes"] < d["bytes"]["planned"] / 2')" = True ] \
   || fail "the retry read more than the two blobs: $(cat retried.json)"
 
+# a manifest request answered 500 once (a registry finishing an interrupted push) is tried again
+export MANIFEST_FAILURES=1
+start_proxy 0
+unset MANIFEST_FAILURES
+expect 0 '' -- zbx push b.zb --to "127.0.0.1:$proxy_port/manifest-retried" --insecure-http --pubkey key.pub --json
+[ "$(grep -c '/manifests/.* 500' proxy.log)" = 1 ] || fail "the proxy did not fail one manifest request: $(cat proxy.log)"
+[ "$(summary "$work/out" 'len(d["failures"])')" = 0 ] || fail "a 500 on a manifest was not retried: $(cat "$work/out")"
+
 start_proxy 1000
 expect 1 'UNAVAILABLE: try again' -- zbx push b.zb --to "127.0.0.1:$proxy_port/failing" --insecure-http --pubkey key.pub --attempts 2 --json
 cp "$work/out" failing.json

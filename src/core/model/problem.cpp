@@ -14,6 +14,8 @@ std::string_view problem_kind_name(ProblemKind kind) noexcept {
     return "digest-mismatch";
   case ProblemKind::size_mismatch:
     return "size-mismatch";
+  case ProblemKind::media_type_mismatch:
+    return "media-type-mismatch";
   case ProblemKind::bad_manifest:
     return "bad-manifest";
   case ProblemKind::dangling_tag:

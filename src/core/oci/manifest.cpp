@@ -56,6 +56,22 @@ parse_list(const nlohmann::json& document, const char* field, std::string_view s
 
 } // namespace
 
+std::string_view media_type_name(ManifestKind kind) noexcept {
+  switch (kind) {
+  case ManifestKind::oci_manifest:
+    return "application/vnd.oci.image.manifest.v1+json";
+  case ManifestKind::oci_index:
+    return "application/vnd.oci.image.index.v1+json";
+  case ManifestKind::docker_manifest:
+    return "application/vnd.docker.distribution.manifest.v2+json";
+  case ManifestKind::docker_manifest_list:
+    return "application/vnd.docker.distribution.manifest.list.v2+json";
+  case ManifestKind::docker_schema1:
+    return "application/vnd.docker.distribution.manifest.v1+prettyjws";
+  }
+  return {};
+}
+
 Manifest parse_manifest(std::string_view json, std::string_view subject) {
   const nlohmann::json document = util::parse_bounded_json(json, subject);
   if (!document.is_object()) {
@@ -82,6 +98,8 @@ Manifest parse_manifest(std::string_view json, std::string_view subject) {
                         ? ManifestKind::oci_index
                         : ManifestKind::oci_manifest;
   }
+  manifest.media_type =
+      media_type.empty() ? std::string(media_type_name(manifest.kind)) : media_type;
   if (manifest.is_index()) {
     manifest.children = parse_list(document, "manifests", subject);
     return manifest;

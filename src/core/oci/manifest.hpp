@@ -30,6 +30,9 @@ struct Descriptor {
 
 struct Manifest {
   ManifestKind kind = ManifestKind::oci_manifest;
+  // The media type a descriptor naming this manifest must carry: its own mediaType field, or
+  // the one its kind has when the field is absent (OCI allows that).
+  std::string media_type;
   std::optional<Descriptor> config;
   std::vector<Descriptor> layers;   // image manifests
   std::vector<Descriptor> children; // indexes and manifest lists
@@ -51,6 +54,9 @@ struct LayoutEntry {
 };
 [[nodiscard]] std::vector<LayoutEntry> parse_layout_index(std::string_view json,
                                                           std::string_view subject);
+
+// The media type of `kind` (schema 1: the signed Docker one).
+[[nodiscard]] std::string_view media_type_name(ManifestKind kind) noexcept;
 
 // The "architecture" of an image config blob, or empty.
 [[nodiscard]] std::string config_architecture(std::string_view json);

@@ -58,6 +58,7 @@ ReferenceGraph::check(const std::vector<std::string>& required_architectures) {
     }
     repository.tags[tag.tag] = tag.digest;
     verify_manifest(tag.digest, where, repository);
+    check_media_type(tag.declared_media_type, tag.digest, where);
     // cosign signatures are tagged "sha256-<hex>.sig" and carry no platform
     if (!required_architectures.empty() && !tag.tag.ends_with(".sig")) {
       check_architectures(tag, where, required_architectures);
@@ -96,6 +97,19 @@ void ReferenceGraph::check_reference(const Descriptor& descriptor, const std::st
   }
 }
 
+// Registries and CRI-O refuse a descriptor whose mediaType is not the manifest's own.
+void ReferenceGraph::check_media_type(std::string_view declared,
+                                      const std::string& digest,
+                                      const std::string& where) {
+  const auto found = m_media_types.find(digest);
+  if (!declared.empty() && found != m_media_types.end() && found->second != declared) {
+    report(model::ProblemKind::media_type_mismatch,
+           str_cat(where, " -> ", digest),
+           std::string(declared),
+           found->second);
+  }
+}
+
 // The parsed manifest `digest`, when it can be verified; reports why not on the first visit.
 std::optional<Manifest> ReferenceGraph::load_manifest(const std::string& digest,
                                                       const std::string& where,
@@ -110,6 +124,7 @@ std::optional<Manifest> ReferenceGraph::load_manifest(const std::string& digest,
   try {
     Manifest manifest = parse_manifest(json->second, str_cat(where, " (", digest, ")"));
     if (manifest.kind != ManifestKind::docker_schema1) {
+      m_media_types.emplace(digest, manifest.media_type);
       return manifest;
     }
     if (is_first_visit) {
@@ -149,6 +164,9 @@ void ReferenceGraph::verify_manifest(const std::string& digest,
           child.digest,
           str_cat(where, " -> ", child.platform.empty() ? child.digest : child.platform),
           repository);
+      if (is_first_visit) {
+        check_media_type(child.media_type, child.digest, where);
+      }
     }
   }
   if (manifest.config) {

@@ -25,6 +25,7 @@ struct StoredTag {
   // The size its descriptor declares (an OCI layout's index.json); registries and CRI-O refuse
   // a blob of another size.
   std::optional<std::uint64_t> declared_size;
+  std::string declared_media_type{}; // the same descriptor's mediaType; empty when none
 };
 
 // One repository as a registry serves it: its tags, the manifests it holds (tagged, revision
@@ -62,6 +63,8 @@ public:
 private:
   void report(model::ProblemKind kind, std::string path, std::string expected, std::string actual);
   void check_reference(const struct Descriptor& descriptor, const std::string& where);
+  void
+  check_media_type(std::string_view declared, const std::string& digest, const std::string& where);
   std::optional<struct Manifest>
   load_manifest(const std::string& digest, const std::string& where, bool is_first_visit);
   void
@@ -72,6 +75,7 @@ private:
 
   std::vector<model::Problem> m_problems;
   std::map<std::string, std::uint64_t> m_blob_sizes;
+  std::map<std::string, std::string> m_media_types; // of each manifest that parsed
   std::set<std::string> m_base_blobs;
   std::map<std::string, std::string> m_json;
   std::map<std::string, std::set<std::string>> m_revisions;

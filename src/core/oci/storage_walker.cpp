@@ -83,7 +83,11 @@ private:
     try {
       for (const LayoutEntry& entry :
            parse_layout_index(content.read_text(k_layout_index_limit), subject)) {
-        m_handler.on_tag({repository, entry.tag, entry.descriptor.digest, entry.descriptor.size});
+        m_handler.on_tag({repository,
+                          entry.tag,
+                          entry.descriptor.digest,
+                          entry.descriptor.size,
+                          entry.descriptor.media_type});
       }
     } catch (const Error& error) {
       report(model::ProblemKind::bad_manifest, subject, "an OCI layout index", error.what());

@@ -16,6 +16,28 @@
 namespace zbundle::ocmirror {
 namespace {
 
+// v1's .metadata.json keeps the ImageSetConfiguration's mirror block, as the user wrote it, in
+// pastMirror.mirror: the catalogs it renames, by their source reference.
+std::map<std::string, model::MirrorTarget> v1_catalog_targets(const nlohmann::json& metadata,
+                                                              const std::string& subject) {
+  std::map<std::string, model::MirrorTarget> targets;
+  const auto past = metadata.find("pastMirror");
+  if (past == metadata.end() || !past->is_object()) {
+    return targets;
+  }
+  const auto mirror = past->find("mirror");
+  if (mirror == past->end() || !mirror->is_object()) {
+    return targets;
+  }
+  const nlohmann::json wrapped = {{"mirror", *mirror}};
+  for (const ConfiguredImage& catalog :
+       parse_image_set_config(wrapped.dump(), util::str_cat(subject, ": pastMirror.mirror"))
+           .catalogs) {
+    targets.emplace(catalog.reference, catalog.target);
+  }
+  return targets;
+}
+
 using util::str_cat;
 
 constexpr std::size_t k_link_file_limit = 256;
@@ -223,7 +245,9 @@ void EntryClassifier::add_v1_metadata(const walk::TreeEntry& entry, std::string 
   if (!metadata.is_object()) {
     throw Error(ErrorKind::input, str_cat(subject(entry), ": malformed JSON"));
   }
-  const auto add_associations = [this, &entry](const nlohmann::json& list) {
+  const std::map<std::string, model::MirrorTarget> catalog_targets =
+      v1_catalog_targets(metadata, subject(entry));
+  const auto add_associations = [this, &entry, &catalog_targets](const nlohmann::json& list) {
     if (!list.is_array()) {
       return;
     }
@@ -243,7 +267,12 @@ void EntryClassifier::add_v1_metadata(const walk::TreeEntry& entry, std::string 
         m_content.releases.insert(
             model::ReleaseImage{ref.tag.empty() ? name : ref.tag, association.value("id", "")});
       } else if (type == "operatorCatalog") {
-        m_content.catalogs.insert(model::CatalogSource{name, "Metadata", name});
+        const auto target = catalog_targets.find(name);
+        m_content.catalogs.insert(model::CatalogSource{
+            name,
+            "Metadata",
+            name,
+            target == catalog_targets.end() ? model::MirrorTarget{} : target->second});
       }
     }
   };

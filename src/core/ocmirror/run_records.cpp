@@ -160,6 +160,14 @@ std::vector<ConfiguredImage> configured_images(const YAML::Node& list,
     if (image.reference.empty()) {
       continue;
     }
+    // v1's deprecated targetName renames the catalog's last path component only.
+    if (const std::string name = scalar_at(entry, "targetName");
+        image.target.repository.empty() && !name.empty()) {
+      const std::string source = ics::parse_image_ref(image.reference).repository;
+      const std::size_t slash = source.rfind('/');
+      image.target.repository =
+          slash == std::string::npos ? name : str_cat(source.substr(0, slash + 1), name);
+    }
     if (!image.target.repository.empty() && !ics::is_repository_path(image.target.repository)) {
       throw Error(ErrorKind::input,
                   str_cat(subject,

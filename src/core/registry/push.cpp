@@ -199,12 +199,13 @@ void push_blobs(const PushOptions& options,
   sink.restart(reader.manifest().total_bytes());
   (void)reader.read_payload(&sink, collect);
   wait_for_uploads(uploads);
-  for (unsigned attempt = 1; attempt < options.attempts; ++attempt) {
+  for (unsigned attempt = 1; attempt < options.retry.attempts; ++attempt) {
     const auto [retries, bytes] = transient_failures(state);
     if (retries.empty()) {
       break;
     }
-    std::this_thread::sleep_for(std::chrono::seconds(options.backoff_seconds << (attempt - 1)));
+    std::this_thread::sleep_for(
+        std::chrono::seconds(options.retry.backoff_seconds << (attempt - 1)));
     sink.restart(bytes);
     std::vector<BlobWork*> unreadable;
     for (BlobWork* blob : retries) {
@@ -286,7 +287,7 @@ PushResult push_bundle(const PushOptions& options) {
       options.jobs, endpoint_for(options, manifest), credentials_for(options));
   uploads.client().check_api();
   push_blobs(options, reader, state, uploads, result);
-  detail::push_manifests(manifest, options.target, state, uploads.client(), result);
+  detail::push_manifests(manifest, options.target, options.retry, state, uploads.client(), result);
   const detail::BlobCounters& counters = uploads.counters();
   result.blobs_uploaded = counters.uploaded;
   result.blobs_mounted = counters.mounted;

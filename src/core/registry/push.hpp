@@ -18,6 +18,13 @@
 
 namespace zbundle::registry {
 
+// How often a request that failed transiently (a 5xx, a timeout) is tried, and the wait
+// before the second try, doubled after each.
+struct RetryPolicy {
+  unsigned attempts = 3;
+  unsigned backoff_seconds = 2;
+};
+
 struct PushOptions {
   std::filesystem::path bundle;
   bundle::Trust trust;
@@ -31,9 +38,8 @@ struct PushOptions {
   std::filesystem::path state_dir; // the sequence against rollback (sequence.json)
   std::filesystem::path scratch_dir = "/tmp"; // the manifests, in an unnamed O_TMPFILE file
   bool allow_rollback = false;
-  unsigned jobs = 4;            // uploads in flight, each on its own connection
-  unsigned attempts = 3;        // tries of a blob that failed transiently (a 5xx, a timeout)
-  unsigned backoff_seconds = 2; // before the second attempt; doubles after
+  unsigned jobs = 4; // uploads in flight, each on its own connection
+  RetryPolicy retry; // of blobs, manifests and tags
   // Called as the bundle is read (bytes read so far, payload total); may be empty.
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };

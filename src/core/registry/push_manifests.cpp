@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 namespace zbundle::registry::detail {
 namespace {
@@ -17,22 +19,6 @@ using util::str_cat;
 
 // Registries refuse manifests over 4 MiB; a bigger one is not a manifest worth parking.
 constexpr std::uint64_t k_manifest_limit = std::uint64_t{4} << 20;
-
-std::string_view media_type_of(oci::ManifestKind kind) {
-  switch (kind) {
-  case oci::ManifestKind::oci_manifest:
-    return "application/vnd.oci.image.manifest.v1+json";
-  case oci::ManifestKind::oci_index:
-    return "application/vnd.oci.image.index.v1+json";
-  case oci::ManifestKind::docker_manifest:
-    return "application/vnd.docker.distribution.manifest.v2+json";
-  case oci::ManifestKind::docker_manifest_list:
-    return "application/vnd.docker.distribution.manifest.list.v2+json";
-  case oci::ManifestKind::docker_schema1:
-    break;
-  }
-  return "application/vnd.docker.distribution.manifest.v1+prettyjws";
-}
 
 util::Fd open_scratch_file(const std::filesystem::path& directory) {
   const std::string where = directory.string();
@@ -49,8 +35,24 @@ struct RepositoryPush {
   std::string name; // destination
   PushState& state;
   RegistryClient& client;
+  const RetryPolicy& retry;
   PushResult& result;
   std::set<std::string> done; // manifests the registry holds now
+
+  // `request` again after a transient failure (a 5xx, a timeout), as blobs are: a registry
+  // that is still finishing an interrupted push answers 500 for a moment.
+  template <class Request> auto retried(const Request& request) {
+    for (unsigned attempt = 1;; ++attempt) {
+      try {
+        return request();
+      } catch (const RegistryError& error) {
+        if (error.failure() != Failure::transient || attempt >= retry.attempts) {
+          throw;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::seconds(retry.backoff_seconds << (attempt - 1)));
+    }
+  }
 
   // Why this repository cannot take `digest` yet, or empty.
   std::string missing_blob(const oci::Manifest& parsed) {
@@ -88,10 +90,10 @@ struct RepositoryPush {
     if (why_not = missing_blob(parsed); !why_not.empty()) {
       return true;
     }
-    if (client.manifest_digest(name, digest)) {
+    if (retried([&] { return client.manifest_digest(name, digest); })) {
       ++result.manifests_present;
     } else {
-      client.put_manifest(name, digest, media_type_of(parsed.kind), body);
+      retried([&] { client.put_manifest(name, digest, parsed.media_type, body); });
       ++result.manifests_pushed;
     }
     done.insert(digest);
@@ -132,19 +134,21 @@ struct RepositoryPush {
   }
 
   void push_tags() {
-    for (const auto& [tag, digest] : record.tags) {
+    for (const auto& tagged : record.tags) {
+      const std::string& tag = tagged.first; // named, not bound: the lambdas below capture it
+      const std::string& digest = tagged.second;
       if (!done.contains(digest)) {
         result.failures.push_back(str_cat(name, ":", tag, ": not tagged: ", digest, " is missing"));
         continue;
       }
       try {
-        if (client.manifest_digest(name, tag) == digest) {
+        if (retried([&] { return client.manifest_digest(name, tag); }) == digest) {
           ++result.tags_present;
           continue;
         }
         const std::string body = state.manifests.read(digest);
         const oci::Manifest parsed = oci::parse_manifest(body, str_cat(name, ":", tag));
-        client.put_manifest(name, tag, media_type_of(parsed.kind), body);
+        retried([&] { client.put_manifest(name, tag, parsed.media_type, body); });
         ++result.tags_pushed;
       } catch (const RegistryError& error) {
         if (error.failure() == Failure::fatal) {
@@ -223,6 +227,7 @@ destination(const ics::MirrorName& target, const std::string& name, unsigned max
 
 void push_manifests(const bundle::Manifest& manifest,
                     const ics::MirrorName& target,
+                    const RetryPolicy& retry,
                     PushState& state,
                     RegistryClient& client,
                     PushResult& result) {
@@ -231,6 +236,7 @@ void push_manifests(const bundle::Manifest& manifest,
                               destination(target, record.name, manifest.max_nested_paths),
                               state,
                               client,
+                              retry,
                               result,
                               {}};
     repository.push_manifests();

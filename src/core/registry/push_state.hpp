@@ -79,6 +79,7 @@ destination(const ics::MirrorName& target, const std::string& name, unsigned max
 // whose blobs all arrived; the others are listed as failures.
 void push_manifests(const bundle::Manifest& manifest,
                     const ics::MirrorName& target,
+                    const RetryPolicy& retry,
                     PushState& state,
                     RegistryClient& client,
                     PushResult& result);

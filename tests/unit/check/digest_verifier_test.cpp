@@ -162,6 +162,51 @@ TEST(VerifyDigests, OciImageLayoutIndexSizeIsChecked) {
   EXPECT_EQ(report.problems[0].actual, std::to_string(image.manifest().size()));
 }
 
+// A descriptor's mediaType must be the manifest's own, in an OCI layout's index.json and in an
+// index alike: skopeo and CRI-O refuse a manifest list entry that calls a manifest an index.
+TEST(VerifyDigests, DescriptorMediaTypesAreChecked) {
+  const TempDir dir;
+  const Image image;
+  const std::string manifest = image.manifest();
+  const std::string oci_manifest_type = "application/vnd.oci.image.manifest.v1+json";
+  const std::string docker_type = "application/vnd.docker.distribution.manifest.v2+json";
+  const auto index_naming = [&](const std::string& media_type) {
+    return R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":")"
+           + media_type + R"(","digest":")" + sha256(manifest) + R"(","size":)"
+           + std::to_string(manifest.size())
+           + R"(,"platform":{"architecture":"s390x","os":"linux"}}]})";
+  };
+  const std::string good_index = index_naming(oci_manifest_type);
+  const std::string lying_index = index_naming(docker_type);
+  TarBuilder(dir / "a.tar")
+      .file(tag_path("ubi9/ubi", "good"), sha256(good_index))
+      .file(tag_path("ubi9/ubi", "lying"), sha256(lying_index))
+      .file(blob_path(sha256(good_index)), good_index)
+      .file(blob_path(sha256(lying_index)), lying_index)
+      .file(blob_path(sha256(manifest)), manifest)
+      .file(blob_path(sha256(image.config)), image.config)
+      .file(blob_path(sha256(image.layer)), image.layer)
+      .close();
+  const DigestReport report = verify_digests({dir / "a.tar"}, {});
+  ASSERT_EQ(report.problems.size(), 1U);
+  EXPECT_EQ(report.problems[0].kind, model::ProblemKind::media_type_mismatch);
+  EXPECT_EQ(report.problems[0].subject, util::str_cat("ubi9/ubi:lying -> ", sha256(manifest)));
+  EXPECT_EQ(report.problems[0].expected, docker_type);
+  EXPECT_EQ(report.problems[0].actual, oci_manifest_type);
+
+  for (const std::string& content : {manifest, image.config, image.layer}) {
+    test::write_file(dir / ("layout/blobs/sha256/" + sha256(content).substr(7)), content);
+  }
+  test::write_file(dir / "layout/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
+  test::write_file(dir / "layout/index.json",
+                   R"({"schemaVersion":2,"manifests":[{"mediaType":")" + docker_type
+                       + R"(","digest":")" + sha256(manifest) + R"(","size":)"
+                       + std::to_string(manifest.size())
+                       + R"(,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]})");
+  EXPECT_EQ(kinds(verify_digests({dir / "layout"}, {})),
+            std::vector<std::string>{"media-type-mismatch"});
+}
+
 TEST(VerifyDigests, BaseProvidesBlobsOfDifferentialRuns) {
   const TempDir dir;
   const Image image;

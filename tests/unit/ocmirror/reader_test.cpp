@@ -176,6 +176,43 @@ TEST(ReadMirror, V1ArchiveWithSymlinkTagsAndFlatBlobs) {
   EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
 }
 
+// v1 keeps the ImageSetConfiguration's mirror block in pastMirror.mirror: its catalog renames
+// (targetCatalog/targetTag, and the deprecated targetName) decide where the catalog is served.
+TEST(ReadMirror, V1CatalogRenamesComeFromTheRecordedMirrorBlock) {
+  const TempDir dir;
+  const std::string metadata = R"({"kind":"Metadata","pastMirror":{
+    "mirror":{"operators":[
+      {"catalog":"registry.redhat.io/redhat/redhat-operator-index:v4.16",
+       "targetCatalog":"my/ns/custom-index","targetTag":"v16"},
+      {"catalog":"registry.redhat.io/redhat/certified-operator-index:v4.16",
+       "targetName":"certified-mirror"}]},
+    "associations":[
+      {"name":"registry.redhat.io/redhat/redhat-operator-index:v4.16","type":"operatorCatalog"},
+      {"name":"registry.redhat.io/redhat/certified-operator-index:v4.16","type":"operatorCatalog"},
+      {"name":"registry.redhat.io/redhat/community-operator-index:v4.16","type":"operatorCatalog"}]}})";
+  TarBuilder(dir / "mirror_seq1_000000.tar").file("publish/.metadata.json", metadata).close();
+  const MirrorContent content = read_one(dir / "mirror_seq1_000000.tar");
+  std::map<std::string, model::MirrorTarget> targets;
+  for (const model::CatalogSource& catalog : content.catalogs) {
+    targets[catalog.image] = catalog.target;
+  }
+  EXPECT_EQ(targets,
+            (std::map<std::string, model::MirrorTarget>{
+                {"registry.redhat.io/redhat/certified-operator-index:v4.16",
+                 {"redhat/certified-mirror", ""}},
+                {"registry.redhat.io/redhat/community-operator-index:v4.16", {}},
+                {"registry.redhat.io/redhat/redhat-operator-index:v4.16",
+                 {"my/ns/custom-index", "v16"}}}));
+  TarBuilder(dir / "bad/mirror_seq1_000000.tar")
+      .file(
+          "publish/.metadata.json",
+          R"({"pastMirror":{"mirror":{"operators":[{"catalog":"r.io/a/b:1","targetCatalog":"../x"}]}}})")
+      .close();
+  EXPECT_ZB_ERROR(read_one(dir / "bad/mirror_seq1_000000.tar"),
+                  ErrorKind::input,
+                  "pastMirror.mirror: targetCatalog ../x: not a repository path");
+}
+
 TEST(ReadMirror, V1WorkspaceReadsNewestResultsUnlessNamed) {
   const TempDir dir;
   const auto workspace = dir / "oc-mirror-workspace";
