@@ -14,6 +14,13 @@ sample=$build/demo-sample
 scripts/make-sample.sh "$sample" >/dev/null
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+# A step that must be refused (exit 1): the demo stops if it is not.
+step_refused() {
+  printf '\n\033[1m$ %s\033[0m\n' "$*"
+  local status=0
+  "$@" || status=$?
+  [ "$status" -eq 1 ] || { echo "demo: expected exit 1, got $status" >&2; exit 1; }
+}
 
 echo "Sample oc-mirror output (real blobs, sha256-named) in $sample"
 step "$zbundle" inspect "$sample/v2/mirror_000001.tar"
@@ -34,6 +41,15 @@ step "$zbundle" keygen --out "$keys/signer"
 step "$zbundle" create "$sample/v2" --sign-key "$keys/signer.key" --mirror mirror.example:8443 -o "$build/demo.zb"
 step "$zbundle_extract" verify "$build/demo.zb" --pubkey "$keys/signer.pub"
 step "$zbundle" inspect "$build/demo.zb" --pubkey "$keys/signer.pub"
+
+printf '\nThe seal gate: a run that lacks an image its ImageSetConfiguration names would fail at the\ncluster'"'"'s first pull, so it is not signed; a waiver signs it, and the bundle says so first:\n'
+rm -rf "$build/demo-incomplete" "$build/demo-waived.zb" && mkdir -p "$build/demo-incomplete"
+python3 tests/data/tamper_mirror.py "$sample/v2/mirror_000001.tar" \
+  "$build/demo-incomplete/mirror_000001.tar" drop-image
+step_refused "$zbundle" create "$build/demo-incomplete" --sign-key "$keys/signer.key" -o "$build/demo-waived.zb"
+step "$zbundle" create "$build/demo-incomplete" --sign-key "$keys/signer.key" --allow missing-image \
+  -o "$build/demo-waived.zb"
+step "$zbundle_extract" inspect "$build/demo-waived.zb" --pubkey "$keys/signer.pub"
 
 printf '\nThe artifacts of the hosted control planes procedure, rendered from the signed bundle for\nthe bastion'"'"'s registry and its CA (an OpenSSL-made CA here):\n'
 pki=$build/demo-pki

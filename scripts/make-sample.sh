@@ -4,8 +4,9 @@
 #   OUT/v2-m2m/working-dir/cluster-resources/       what a v2 mirror-to-mirror run writes
 #   OUT/v1/oc-mirror-workspace/{src,results-*}      an oc-mirror v1 workspace after publishing
 #   OUT/v1/mirror_seq1_000000.tar                   the v1 archive of that workspace's src/
-# Every blob is real: gzip layers made with tar, configs, OCI manifests and one multi-arch
-# index (linux/amd64 + linux/s390x), each stored under its true sha256. Output is
+# Every blob is real: gzip layers made with tar, configs, OCI manifests and two multi-arch
+# indexes (linux/amd64 + linux/s390x: the release, as hosted control planes on IBM Z need it,
+# and one additional image), each stored under its true sha256. Output is
 # reproducible: fixed timestamps, owners and ordering.
 #
 # usage: scripts/make-sample.sh OUT_DIR
@@ -15,7 +16,7 @@ out=${1:?usage: make-sample.sh OUT_DIR}
 mirror=mirror.example.internal:8443
 epoch=1735689600
 stamp=2025-01-01T00:00:00Z
-release=4.16.5-s390x
+release=4.16.5-multi
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -97,7 +98,7 @@ register() {
   done
 }
 
-release_image=$(make_image ocp-release s390x)
+release_image=$(make_index ocp-release)
 etcd=$(make_image etcd s390x)
 postgresql=$(make_index postgresql-15)
 ubi=$(make_image ubi s390x)
@@ -120,7 +121,7 @@ apiVersion: mirror.openshift.io/$1
 mirror:
   platform:
     architectures:
-    - s390x
+    - multi
     channels:
     - name: stable-4.16
       type: ocp

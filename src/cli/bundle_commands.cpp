@@ -4,6 +4,7 @@
 #include "core/bundle/bundle_reader.hpp"
 #include "core/bundle/bundle_writer.hpp"
 #include "core/bundle/volume_writer.hpp"
+#include "core/check/seal_gate.hpp"
 #include "core/pki/signer_chain.hpp"
 #include "core/pki/signing_key.hpp"
 #include "core/util/error.hpp"
@@ -103,8 +104,11 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
       create.base_bundles.emplace_back(base);
     }
   }
-  if (values.count("arch")) {
-    create.required_architectures = split_commas(values["arch"].as<std::string>());
+  create.architectures = architecture_rule(values);
+  if (values.count("allow")) {
+    for (const std::string& list : values["allow"].as<std::vector<std::string>>()) {
+      create.allowed.merge(check::parse_waivable_kinds(list));
+    }
   }
   if (values.count("split")) {
     create.volume_size = parse_size(values["split"].as<std::string>());
@@ -123,6 +127,15 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
   create.level = values["level"].as<int>();
   create.threads = values["threads"].as<unsigned>();
   return create;
+}
+
+// kind -> how many problems the bundle was signed despite.
+nlohmann::ordered_json waiver_counts(const bundle::Manifest& manifest) {
+  nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+  for (const model::Waiver& waiver : manifest.waivers) {
+    counts[std::string(model::problem_kind_name(waiver.kind))] = waiver.problems.size();
+  }
+  return counts;
 }
 
 } // namespace
@@ -230,9 +243,10 @@ int run_create(const std::vector<std::string>& args) {
       "recipient",
       po::value<std::string>(),
       "the bastion's certificate (RSA or EC) the credentials are encrypted to")(
-      "arch",
-      po::value<std::string>(),
-      "platforms every tagged image must carry, e.g. s390x,amd64")(
+      "allow",
+      po::value<std::vector<std::string>>()->composing(),
+      "sign despite problems of these kinds (repeatable, or comma separated): missing-image, "
+      "missing-arch, release-arch, schema1; the bundle records what was waived")(
       "base",
       po::value<std::vector<std::string>>()->composing(),
       "an earlier bundle the bastion has (repeatable): its blobs are left out")(
@@ -243,6 +257,7 @@ int run_create(const std::vector<std::string>& args) {
       "split", po::value<std::string>(), "write volumes of at most this size (e.g. 4G)")(
       "json", "print the summary as JSON")("help,h", "show this help");
   add_max_nested_paths_option(options);
+  add_architecture_options(options);
   add_passphrase_options(options);
   po::positional_options_description positional;
   positional.add("source", -1);
@@ -274,7 +289,8 @@ int run_create(const std::vector<std::string>& args) {
                                         {"entries", manifest.entries.size()},
                                         {"bytes", manifest.total_bytes()},
                                         {"compressed_bytes", result.compressed_bytes},
-                                        {"files", std::move(files)}}
+                                        {"files", std::move(files)},
+                                        {"waivers", waiver_counts(manifest)}}
                      .dump(2)
               << '\n';
   } else {
@@ -290,6 +306,10 @@ int run_create(const std::vector<std::string>& args) {
               << human_bytes(result.compressed_bytes)
               << (result.files.size() > 1 ? str_cat(" (", result.files.size(), " files)") : "")
               << ", bundle " << manifest.bundle_id << ", signed by key " << manifest.key_id << '\n';
+    for (const model::Waiver& waiver : manifest.waivers) {
+      std::cout << "waived " << model::problem_kind_name(waiver.kind) << ": "
+                << waiver.problems.size() << " problems, recorded in the bundle\n";
+    }
   }
   return 0;
 }

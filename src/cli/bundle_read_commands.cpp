@@ -138,11 +138,17 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
     certificates.push_back(
         {{"subject", certificate.subject}, {"not_after", certificate.not_after}});
   }
+  Json waivers = Json::array();
+  for (const model::Waiver& waiver : manifest.waivers) {
+    waivers.push_back(
+        {{"kind", model::problem_kind_name(waiver.kind)}, {"problems", waiver.problems}});
+  }
   std::size_t tags = 0;
   for (const model::RepositoryRecord& repository : manifest.repositories) {
     tags += repository.tags.size();
   }
-  const Json summary = {{"bundle_id", manifest.bundle_id},
+  const Json summary = {{"waivers", std::move(waivers)},
+                        {"bundle_id", manifest.bundle_id},
                         {"created", manifest.created},
                         {"signer", reader.signer()},
                         {"source", manifest.source_kind},
@@ -159,6 +165,17 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
   if (command->values.count("json")) {
     std::cout << summary.dump(2) << '\n';
     return 0;
+  }
+  // What the bundle lacks comes first: a waiver is the reason an install may not work.
+  if (manifest.waivers.empty()) {
+    std::cout << "waivers: none (every check passed when it was signed)\n";
+  }
+  for (const model::Waiver& waiver : manifest.waivers) {
+    std::cout << "WAIVED " << model::problem_kind_name(waiver.kind) << " ("
+              << waiver.problems.size() << "): signed despite\n";
+    for (const std::string& problem : waiver.problems) {
+      std::cout << "  " << problem << '\n';
+    }
   }
   std::cout << "bundle " << manifest.bundle_id << ", created " << manifest.created << '\n'
             << "  signer:       " << reader.signer() << '\n'

@@ -1,6 +1,7 @@
 #include "cli_support.hpp"
 
 #include "core/ics/mirror_name.hpp"
+#include "core/ics/mirror_scope.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -116,6 +117,25 @@ unsigned max_nested_paths(const po::variables_map& values) {
                 str_cat("--max-nested-paths ", limit, ": at most ", ics::k_max_nested_paths));
   }
   return limit;
+}
+
+void add_architecture_options(po::options_description& options) {
+  options.add_options()("arch",
+                        po::value<std::string>()->default_value("s390x"),
+                        "the nodes' platforms every tagged image must carry, e.g. s390x or "
+                        "s390x,amd64 (none: not checked)")(
+      "management-arch",
+      po::value<std::string>()->default_value("amd64"),
+      "the management cluster's platform, which release images must carry too, since a hosted "
+      "control plane runs there (none: no separate management cluster)");
+}
+
+oci::ArchitectureRule architecture_rule(const po::variables_map& values) {
+  const auto platforms = [&values](const char* option) {
+    const std::string text = values[option].as<std::string>();
+    return text == "none" ? std::vector<std::string>{} : split_commas(text);
+  };
+  return {platforms("arch"), platforms("management-arch"), std::string(ics::k_release_images_path)};
 }
 
 Progress::Progress()

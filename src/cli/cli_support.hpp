@@ -3,6 +3,8 @@
 // What both CLIs share: option parsing that reports usage errors as zbundle::Error, the
 // error-to-exit-code mapping, and output to stdout or a file.
 
+#include "core/oci/reference_graph.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <chrono>
@@ -43,6 +45,12 @@ void write_output(const std::string& path, std::string_view text);
 // Throws Error{usage} above ics::k_max_nested_paths.
 void add_max_nested_paths_option(boost::program_options::options_description& options);
 [[nodiscard]] unsigned max_nested_paths(const boost::program_options::variables_map& values);
+
+// --arch (default s390x) and --management-arch (default amd64, or none), as create and
+// verify-digests take them: the platforms every image and every release image must carry.
+void add_architecture_options(boost::program_options::options_description& options);
+[[nodiscard]] oci::ArchitectureRule
+architecture_rule(const boost::program_options::variables_map& values);
 
 // "1.5 MiB" style size for people.
 [[nodiscard]] std::string human_bytes(std::uint64_t bytes);

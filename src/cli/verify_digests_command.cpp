@@ -22,16 +22,14 @@ constexpr std::size_t k_problems_shown = 20;
 
 int run_verify_digests(const std::vector<std::string>& args) {
   po::options_description options("zbundle verify-digests SRC... [options]");
-  options.add_options()(
-      "source", po::value<std::vector<std::string>>()->composing(), "mirrors to verify")(
-      "arch",
-      po::value<std::string>(),
-      "platforms every tagged image must carry, e.g. s390x,amd64")(
-      "base",
-      po::value<std::vector<std::string>>()->composing(),
-      "earlier runs the bastion already has (repeatable)")(
+  options.add_options()("source",
+                        po::value<std::vector<std::string>>()->composing(),
+                        "mirrors to verify")("base",
+                                             po::value<std::vector<std::string>>()->composing(),
+                                             "earlier runs the bastion already has (repeatable)")(
       "jobs", po::value<unsigned>()->default_value(0), "hashing threads (0: one per core)")(
       "json", "print the report as JSON")("help,h", "show this help");
+  add_architecture_options(options);
   po::positional_options_description positional;
   positional.add("source", -1);
   if (wants_help(args, options)) {
@@ -45,9 +43,7 @@ int run_verify_digests(const std::vector<std::string>& args) {
     }
   }
   check::DigestOptions digest_options;
-  if (values.count("arch")) {
-    digest_options.required_architectures = split_commas(values["arch"].as<std::string>());
-  }
+  digest_options.architectures = architecture_rule(values);
   if (values.count("base")) {
     for (const std::string& base : values["base"].as<std::vector<std::string>>()) {
       digest_options.base.emplace_back(base);

@@ -34,7 +34,7 @@ check full mirror.test:8443/ocp --pull-secret ps.json --mirror-auth auth.json
 # the release is pinned by the digest the sample's release image really has
 release_digest=$(zb inspect "$SAMPLE/v2" --json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["releases"][0]["digest"])')
 contains "--release-image 'quay.io/openshift-release-dev/ocp-release@$release_digest'" full/hcp-create-cluster.sh
-contains '^#   quay.io/openshift-release-dev/ocp-release:4.16.5-s390x$' full/hcp-create-cluster.sh
+contains '^#   quay.io/openshift-release-dev/ocp-release:4.16.5-multi$' full/hcp-create-cluster.sh
 # the placeholders stop it before hcp runs
 expect 2 "replace the placeholder <cluster-name>" -- sh full/hcp-create-cluster.sh
 

@@ -74,7 +74,7 @@ with tarfile.open(sys.argv[1]) as src, tarfile.open(sys.argv[2], "w", format=tar
         if "/hold-release/" not in member.name:
             dst.addfile(member, src.extractfile(member) if member.isfile() else None)
 PY
-expect 0 'warning: release 4.16.5-s390x: its payload images cannot be mapped' -- zb ics "$work/mirror_000001.tar" --mirror m.example
+expect 0 'warning: release 4.16.5-multi: its payload images cannot be mapped' -- zb ics "$work/mirror_000001.tar" --mirror m.example
 if grep -q ocp-v4.0-art-dev "$work/out"; then fail "payload sources derived without records"; fi
 contains 'openshift/release-images' "$work/out"
 expect 1 'cannot be mapped \(--strict\)' -- zb ics "$work/mirror_000001.tar" --mirror m.example --strict -o "$work/strict.yaml"

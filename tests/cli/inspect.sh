@@ -11,7 +11,7 @@ repos=$(tar -tf "$SAMPLE/v2/mirror_000001.tar" | sed -n 's|^docker/registry/v2/r
 for input in "$SAMPLE/v2/mirror_000001.tar" "$SAMPLE/v2"; do
   expect 0 '' -- zb inspect "$input"
   contains '^source: +oc-mirror v2, archive set' "$work/out"
-  contains '^releases: +1: 4\.16\.5-s390x$' "$work/out"
+  contains '^releases: +1: 4\.16\.5-multi$' "$work/out"
   contains '^catalogs: +1: redhat-operator-index:v4\.16$' "$work/out"
   contains "^repositories: +$repos\$" "$work/out"
   contains "^blobs: +$blob_files, .* \\($blob_bytes bytes\\)\$" "$work/out"
@@ -21,7 +21,7 @@ done
 for input in "$SAMPLE/v1/mirror_seq1_000000.tar" "$SAMPLE/v1/oc-mirror-workspace" "$SAMPLE/v1"; do
   expect 0 '' -- zb inspect "$input"
   contains '^source: +oc-mirror v1' "$work/out"
-  contains '^releases: +1: 4\.16\.5-s390x$' "$work/out"
+  contains '^releases: +1: 4\.16\.5-multi$' "$work/out"
   contains "^blobs: +$blob_files, " "$work/out"
 done
 
@@ -43,6 +43,6 @@ with tarfile.open(sample + "/v2/mirror_000001.tar") as tar:
             member = f"docker/registry/v2/blobs/sha256/{hexd[:2]}/{hexd}/data"
             assert member in names, member
             assert hashlib.sha256(tar.extractfile(member).read()).hexdigest() == hexd
-assert doc["releases"][0]["name"] == "4.16.5-s390x"
+assert doc["releases"][0]["name"] == "4.16.5-multi"
 PY
 echo "inspect: ok"

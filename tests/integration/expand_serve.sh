@@ -40,7 +40,7 @@ certs=root/etc/containers/certs.d/$mirror
 skopeo --registries-conf "$conf" inspect --raw --cert-dir "$certs" "$source_ref" >manifest.json \
   || fail "skopeo could not pull $source_ref through the mirror"
 [ "sha256:$(sha256sum <manifest.json | cut -c1-64)" = "$release_digest" ] || fail "the mirror served other bytes"
-skopeo --registries-conf "$conf" inspect --no-tags --cert-dir "$certs" "$source_ref" | grep -q '"Architecture": "s390x"' \
+skopeo --override-arch s390x --registries-conf "$conf" inspect --no-tags --cert-dir "$certs" "$source_ref" | grep -q '"Architecture": "s390x"' \
   || fail "the release image's config did not come through"
 # without the CA the same pull fails: trust comes from what apply installed, nothing else
 mkdir empty-certs

@@ -9,6 +9,8 @@
 #include "core/bundle/payload_plan.hpp"
 #include "core/bundle/tar_frame_writer.hpp"
 #include "core/bundle/volume_writer.hpp"
+#include "core/check/collected_images.hpp"
+#include "core/check/seal_gate.hpp"
 #include "core/ocmirror/derive_sources.hpp"
 #include "core/ocmirror/reader.hpp"
 #include "core/pki/ca_bundle.hpp"
@@ -26,6 +28,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -35,7 +38,6 @@ namespace {
 namespace fs = std::filesystem;
 using util::str_cat;
 
-constexpr std::size_t k_problems_named = 5;
 constexpr int k_ca_warning_days = 30;
 constexpr int k_max_level = 19; // higher levels need windows readers refuse (rule R10)
 
@@ -47,17 +49,24 @@ std::string random_bundle_id() {
   return util::to_hex(bytes);
 }
 
-void refuse_unsound_mirror(const std::vector<model::Problem>& problems) {
-  std::string named;
-  for (std::size_t i = 0; i < problems.size() && i < k_problems_named; ++i) {
-    const model::Problem& problem = problems[i];
-    named += str_cat("\n  ", model::problem_kind_name(problem.kind), ": ", model::to_text(problem));
-  }
-  throw Error(ErrorKind::check,
-              str_cat("create: the mirror is not sound (",
-                      problems.size(),
-                      " problems; see zbundle verify-digests):",
-                      named));
+// The problems that stand between the mirror and an installation: verify-digests' findings
+// from the plan, and every image the run collected that the payload lacks.
+std::vector<model::Problem> installation_problems(PayloadPlan& plan, const Manifest& manifest) {
+  std::vector<model::Problem> problems = std::move(plan.problems);
+  // plan.repositories is sorted by name (it comes from a map)
+  const auto holds = [&plan](const ocmirror::MirroredLocation& location) {
+    const auto found = std::lower_bound(plan.repositories.begin(),
+                                        plan.repositories.end(),
+                                        location.repository,
+                                        [](const model::RepositoryRecord& record,
+                                           const std::string& name) { return record.name < name; });
+    return found != plan.repositories.end() && found->name == location.repository
+           && (location.digest.empty() ? found->tags.contains(location.tag)
+                                       : found->manifests.contains(location.digest));
+  };
+  check::CollectedImagesReport images = check::check_collected_images(manifest.images, holds);
+  std::move(images.missing.begin(), images.missing.end(), std::back_inserter(problems));
+  return problems;
 }
 
 void write_member(TarFrameWriter& tar, std::string_view path, std::span<const std::byte> bytes) {
@@ -198,10 +207,7 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   }
   std::vector<std::string> base_ids;
   const std::set<std::string> base_blobs = read_base_bundles(options.base_bundles, key, base_ids);
-  PayloadPlan plan = plan_payload(options.inputs, base_blobs, options.required_architectures);
-  if (!plan.problems.empty()) {
-    refuse_unsound_mirror(plan.problems);
-  }
+  PayloadPlan plan = plan_payload(options.inputs, base_blobs, options.architectures);
   CreateResult result;
   Manifest& manifest = result.manifest;
   manifest.bundle_id = random_bundle_id();
@@ -209,6 +215,8 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   manifest.key_id = key.key_id();
   manifest.base_bundles = std::move(base_ids);
   fill_model(manifest, options.inputs, options.mirror, options.max_nested_paths);
+  // The seal gate: judged from what was read, before a byte is written.
+  manifest.waivers = check::judge(installation_problems(plan, manifest), options.allowed);
   manifest.repositories = std::move(plan.repositories);
   if (!options.ca.empty()) {
     manifest.ca_certificates = checked_ca_certificates(options, result.ca_warnings);

@@ -7,6 +7,7 @@
 
 #include "core/bundle/manifest.hpp"
 #include "core/ics/mirror_name.hpp"
+#include "core/model/problem.hpp"
 #include "core/oci/reference_graph.hpp"
 #include "core/pki/signing_key.hpp"
 
@@ -36,7 +37,9 @@ struct CreateOptions {
   // Earlier bundles the bastion already has, signed with the same key: blobs they carried
   // are left out, and their ids recorded.
   std::vector<std::filesystem::path> base_bundles;
-  std::vector<std::string> required_architectures;
+  oci::ArchitectureRule architectures; // --arch and --management-arch
+  // Problem kinds the user waived (--allow): signed anyway, and the manifest says so.
+  std::set<model::ProblemKind> allowed;
   int level = 3;
   unsigned threads = 0;          // zstd workers for large entries; 0 = one per core
   std::uint64_t volume_size = 0; // 0: one file
@@ -52,9 +55,10 @@ struct CreateResult {
   std::vector<std::string> ca_warnings; // CA certificates expiring soon
 };
 
-// Throws Error{check} when the mirror is unsound (the problems verify-digests reports, the
-// first ones named) or a blob does not match its name while packing; Error{input} for unusable
-// inputs; Error{io} when writing fails. In every case nothing is left at `output`.
+// Throws Error{check} when the mirror has problems not waived in `allowed` (check::judge:
+// verify-digests' problems and images the run collected that the payload lacks) or a blob does not
+// match its name while packing; Error{input} for unusable inputs; Error{io} when writing fails. In
+// every case nothing is left at `output`.
 [[nodiscard]] CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& key);
 
 } // namespace zbundle::bundle

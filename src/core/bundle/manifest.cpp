@@ -229,6 +229,7 @@ Manifest parse_manifest(std::string_view json) {
                     "images",
                     "catalogs",
                     "cluster_resources",
+                    "waivers",
                     "repositories",
                     "ca_certificates",
                     "entries",

@@ -2,8 +2,10 @@
 // artifacts are rendered from, on either side of the air gap.
 
 #include "core/bundle/manifest_json.hpp"
+#include "core/check/seal_gate.hpp"
 #include "core/ocmirror/cluster_resource.hpp"
 
+#include <algorithm>
 #include <array>
 #include <span>
 
@@ -147,6 +149,35 @@ void write_model(const Manifest& manifest, Json& document) {
     resources.push_back(
         {{"kind", resource.kind}, {"name", resource.name}, {"text", resource.text}});
   }
+  Json& waivers = document["waivers"] = Json::array();
+  for (const model::Waiver& waiver : manifest.waivers) {
+    waivers.push_back(
+        {{"kind", model::problem_kind_name(waiver.kind)}, {"problems", waiver.problems}});
+  }
+}
+
+// One waiver per kind, each a kind the gate can waive, naming at least one problem.
+std::vector<model::Waiver> read_waivers(const Json& list) {
+  std::vector<model::Waiver> waivers;
+  for (const Json& item : list) {
+    const Reader waiver(item, "waivers[]", {"kind", "problems"});
+    const std::string name = waiver.text("kind");
+    const std::optional<model::ProblemKind> kind = model::parse_problem_kind(name);
+    if (!kind || !check::is_waivable(*kind)) {
+      refuse("waivers[].kind", str_cat("not a kind that can be waived: ", name));
+    }
+    if (std::any_of(waivers.begin(), waivers.end(), [&](const model::Waiver& other) {
+          return other.kind == *kind;
+        })) {
+      refuse("waivers[].kind", str_cat(name, " twice"));
+    }
+    std::vector<std::string> problems = text_list(waiver.array("problems"), "waivers[].problems");
+    if (problems.empty()) {
+      refuse("waivers[].problems", str_cat(name, ": waived, but names no problem"));
+    }
+    waivers.push_back({*kind, std::move(problems)});
+  }
+  return waivers;
 }
 
 void read_model(const Reader& top, Manifest& manifest) {
@@ -196,6 +227,10 @@ void read_model(const Reader& top, Manifest& manifest) {
     }
     manifest.cluster_resources.push_back(
         {std::move(kind), resource.text("name"), {}, std::move(text)});
+  }
+  // Absent in bundles made before the seal gate, which then refused every problem.
+  if (top.has("waivers")) {
+    manifest.waivers = read_waivers(top.array("waivers"));
   }
 }
 

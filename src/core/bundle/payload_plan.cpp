@@ -114,12 +114,12 @@ public:
 
   void on_problem(model::Problem problem) override { m_problems.push_back(std::move(problem)); }
 
-  PayloadPlan finish(const std::vector<std::string>& required_architectures) {
+  PayloadPlan finish(const oci::ArchitectureRule& architectures) {
     if (!m_refusal.empty()) {
       throw Error(ErrorKind::input, m_refusal);
     }
     PayloadPlan plan;
-    for (model::Problem& problem : m_graph.check(required_architectures)) {
+    for (model::Problem& problem : m_graph.check(architectures)) {
       (problem.kind == model::ProblemKind::foreign_layer ? plan.warnings : m_problems)
           .push_back(std::move(problem));
     }
@@ -168,7 +168,7 @@ private:
 
 PayloadPlan plan_payload(const std::vector<fs::path>& inputs,
                          const std::set<std::string>& base_blobs,
-                         const std::vector<std::string>& required_architectures) {
+                         const oci::ArchitectureRule& architectures) {
   if (inputs.empty()) {
     throw Error(ErrorKind::usage, "no input: name at least one oc-mirror output");
   }
@@ -176,7 +176,7 @@ PayloadPlan plan_payload(const std::vector<fs::path>& inputs,
   for (const fs::path& input : inputs) {
     oci::walk_storage(ocmirror::plan_input(input, {}).walk_plan(), input.string(), planner);
   }
-  return planner.finish(required_architectures);
+  return planner.finish(architectures);
 }
 
 } // namespace zbundle::bundle

@@ -39,10 +39,10 @@ struct PayloadPlan {
 };
 
 // Plans the payload of `inputs`. Blobs in `base_blobs` (digests the bastion has) are left
-// out. `required_architectures` as verify-digests --arch. Throws Error{input} naming the file
-// for a symlink or other non-regular file, or an unusable path.
+// out. `architectures` as verify-digests --arch and --management-arch. Throws Error{input}
+// naming the file for a symlink or other non-regular file, or an unusable path.
 [[nodiscard]] PayloadPlan plan_payload(const std::vector<std::filesystem::path>& inputs,
                                        const std::set<std::string>& base_blobs,
-                                       const std::vector<std::string>& required_architectures);
+                                       const oci::ArchitectureRule& architectures);
 
 } // namespace zbundle::bundle

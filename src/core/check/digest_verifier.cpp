@@ -1,6 +1,6 @@
 #include "core/check/digest_verifier.hpp"
 
-#include "core/ics/image_ref.hpp"
+#include "core/check/collected_images.hpp"
 #include "core/oci/blob_hasher.hpp"
 #include "core/oci/storage_walker.hpp"
 #include "core/ocmirror/derive_sources.hpp"
@@ -55,7 +55,7 @@ public:
         }
       }
     }
-    for (model::Problem& problem : m_graph.check(options.required_architectures)) {
+    for (model::Problem& problem : m_graph.check(options.architectures)) {
       m_report.problems.push_back(std::move(problem));
     }
     m_report.tag_count = m_graph.tag_count();
@@ -84,30 +84,14 @@ public:
         });
   }
 
-  // Every image the oc-mirror run collected (ImageSetConfiguration, release references,
-  // catalogs, v1 metadata) must be in the repository oc-mirror pushes it to, by its digest
-  // or its tag. Call after finish().
+  // Every image the oc-mirror run collected must be where oc-mirror pushes it. Call after
+  // finish().
   void check_collected_images(const ocmirror::MirrorContent& content) {
-    for (const model::CollectedImage& image : content.collected_images) {
-      const ics::ImageRef source = ics::parse_image_ref(image.source);
-      if (source.registry.empty() || (source.digest.empty() && source.tag.empty())) {
-        continue;
-      }
-      const ocmirror::MirroredLocation location = ocmirror::mirrored_location(image, source);
-      const auto repository = m_graph.repositories().find(location.repository);
-      const bool is_present =
-          repository != m_graph.repositories().end()
-          && (location.digest.empty() ? repository->second.tags.contains(location.tag)
-                                      : repository->second.manifests.contains(location.digest));
-      if (is_present) {
-        ++m_report.image_count;
-      } else {
-        m_report.problems.emplace_back(model::ProblemKind::missing_image,
-                                       image.source,
-                                       location.reference(),
-                                       "not in the mirror");
-      }
-    }
+    CollectedImagesReport images = check::check_collected_images(
+        {content.collected_images.begin(), content.collected_images.end()},
+        lookup_in(m_graph.repositories()));
+    m_report.image_count += images.found;
+    std::move(images.missing.begin(), images.missing.end(), std::back_inserter(m_report.problems));
   }
 
   DigestReport take_report() { return std::move(m_report); }

@@ -19,9 +19,9 @@
 namespace zbundle::check {
 
 struct DigestOptions {
-  std::vector<std::string> required_architectures; // e.g. {"s390x", "amd64"}
-  std::vector<std::filesystem::path> base;         // earlier runs whose blobs the bastion has
-  unsigned jobs = 0;                               // hashing threads; 0 = one per core
+  oci::ArchitectureRule architectures;     // --arch, --management-arch
+  std::vector<std::filesystem::path> base; // earlier runs whose blobs the bastion has
+  unsigned jobs = 0;                       // hashing threads; 0 = one per core
 };
 
 struct DigestReport {

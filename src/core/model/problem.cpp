@@ -6,6 +6,15 @@
 
 namespace zbundle::model {
 
+std::optional<ProblemKind> parse_problem_kind(std::string_view name) noexcept {
+  for (int kind = 0; kind <= static_cast<int>(ProblemKind::bad_index); ++kind) {
+    if (problem_kind_name(static_cast<ProblemKind>(kind)) == name) {
+      return static_cast<ProblemKind>(kind);
+    }
+  }
+  return std::nullopt;
+}
+
 std::string_view problem_kind_name(ProblemKind kind) noexcept {
   switch (kind) {
   case ProblemKind::missing_blob:
@@ -20,6 +29,8 @@ std::string_view problem_kind_name(ProblemKind kind) noexcept {
     return "bad-manifest";
   case ProblemKind::dangling_tag:
     return "dangling-tag";
+  case ProblemKind::release_arch:
+    return "release-arch";
   case ProblemKind::missing_arch:
     return "missing-arch";
   case ProblemKind::missing_image:

@@ -4,6 +4,7 @@
 // bundle's members (verify, expand, apply, push) alike. The core collects or hands them on;
 // the command lines render them, as text or --json.
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,6 +19,7 @@ enum class ProblemKind {
   bad_manifest,        // a tagged or revision manifest that does not parse
   dangling_tag,        // a tag whose link is unreadable or points at no blob
   missing_arch,        // a tagged image without a required platform
+  release_arch,        // a release image without the nodes' and the management cluster's
   missing_image,       // an image the oc-mirror run says it mirrored that the storage lacks
   schema1,             // a Docker schema 1 manifest: cannot be verified, say so
   foreign_layer,       // a non-distributable layer that is not in the mirror, by design
@@ -33,6 +35,8 @@ enum class ProblemKind {
 
 // "missing-blob", "digest-mismatch", ...
 [[nodiscard]] std::string_view problem_kind_name(ProblemKind kind) noexcept;
+// The kind named `name` ("missing-image"), or nullopt.
+[[nodiscard]] std::optional<ProblemKind> parse_problem_kind(std::string_view name) noexcept;
 
 struct Problem {
   // A problem told in words: `detail` says what is wrong with `subject`.

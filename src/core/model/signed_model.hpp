@@ -5,12 +5,21 @@
 
 #include "core/ics/content_sources.hpp"
 #include "core/model/mirrored_images.hpp"
+#include "core/model/problem.hpp"
 
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace zbundle::model {
+
+// Problems `create` found of one kind, signed anyway because its user waived the kind
+// (--allow KIND): the bundle says what it lacks, on both sides.
+struct Waiver {
+  ProblemKind kind = ProblemKind::missing_image;
+  std::vector<std::string> problems; // each as model::to_text renders it
+  friend bool operator==(const Waiver&, const Waiver&) = default;
+};
 
 // A certificate of the mirror registry's CA bundle, as carried.
 struct CaCertificate {
@@ -37,6 +46,7 @@ struct SignedModel {
   std::vector<ClusterResource> cluster_resources;
   std::vector<RepositoryRecord> repositories;
   std::vector<CaCertificate> ca_certificates;
+  std::vector<Waiver> waivers; // empty: made with nothing waived
   friend bool operator==(const SignedModel&, const SignedModel&) = default;
 };
 

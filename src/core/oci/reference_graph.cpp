@@ -4,11 +4,30 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace zbundle::oci {
 
 using util::str_cat;
+
+namespace {
+
+// The nodes' platforms, and for a release image the management cluster's too (when the nodes'
+// are checked at all).
+std::vector<std::string> required_platforms(const ArchitectureRule& rule, bool is_release) {
+  std::vector<std::string> required = rule.node;
+  if (is_release && !required.empty()) {
+    for (const std::string& arch : rule.management) {
+      if (std::find(required.begin(), required.end(), arch) == required.end()) {
+        required.push_back(arch);
+      }
+    }
+  }
+  return required;
+}
+
+} // namespace
 
 void ReferenceGraph::add_blob(const std::string& digest, std::uint64_t size) {
   m_blob_sizes[digest] = size;
@@ -37,8 +56,7 @@ void ReferenceGraph::report(model::ProblemKind kind,
   m_problems.emplace_back(kind, std::move(path), std::move(expected), std::move(actual));
 }
 
-std::vector<model::Problem>
-ReferenceGraph::check(const std::vector<std::string>& required_architectures) {
+std::vector<model::Problem> ReferenceGraph::check(const ArchitectureRule& architectures) {
   m_problems.clear();
   m_verified_manifests.clear();
   m_repositories.clear();
@@ -60,8 +78,8 @@ ReferenceGraph::check(const std::vector<std::string>& required_architectures) {
     verify_manifest(tag.digest, where, repository);
     check_media_type(tag.declared_media_type, tag.digest, where);
     // cosign signatures are tagged "sha256-<hex>.sig" and carry no platform
-    if (!required_architectures.empty() && !tag.tag.ends_with(".sig")) {
-      check_architectures(tag, where, required_architectures);
+    if (!tag.tag.ends_with(".sig")) {
+      check_architectures(tag, where, architectures);
     }
   }
   for (const auto& [name, digests] : m_revisions) {
@@ -187,10 +205,42 @@ void ReferenceGraph::verify_manifest(const std::string& digest,
 
 void ReferenceGraph::check_architectures(const StoredTag& tag,
                                          const std::string& where,
-                                         const std::vector<std::string>& required) {
-  const auto json = m_json.find(tag.digest);
-  if (json == m_json.end()) {
+                                         const ArchitectureRule& rule) {
+  const bool is_release =
+      !rule.release_repository.empty() && tag.repository == rule.release_repository;
+  const std::vector<std::string> required = required_platforms(rule, is_release);
+  if (required.empty()) {
     return;
+  }
+  const std::optional<std::set<std::string>> present = platforms_of(tag.digest, where);
+  if (!present) {
+    return;
+  }
+  std::string missing;
+  for (const std::string& arch : required) {
+    if (!present->contains(arch)) {
+      missing += str_cat(missing.empty() ? "" : ",", arch);
+    }
+  }
+  if (!missing.empty()) {
+    std::string have;
+    for (const std::string& arch : *present) {
+      have += str_cat(have.empty() ? "" : ",", arch);
+    }
+    report(is_release ? model::ProblemKind::release_arch : model::ProblemKind::missing_arch,
+           where,
+           missing,
+           have.empty() ? "unknown" : have);
+  }
+}
+
+// The architectures manifest `digest` serves: its children's, or its config's; nullopt when it
+// cannot be told (not here, or already reported as a bad manifest).
+std::optional<std::set<std::string>> ReferenceGraph::platforms_of(const std::string& digest,
+                                                                  const std::string& where) const {
+  const auto json = m_json.find(digest);
+  if (json == m_json.end()) {
+    return std::nullopt;
   }
   std::set<std::string> present;
   try {
@@ -204,21 +254,9 @@ void ReferenceGraph::check_architectures(const StoredTag& tag,
       }
     }
   } catch (const Error&) {
-    return; // already reported as bad-manifest
+    return std::nullopt;
   }
-  std::string missing;
-  for (const std::string& arch : required) {
-    if (!present.contains(arch)) {
-      missing += str_cat(missing.empty() ? "" : ",", arch);
-    }
-  }
-  if (!missing.empty()) {
-    std::string have;
-    for (const std::string& arch : present) {
-      have += str_cat(have.empty() ? "" : ",", arch);
-    }
-    report(model::ProblemKind::missing_arch, where, missing, have.empty() ? "unknown" : have);
-  }
+  return present;
 }
 
 } // namespace zbundle::oci

@@ -36,6 +36,14 @@ struct RepositoryGraph {
   std::set<std::string> blobs;
 };
 
+// The platforms tagged images must carry: every image the nodes', a release image (tagged in
+// `release_repository`) the management cluster's too, since a hosted control plane runs there.
+struct ArchitectureRule {
+  std::vector<std::string> node;       // e.g. {"s390x"}; empty: not checked
+  std::vector<std::string> management; // e.g. {"amd64"}; empty: no cluster apart from the nodes
+  std::string release_repository{};    // e.g. "openshift/release-images"
+};
+
 class ReferenceGraph {
 public:
   // A blob present in the mirror with its size (its content verified, or to be verified).
@@ -48,8 +56,7 @@ public:
   void add_revision(const std::string& repository, const std::string& digest);
 
   // Every problem of the tags and revisions (see ProblemKind), in a stable order.
-  [[nodiscard]] std::vector<model::Problem>
-  check(const std::vector<std::string>& required_architectures);
+  [[nodiscard]] std::vector<model::Problem> check(const ArchitectureRule& architectures);
   // Per repository name, what it serves; call after check().
   [[nodiscard]] const std::map<std::string, RepositoryGraph>& repositories() const noexcept {
     return m_repositories;
@@ -69,9 +76,10 @@ private:
   load_manifest(const std::string& digest, const std::string& where, bool is_first_visit);
   void
   verify_manifest(const std::string& digest, const std::string& where, RepositoryGraph& repository);
-  void check_architectures(const StoredTag& tag,
-                           const std::string& where,
-                           const std::vector<std::string>& required);
+  void
+  check_architectures(const StoredTag& tag, const std::string& where, const ArchitectureRule& rule);
+  [[nodiscard]] std::optional<std::set<std::string>> platforms_of(const std::string& digest,
+                                                                  const std::string& where) const;
 
   std::vector<model::Problem> m_problems;
   std::map<std::string, std::uint64_t> m_blob_sizes;

@@ -40,6 +40,7 @@ Manifest sample_manifest() {
                         {"my/ns/custom-index", "v16"}}};
   manifest.cluster_resources = {
       {"UpdateService", "update-service-oc-mirror", {}, "kind: UpdateService\n"}};
+  manifest.waivers = {{model::ProblemKind::missing_image, {"quay.io/a/b:1: not in the mirror"}}};
   manifest.repositories = {{"ubi9/ubi",
                             {{"9", test::fake_digest('2')}},
                             {test::fake_digest('2')},
@@ -152,6 +153,31 @@ TEST(BundleManifest, RefusesTargetsOutsideTheirGrammar) {
   EXPECT_EQ(serialize_manifest(manifest).find("\"target\"", 0) != std::string::npos, true);
   EXPECT_EQ(nlohmann::json::parse(serialize_manifest(manifest))["images"][0].contains("target"),
             false);
+}
+
+// A hostile signer cannot claim to have waived a fault of the bytes, or nothing at all.
+TEST(BundleManifest, WaiversAreWaivableKindsEachOnce) {
+  const Manifest manifest = sample_manifest();
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["waivers"][0]["kind"] = "digest-mismatch"; })),
+                  ErrorKind::check,
+                  "waivers[].kind: not a kind that can be waived: digest-mismatch");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["waivers"].push_back(j["waivers"][0]); })),
+      ErrorKind::check,
+      "missing-image twice");
+  EXPECT_ZB_ERROR(
+      parse_manifest(
+          edited(manifest, [](auto& j) { j["waivers"][0]["problems"] = nlohmann::json::array(); })),
+      ErrorKind::check,
+      "names no problem");
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["waivers"][0]["problems"][0] = "a\u001b[2Jb"; })),
+                  ErrorKind::check,
+                  "waivers[].problems");
+  // bundles made before the gate have no waivers field
+  EXPECT_TRUE(
+      parse_manifest(edited(manifest, [](auto& j) { j.erase("waivers"); })).waivers.empty());
 }
 
 // oc-mirror's path limit: recorded only when given, 1 to 64.

@@ -1,0 +1,42 @@
+#pragma once
+
+// Every image an oc-mirror run says it mirrored (its ImageSetConfiguration, release references,
+// catalogs, v1 metadata) must be in the repository oc-mirror pushes it to, by its digest or its
+// tag (ocmirror::mirrored_location). verify-digests asks it of the storage it hashed, create of
+// the payload it planned: one rule, two sources of truth about what is stored.
+
+#include "core/model/mirrored_images.hpp"
+#include "core/model/problem.hpp"
+#include "core/ocmirror/derive_sources.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace zbundle::check {
+
+// Whether the storage serves `location` (by its tag, or by its digest when it has one).
+using StorageLookup = std::function<bool(const ocmirror::MirroredLocation& location)>;
+
+struct CollectedImagesReport {
+  std::vector<model::Problem> missing; // missing-image, one per absent image
+  std::uint64_t found = 0;
+};
+
+// Images without a registry or without a tag and a digest name no place and are not counted.
+[[nodiscard]] CollectedImagesReport
+check_collected_images(const std::vector<model::CollectedImage>& images,
+                       const StorageLookup& holds);
+
+// The lookup over a map of repository name -> {tags, manifests}, as verify-digests' reference
+// graph and create's payload plan both keep them.
+template <class Repositories> StorageLookup lookup_in(const Repositories& repositories) {
+  return [&repositories](const ocmirror::MirroredLocation& location) {
+    const auto repository = repositories.find(location.repository);
+    return repository != repositories.end()
+           && (location.digest.empty() ? repository->second.tags.contains(location.tag)
+                                       : repository->second.manifests.contains(location.digest));
+  };
+}
+
+} // namespace zbundle::check

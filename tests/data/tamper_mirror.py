@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Rewrites an oc-mirror v2 mirror_000001.tar (the generated sample) with one defect, for the
+tests of verify-digests and create's seal gate: Python's tarfile and hashlib, never zbundle.
+
+usage: tamper_mirror.py SOURCE TARGET MODE
+MODE: flip (a byte of ubi's layer), delete (a config of the release), truncate (the etcd
+manifest), dangling (a tag pointing at nothing), drop-image (ubi's repository links gone),
+drop-s390x (postgresql's index without its s390x child), single-arch-release (the release tag
+names its s390x manifest alone)
+"""
+import hashlib, io, json, sys, tarfile
+source, target, mode = sys.argv[1:4]
+with tarfile.open(source) as tar:
+    members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
+def blob_name(digest):
+    h = digest.split(":")[1]
+    return f"docker/registry/v2/blobs/sha256/{h[:2]}/{h}/data"
+def find(suffix):
+    return next(i for i, (m, _) in enumerate(members) if m.name.endswith(suffix))
+def link(repo, tag):
+    return next(d.decode() for m, d in members if m.name == f"docker/registry/v2/repositories/{repo}/_manifests/tags/{tag}/current/link")
+if mode == "flip":   # a byte of the ubi image's layer
+    manifest = json.loads(members[find(blob_name(link("ubi9/ubi", next(m.name.split("/")[-3] for m, _ in members if "/ubi9/ubi/_manifests/tags/" in m.name))))][1])
+    i = find(blob_name(manifest["layers"][0]["digest"]))
+    data = bytearray(members[i][1]); data[10] ^= 0xFF; members[i] = (members[i][0], bytes(data))
+elif mode == "delete":   # the config of the release image's s390x manifest
+    index = json.loads(members[find(blob_name(link("openshift/release-images", "4.16.5-multi")))][1])
+    child = next(m for m in index["manifests"] if m["platform"]["architecture"] == "s390x")
+    manifest = json.loads(members[find(blob_name(child["digest"]))][1])
+    del members[find(blob_name(manifest["config"]["digest"]))]
+elif mode == "single-arch-release":   # the release tag names the s390x manifest alone
+    index = json.loads(members[find(blob_name(link("openshift/release-images", "4.16.5-multi")))][1])
+    child = next(m for m in index["manifests"] if m["platform"]["architecture"] == "s390x")
+    i = find("repositories/openshift/release-images/_manifests/tags/4.16.5-multi/current/link")
+    members[i] = (members[i][0], child["digest"].encode())
+elif mode == "truncate":   # the etcd manifest
+    i = find(blob_name(link("openshift/release", "4.16.5-multi-etcd")))
+    members[i] = (members[i][0], members[i][1][:40])
+elif mode == "dangling":
+    i = find("repositories/rhel9/postgresql-15/_manifests/tags/latest/current/link")
+    members[i] = (members[i][0], b"sha256:" + b"0" * 64)
+elif mode == "drop-image":   # the ubi image the ISC names: its repository links are gone
+    members = [(m, d) for m, d in members if "/repositories/ubi9/ubi/" not in m.name]
+elif mode == "drop-s390x":   # a new index without the s390x child, tagged latest
+    index = json.loads(members[find(blob_name(link("rhel9/postgresql-15", "latest")))][1])
+    index["manifests"] = [m for m in index["manifests"] if m["platform"]["architecture"] != "s390x"]
+    data = json.dumps(index).encode(); digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    info = tarfile.TarInfo(blob_name(digest)); members.append((info, data))
+    i = find("repositories/rhel9/postgresql-15/_manifests/tags/latest/current/link")
+    members[i] = (members[i][0], digest.encode())
+with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as out:
+    for member, data in members:
+        member.size = len(data)
+        out.addfile(member, io.BytesIO(data))
