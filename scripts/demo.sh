@@ -38,7 +38,7 @@ keys=$build/demo-keys
 rm -rf "$keys" "$build/demo.zb" && mkdir -p "$keys"
 zbundle_extract=$build/src/cli/zbundle-extract
 step "$zbundle" keygen --out "$keys/signer"
-step "$zbundle" create "$sample/v2" --sign-key "$keys/signer.key" --mirror mirror.example:8443 -o "$build/demo.zb"
+step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" --mirror mirror.example:8443 -o "$build/demo.zb"
 step "$zbundle_extract" verify "$build/demo.zb" --pubkey "$keys/signer.pub"
 step "$zbundle" inspect "$build/demo.zb" --pubkey "$keys/signer.pub"
 
@@ -46,8 +46,8 @@ printf '\nThe seal gate: a run that lacks an image its ImageSetConfiguration nam
 rm -rf "$build/demo-incomplete" "$build/demo-waived.zb" && mkdir -p "$build/demo-incomplete"
 python3 tests/data/tamper_mirror.py "$sample/v2/mirror_000001.tar" \
   "$build/demo-incomplete/mirror_000001.tar" drop-image
-step_refused "$zbundle" create "$build/demo-incomplete" --sign-key "$keys/signer.key" -o "$build/demo-waived.zb"
-step "$zbundle" create "$build/demo-incomplete" --sign-key "$keys/signer.key" --allow missing-image \
+step_refused "$zbundle" create "$build/demo-incomplete" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" -o "$build/demo-waived.zb"
+step "$zbundle" create "$build/demo-incomplete" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" --allow missing-image \
   -o "$build/demo-waived.zb"
 step "$zbundle_extract" inspect "$build/demo-waived.zb" --pubkey "$keys/signer.pub"
 

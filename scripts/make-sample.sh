@@ -84,6 +84,32 @@ make_index() {
   echo "$index"
 }
 
+# sign_release DIGEST: a sigstore signature of the release as cosign attaches it (an OCI manifest
+# whose layer is the simple-signing payload, the ECDSA P-256 signature in its annotation) made
+# with a key generated here; prints the signature manifest's digest. OUT/release-key.pem is its
+# public key, for `zbundle create --release-key`. The key and signature are the one part of
+# the sample that differs from run to run.
+sign_release() {
+  local payload payload_size config config_size signature manifest
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$work/release.key" 2>/dev/null
+  openssl pkey -in "$work/release.key" -pubout -out "$out/release-key.pem"
+  printf '{"critical":{"identity":{"docker-reference":"quay.io/openshift-release-dev/ocp-release"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' \
+    "$1" >"$work/payload.json"
+  payload=$(put_blob "$work/payload.json")
+  payload_size=$(size "$work/payload.json")
+  signature=$(openssl dgst -sha256 -sign "$work/release.key" "$work/payload.json" | base64 -w0)
+  printf '{"architecture":"","created":"0001-01-01T00:00:00Z","history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["%s"]},"config":{}}' \
+    "$payload" >"$work/signature-config.json"
+  config=$(put_blob "$work/signature-config.json")
+  config_size=$(size "$work/signature-config.json")
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"%s","size":%s},"layers":[{"mediaType":"application/vnd.dev.cosign.simplesigning.v1+json","digest":"%s","size":%s,"annotations":{"dev.cosignproject.cosign/signature":"%s"}}]}' \
+    "$config" "$config_size" "$payload" "$payload_size" "$signature" >"$work/m.json"
+  manifest=$(put_blob "$work/m.json")
+  mv "$work/m.json" "$work/manifest-$manifest.json"
+  printf '%s %s\n' "$config" "$payload" >"$work/blobs-of-$manifest"
+  echo "$manifest"
+}
+
 # register REPO TAG DIGEST: distribution link files for a tagged manifest (oc-mirror-formats.md 3).
 register() {
   local repo=$store/repositories/$1 tag=$2 digest=$3 hex=${3#sha256:} blob child
@@ -99,6 +125,7 @@ register() {
 }
 
 release_image=$(make_index ocp-release)
+release_signature=$(sign_release "$release_image")
 etcd=$(make_image etcd s390x)
 postgresql=$(make_index postgresql-15)
 ubi=$(make_image ubi s390x)
@@ -107,6 +134,7 @@ compliance=$(make_image compliance-operator s390x)
 bundle=$(make_image compliance-operator-bundle s390x)
 
 register openshift/release-images "$release" "$release_image"
+register openshift/release-images "sha256-${release_image#sha256:}.sig" "$release_signature"
 register openshift/release "$release-etcd" "$etcd"
 register rhel9/postgresql-15 latest "$postgresql"
 register ubi9/ubi "sha256-${ubi#sha256:}" "$ubi"
@@ -327,6 +355,7 @@ v1_repo() {
   done
 }
 v1_repo openshift/release-images "$release" "$release_image"
+v1_repo openshift/release-images "sha256-${release_image#sha256:}.sig" "$release_signature"
 v1_repo openshift/release "$release-etcd" "$etcd"
 v1_repo rhel9/postgresql-15 latest "$postgresql"
 v1_repo ubi9/ubi "${ubi:7:6}" "$ubi"

@@ -105,6 +105,11 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
     }
   }
   create.architectures = architecture_rule(values);
+  if (values.count("release-key")) {
+    for (const std::string& path : values["release-key"].as<std::vector<std::string>>()) {
+      create.release_keys.emplace_back(std::filesystem::path(path));
+    }
+  }
   if (values.count("allow")) {
     for (const std::string& list : values["allow"].as<std::vector<std::string>>()) {
       create.allowed.merge(check::parse_waivable_kinds(list));
@@ -246,7 +251,12 @@ int run_create(const std::vector<std::string>& args) {
       "allow",
       po::value<std::vector<std::string>>()->composing(),
       "sign despite problems of these kinds (repeatable, or comma separated): missing-image, "
-      "missing-arch, release-arch, schema1; the bundle records what was waived")(
+      "missing-arch, release-arch, missing-signature, unverified-signature, schema1; the bundle "
+      "records what was waived")(
+      "release-key",
+      po::value<std::vector<std::string>>()->composing(),
+      "a public key (PEM, ECDSA P-256 or Ed25519) the release images' sigstore signatures must "
+      "verify with (repeatable)")(
       "base",
       po::value<std::vector<std::string>>()->composing(),
       "an earlier bundle the bastion has (repeatable): its blobs are left out")(

@@ -9,19 +9,19 @@ tamper() { "$PYTHON" "$TEST_DATA/tamper_mirror.py" "$m2d" "$2" "$1"; }
 zb keygen --out key >/dev/null
 
 # the sample is complete: signed, and inspect says nothing was waived
-expect 0 '' -- zb create "$m2d" --sign-key key.key -o clean.zb
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$m2d" --sign-key key.key -o clean.zb
 expect 0 '' -- zbx inspect clean.zb --pubkey key.pub
 [ "$(head -1 "$work/out")" = "waivers: none (every check passed when it was signed)" ] \
   || fail "inspect does not open with the waivers: $(head -3 "$work/out")"
 
 # an image the ImageSetConfiguration names is not in the mirror: refused, named, nothing written
 mkdir image && tamper drop-image image/mirror_000001.tar
-expect 1 'not signed: 1 problems would fail the installation.*--allow missing-image' -- zb create image --sign-key key.key -o image.zb
+expect 1 'not signed: 1 problems would fail the installation.*--allow missing-image' -- zb create --release-key "$SAMPLE/release-key.pem" image --sign-key key.key -o image.zb
 grep -q 'missing-image: registry.redhat.io/ubi9/ubi@sha256:[0-9a-f]\{64\}: expected ubi9/ubi@sha256:' "$work/err" \
   || fail "the missing image is not named: $(cat "$work/err")"
 [ ! -e image.zb ] || fail "a refused bundle was written"
 # waived: signed, and the waiver comes first on both sides, in text and JSON
-expect 0 '' -- zb create image --sign-key key.key --allow missing-image -o image.zb
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" image --sign-key key.key --allow missing-image -o image.zb
 for inspect in "zb inspect" "zbx inspect"; do
   expect 0 '' -- $inspect image.zb --pubkey key.pub
   [ "$(head -1 "$work/out")" = "WAIVED missing-image (1): signed despite" ] \
@@ -36,21 +36,38 @@ assert [w["kind"] for w in waivers] == ["missing-image"], waivers
 assert len(waivers[0]["problems"]) == 1 and "registry.redhat.io/ubi9/ubi@sha256:" in waivers[0]["problems"][0], waivers
 PY
 
-# a single-arch release cannot run a hosted control plane on an amd64 management cluster
+# a single-arch release cannot run a hosted control plane on an amd64 management cluster (the
+# tampered tag names a manifest the sample did not sign, hence missing-signature waived too)
 mkdir single && tamper single-arch-release single/mirror_000001.tar
-expect 1 'release-arch: openshift/release-images:4.16.5-multi: expected amd64, got s390x' -- zb create single --sign-key key.key -o single.zb
-expect 1 '--allow release-arch' -- zb create single --sign-key key.key -o single.zb
-expect 0 '' -- zb create single --sign-key key.key --management-arch none -o single.zb
-expect 0 '' -- zb create single --sign-key key.key --allow release-arch -o waived.zb
+expect 1 'release-arch: openshift/release-images:4.16.5-multi: expected amd64, got s390x' -- zb create --release-key "$SAMPLE/release-key.pem" single --sign-key key.key -o single.zb
+expect 1 '--allow release-arch' -- zb create --release-key "$SAMPLE/release-key.pem" single --sign-key key.key -o single.zb
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" single --sign-key key.key --management-arch none --allow missing-signature -o single.zb
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" single --sign-key key.key --allow release-arch,missing-signature -o waived.zb
 expect 0 '' -- zbx inspect waived.zb --pubkey key.pub
 contains '^WAIVED release-arch \(1\): signed despite$' "$work/out"
 # the nodes' platform: a bundle for amd64 nodes lacks it in most of the sample
-expect 1 'missing-arch: .*expected amd64, got s390x' -- zb create "$m2d" --sign-key key.key --arch amd64 -o amd.zb
+expect 1 'missing-arch: .*expected amd64, got s390x' -- zb create --release-key "$SAMPLE/release-key.pem" "$m2d" --sign-key key.key --arch amd64 -o amd.zb
+
+# release signatures: required, naming the release's digest, verified with --release-key
+key=(--release-key "$SAMPLE/release-key.pem")
+expect 1 'unverified-signature: openshift/release-images:4.16.5-multi -> sha256-[0-9a-f]{64}.sig: present, not verified: no --release-key given' -- zb create "$m2d" --sign-key key.key -o unverified.zb
+expect 0 '' -- zb create "$m2d" --sign-key key.key --allow unverified-signature -o unverified.zb
+"$TEST_DATA/make-pki.sh" other >/dev/null
+openssl pkey -in other/leaf.key -pubout -out other.pub
+expect 1 'invalid-signature: .*expected a signature of sha256:[0-9a-f]{64}, got no --release-key verifies it' -- zb create "$m2d" --sign-key key.key --release-key other.pub -o other.zb
+expect 0 '' -- zb create "$m2d" --sign-key key.key --release-key other.pub "${key[@]}" -o either.zb
+expect 2 '--allow invalid-signature: cannot be waived' -- zb create "$m2d" --sign-key key.key --allow invalid-signature -o other.zb
+mkdir unsigned && tamper drop-signature unsigned/mirror_000001.tar
+expect 1 'missing-signature: openshift/release-images:4.16.5-multi: expected sha256-[0-9a-f]{64}.sig, got no such tag in the mirror' -- zb create unsigned "${key[@]}" --sign-key key.key -o unsigned.zb
+expect 0 '' -- zb create unsigned "${key[@]}" --sign-key key.key --allow missing-signature -o unsigned.zb
+mkdir other-digest && tamper signature-of-other other-digest/mirror_000001.tar
+expect 1 'invalid-signature: openshift/release-images:4.16.5-multi -> sha256-[0-9a-f]{64}.sig: expected a signature of (sha256:[0-9a-f]{64}), got names sha256:' -- zb create other-digest "${key[@]}" --sign-key key.key --management-arch none -o other-digest.zb
+[ ! -e other.zb ] && [ ! -e other-digest.zb ] || fail "a bundle with an invalid signature was written"
 
 # faults of the bytes are never waivable; unknown kinds are named
 mkdir flip && tamper flip flip/mirror_000001.tar
-expect 1 'digest-mismatch' -- zb create flip --sign-key key.key -o flip.zb
-expect 2 '--allow digest-mismatch: cannot be waived.*waivable: missing-image, missing-arch, release-arch, schema1' -- zb create flip --sign-key key.key --allow missing-image,digest-mismatch -o flip.zb
-expect 2 '--allow no-such-kind: no such problem kind' -- zb create "$m2d" --sign-key key.key --allow no-such-kind -o never.zb
+expect 1 'digest-mismatch' -- zb create --release-key "$SAMPLE/release-key.pem" flip --sign-key key.key -o flip.zb
+expect 2 '--allow digest-mismatch: cannot be waived.*waivable: missing-image, missing-arch, release-arch, missing-signature, unverified-signature, schema1' -- zb create --release-key "$SAMPLE/release-key.pem" flip --sign-key key.key --allow missing-image,digest-mismatch -o flip.zb
+expect 2 '--allow no-such-kind: no such problem kind' -- zb create --release-key "$SAMPLE/release-key.pem" "$m2d" --sign-key key.key --allow no-such-kind -o never.zb
 [ ! -e flip.zb ] && [ ! -e never.zb ] || fail "a refused bundle was written"
 echo "seal_gate: ok"

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 m2d=$SAMPLE/v2/mirror_000001.tar
 
 expect 0 '' -- zb verify-digests "$m2d"
-contains '^29 blobs .* 0 problems$' "$work/out"
+contains '^32 blobs .* 0 problems$' "$work/out"
 expect 0 '' -- zb verify-digests "$SAMPLE/v1/oc-mirror-workspace"
 expect 0 '' -- zb verify-digests "$SAMPLE/v1/mirror_seq1_000000.tar"
 # The multi-arch indexes carry both platforms; single-arch images are named.

@@ -6,7 +6,9 @@ usage: tamper_mirror.py SOURCE TARGET MODE
 MODE: flip (a byte of ubi's layer), delete (a config of the release), truncate (the etcd
 manifest), dangling (a tag pointing at nothing), drop-image (ubi's repository links gone),
 drop-s390x (postgresql's index without its s390x child), single-arch-release (the release tag
-names its s390x manifest alone)
+names its s390x manifest alone), drop-signature (the release's .sig tag gone),
+signature-of-other (the release tag names its s390x manifest, and the release's signature,
+which names the index, is tagged as that manifest's)
 """
 import hashlib, io, json, sys, tarfile
 source, target, mode = sys.argv[1:4]
@@ -48,6 +50,18 @@ elif mode == "drop-s390x":   # a new index without the s390x child, tagged lates
     info = tarfile.TarInfo(blob_name(digest)); members.append((info, data))
     i = find("repositories/rhel9/postgresql-15/_manifests/tags/latest/current/link")
     members[i] = (members[i][0], digest.encode())
+elif mode == "drop-signature":
+    members = [(m, d) for m, d in members if "/release-images/_manifests/tags/sha256-" not in m.name]
+elif mode == "signature-of-other":
+    index_digest = link("openshift/release-images", "4.16.5-multi")
+    index = json.loads(members[find(blob_name(index_digest))][1])
+    child = next(m for m in index["manifests"] if m["platform"]["architecture"] == "s390x")
+    i = find("repositories/openshift/release-images/_manifests/tags/4.16.5-multi/current/link")
+    members[i] = (members[i][0], child["digest"].encode())
+    signature_tag = "sha256-" + index_digest.split(":")[1] + ".sig"
+    i = find(f"repositories/openshift/release-images/_manifests/tags/{signature_tag}/current/link")
+    info = tarfile.TarInfo(members[i][0].name.replace(signature_tag, "sha256-" + child["digest"].split(":")[1] + ".sig"))
+    members.append((info, members[i][1]))
 with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as out:
     for member, data in members:
         member.size = len(data)

@@ -24,7 +24,7 @@ YAML
 start_registry config.yml
 mirror=127.0.0.1:$port
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror "$mirror" --ca pki/root.pem -o b.zb
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$mirror" --ca pki/root.pem -o b.zb
 expect 0 '' -- zbx expand b.zb --to bastion --pubkey key.pub
 
 

@@ -29,7 +29,7 @@ start_registry config.yml
 registry=127.0.0.1:$port
 "$TEST_DATA/make-pki.sh" other-pki >/dev/null
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" --ca pki/root.pem -o b.zb
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" --ca pki/root.pem -o b.zb
 
 auth_file() { printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$registry" "$(printf '%s' "$1" | base64 -w0)" >"$2"; }
 auth_file 'pusher:s3cret pass' auth.json
@@ -85,7 +85,7 @@ cp "$work/out" second.json
 
 # a registry that limits path depth (oc-mirror's --max-nested-paths 2): every repository below
 # flat/ is one component, pushed there and named so in the rendered mirror sets, which resolve
-expect 0 '' -- zb create "$SAMPLE/v2" --sign-key key.key --mirror "$registry/flat" --max-nested-paths 2 --ca pki/root.pem -o flat.zb
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/flat" --max-nested-paths 2 --ca pki/root.pem -o flat.zb
 expect 0 '' -- zbx push flat.zb --to "$registry/flat" --pubkey key.pub --authfile auth.json --json
 [ "$(summary "$work/out" 'len(d["failures"])')" = 0 ] || fail "the limited push failed: $(cat "$work/out")"
 curl -s --cacert pki/root.pem -u 'pusher:s3cret pass' "https://$registry/v2/_catalog" >catalog.json
@@ -118,7 +118,7 @@ expect 1 'cannot resolve nowhere.invalid: not in /etc/hosts, and DNS says: .*; g
 
 # interrupted (kill -9 once two layers are in), then run again: only the rest is sent
 "$PYTHON" "$TEST_DATA/make_storage.py" big 24 8
-expect 0 '' -- zb create big --sign-key key.key -o big.zb
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key -o big.zb
 layers() { find storage/docker/registry/v2/blobs -name data -size +1M 2>/dev/null | wc -l; }
 zbx push big.zb --to "$registry/big" --pubkey key.pub --authfile auth.json --ca pki/root.pem >/dev/null 2>&1 &
 push_pid=$!

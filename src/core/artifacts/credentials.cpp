@@ -4,11 +4,11 @@
 // pull secret, which would lose the others.
 
 #include "core/artifacts/renderers.hpp"
+#include "core/util/base64.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include <array>
 
@@ -35,20 +35,12 @@ Json parse_auths(const NamedText& file) {
   return document;
 }
 
+constexpr std::size_t k_max_credential = 12288;
+
 // True when `auth` is base64 of "user:password", as registries expect.
 bool is_basic_credential(const std::string& auth) {
-  if (auth.empty() || auth.size() % 4 != 0 || auth.size() > 16384) {
-    return false;
-  }
-  std::string decoded(auth.size() / 4 * 3, '\0');
-  const int length = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(decoded.data()),
-                                     reinterpret_cast<const unsigned char*>(auth.data()),
-                                     static_cast<int>(auth.size()));
-  if (length < 0) {
-    return false;
-  }
-  decoded.resize(static_cast<std::size_t>(length));
-  const std::size_t colon = decoded.find(':');
+  const std::optional<std::string> decoded = util::decode_base64(auth, k_max_credential);
+  const std::size_t colon = decoded ? decoded->find(':') : std::string::npos;
   return colon != std::string::npos && colon > 0;
 }
 

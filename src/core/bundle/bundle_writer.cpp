@@ -207,7 +207,11 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   }
   std::vector<std::string> base_ids;
   const std::set<std::string> base_blobs = read_base_bundles(options.base_bundles, key, base_ids);
-  PayloadPlan plan = plan_payload(options.inputs, base_blobs, options.architectures);
+  check::SignatureRule signatures{options.architectures.release_repository, {}};
+  for (const pki::VerifyingKey& release_key : options.release_keys) {
+    signatures.keys.push_back(&release_key);
+  }
+  PayloadPlan plan = plan_payload(options.inputs, base_blobs, options.architectures, signatures);
   CreateResult result;
   Manifest& manifest = result.manifest;
   manifest.bundle_id = random_bundle_id();

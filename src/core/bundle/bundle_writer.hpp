@@ -38,6 +38,8 @@ struct CreateOptions {
   // are left out, and their ids recorded.
   std::vector<std::filesystem::path> base_bundles;
   oci::ArchitectureRule architectures; // --arch and --management-arch
+  // --release-key: what release images' sigstore signatures must verify with
+  std::vector<pki::VerifyingKey> release_keys;
   // Problem kinds the user waived (--allow): signed anyway, and the manifest says so.
   std::set<model::ProblemKind> allowed;
   int level = 3;

@@ -114,7 +114,8 @@ public:
 
   void on_problem(model::Problem problem) override { m_problems.push_back(std::move(problem)); }
 
-  PayloadPlan finish(const oci::ArchitectureRule& architectures) {
+  PayloadPlan finish(const oci::ArchitectureRule& architectures,
+                     const check::SignatureRule& signatures) {
     if (!m_refusal.empty()) {
       throw Error(ErrorKind::input, m_refusal);
     }
@@ -122,6 +123,9 @@ public:
     for (model::Problem& problem : m_graph.check(architectures)) {
       (problem.kind == model::ProblemKind::foreign_layer ? plan.warnings : m_problems)
           .push_back(std::move(problem));
+    }
+    for (model::Problem& problem : check::check_release_signatures(m_graph, signatures)) {
+      m_problems.push_back(std::move(problem));
     }
     plan.problems = std::move(m_problems);
     plan.entries = std::move(m_registry);
@@ -168,7 +172,8 @@ private:
 
 PayloadPlan plan_payload(const std::vector<fs::path>& inputs,
                          const std::set<std::string>& base_blobs,
-                         const oci::ArchitectureRule& architectures) {
+                         const oci::ArchitectureRule& architectures,
+                         const check::SignatureRule& signatures) {
   if (inputs.empty()) {
     throw Error(ErrorKind::usage, "no input: name at least one oc-mirror output");
   }
@@ -176,7 +181,7 @@ PayloadPlan plan_payload(const std::vector<fs::path>& inputs,
   for (const fs::path& input : inputs) {
     oci::walk_storage(ocmirror::plan_input(input, {}).walk_plan(), input.string(), planner);
   }
-  return planner.finish(architectures);
+  return planner.finish(architectures, signatures);
 }
 
 } // namespace zbundle::bundle

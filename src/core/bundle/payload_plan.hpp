@@ -7,6 +7,7 @@
 // oc-mirror's files) is read and hashed here, since the manifest needs it first.
 
 #include "core/bundle/manifest.hpp"
+#include "core/check/release_signatures.hpp"
 #include "core/oci/reference_graph.hpp"
 
 #include <filesystem>
@@ -39,10 +40,12 @@ struct PayloadPlan {
 };
 
 // Plans the payload of `inputs`. Blobs in `base_blobs` (digests the bastion has) are left
-// out. `architectures` as verify-digests --arch and --management-arch. Throws Error{input}
-// naming the file for a symlink or other non-regular file, or an unusable path.
+// out. `architectures` as verify-digests --arch and --management-arch; `signatures` as
+// check::check_release_signatures. Throws Error{input} naming the file for a symlink or other
+// non-regular file, or an unusable path.
 [[nodiscard]] PayloadPlan plan_payload(const std::vector<std::filesystem::path>& inputs,
                                        const std::set<std::string>& base_blobs,
-                                       const oci::ArchitectureRule& architectures);
+                                       const oci::ArchitectureRule& architectures,
+                                       const check::SignatureRule& signatures);
 
 } // namespace zbundle::bundle

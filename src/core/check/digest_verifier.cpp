@@ -63,7 +63,7 @@ public:
     for (const auto& [name, repository] : m_graph.repositories()) {
       m_report.signature_count += static_cast<std::uint64_t>(
           std::count_if(repository.tags.begin(), repository.tags.end(), [](const auto& tag) {
-            return tag.first.ends_with(".sig");
+            return oci::is_signature_tag(tag.first);
           }));
     }
   }

@@ -21,6 +21,8 @@ constexpr std::array k_waivable{
     ProblemKind::missing_image,
     ProblemKind::missing_arch,
     ProblemKind::release_arch,
+    ProblemKind::missing_signature,
+    ProblemKind::unverified_signature,
     ProblemKind::schema1,
 };
 

@@ -31,6 +31,12 @@ std::string_view problem_kind_name(ProblemKind kind) noexcept {
     return "dangling-tag";
   case ProblemKind::release_arch:
     return "release-arch";
+  case ProblemKind::missing_signature:
+    return "missing-signature";
+  case ProblemKind::unverified_signature:
+    return "unverified-signature";
+  case ProblemKind::invalid_signature:
+    return "invalid-signature";
   case ProblemKind::missing_arch:
     return "missing-arch";
   case ProblemKind::missing_image:

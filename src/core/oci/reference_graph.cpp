@@ -78,7 +78,7 @@ std::vector<model::Problem> ReferenceGraph::check(const ArchitectureRule& archit
     verify_manifest(tag.digest, where, repository);
     check_media_type(tag.declared_media_type, tag.digest, where);
     // cosign signatures are tagged "sha256-<hex>.sig" and carry no platform
-    if (!tag.tag.ends_with(".sig")) {
+    if (!is_signature_tag(tag.tag)) {
       check_architectures(tag, where, architectures);
     }
   }

@@ -36,6 +36,12 @@ struct RepositoryGraph {
   std::set<std::string> blobs;
 };
 
+// cosign's tag-based attachment: "sha256-<hex>.sig" holds the signatures of the manifest
+// sha256:<hex> beside it; a signature, never an image of its own.
+[[nodiscard]] inline bool is_signature_tag(std::string_view tag) noexcept {
+  return tag.starts_with("sha256-") && tag.ends_with(".sig");
+}
+
 // The platforms tagged images must carry: every image the nodes', a release image (tagged in
 // `release_repository`) the management cluster's too, since a hosted control plane runs there.
 struct ArchitectureRule {
@@ -62,7 +68,15 @@ public:
     return m_repositories;
   }
   [[nodiscard]] std::size_t tag_count() const noexcept { return m_tags.size(); }
+  // The text of blob `digest` when it was kept as JSON, else nullptr.
+  [[nodiscard]] const std::string* json_of(const std::string& digest) const {
+    const auto found = m_json.find(digest);
+    return found == m_json.end() ? nullptr : &found->second;
+  }
   [[nodiscard]] std::size_t manifest_count() const noexcept { return m_verified_manifests.size(); }
+  [[nodiscard]] bool is_base_blob(const std::string& digest) const {
+    return m_base_blobs.contains(digest);
+  }
   [[nodiscard]] bool has_blob(const std::string& digest) const {
     return m_blob_sizes.contains(digest) || m_base_blobs.contains(digest);
   }

@@ -4,6 +4,7 @@
 #include "core/ics/parse_mapping.hpp"
 #include "core/ics/parse_mirror_sets.hpp"
 #include "core/oci/manifest.hpp"
+#include "core/oci/reference_graph.hpp"
 #include "core/oci/storage_path.hpp"
 #include "core/ocmirror/cluster_resource.hpp"
 #include "core/util/bounded_parse.hpp"
@@ -288,7 +289,9 @@ void EntryClassifier::finish(MirrorContent& out) {
   if (const auto found = m_content.repositories.find(std::string(k_release_repository));
       found != m_content.repositories.end()) {
     for (const auto& [tag, digest] : found->second.tags) {
-      m_content.releases.insert(model::ReleaseImage{tag, digest});
+      if (!oci::is_signature_tag(tag)) {
+        m_content.releases.insert(model::ReleaseImage{tag, digest});
+      }
     }
   }
   std::set<std::string> catalog_locations;

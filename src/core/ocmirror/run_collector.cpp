@@ -1,6 +1,7 @@
 #include "core/ocmirror/run_collector.hpp"
 
 #include "core/ics/image_ref.hpp"
+#include "core/oci/reference_graph.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -131,7 +132,9 @@ void RunCollector::finish_releases(const std::map<std::string, Repository>& repo
   if (const auto found = repositories.find(std::string(ics::k_release_images_path));
       found != repositories.end()) {
     for (const auto& [tag, digest] : found->second.tags) {
-      release_tags.insert(tag);
+      if (!oci::is_signature_tag(tag)) {
+        release_tags.insert(tag);
+      }
     }
   }
   for (const auto& [tag, payload] : m_release_payloads) {

@@ -1,0 +1,34 @@
+#pragma once
+
+// Sigstore signatures of release images, as a cluster checks them before it pulls: OpenShift
+// 4.22 applies the default `openshift` ClusterImagePolicy (scope
+// quay.io/openshift-release-dev/ocp-release) to nodes at first boot, and updates of mirrored
+// clusters are held until the signatures are mirrored. oc-mirror stores a signature beside the
+// image as the tag "sha256-<hex>.sig" (cosign's tag-based attachment): an OCI manifest whose
+// layers are simple-signing payloads, each carrying its signature in the annotation
+// dev.cosignproject.cosign/signature. The digest is the one the cluster pulls the release by:
+// for a `multi` payload the manifest list's, which is what cosign signs when given an index.
+
+#include "core/model/problem.hpp"
+#include "core/oci/reference_graph.hpp"
+#include "core/pki/signing_key.hpp"
+
+#include <string>
+#include <vector>
+
+namespace zbundle::check {
+
+struct SignatureRule {
+  std::string release_repository;                  // e.g. "openshift/release-images"; empty: off
+  std::vector<const pki::VerifyingKey*> keys = {}; // --release-key; empty: unverified-signature
+};
+
+// A problem per release image of `graph` (a tag in the release repository) without a signature
+// that names its digest and verifies with one of `rule.keys`: missing-signature,
+// unverified-signature (no keys given), invalid-signature (another digest, a signature no key
+// verifies, a payload that is not there or does not parse). A signature manifest a --base
+// bundle carries is not judged again. Call after graph.check().
+[[nodiscard]] std::vector<model::Problem> check_release_signatures(const oci::ReferenceGraph& graph,
+                                                                   const SignatureRule& rule);
+
+} // namespace zbundle::check
