@@ -178,7 +178,12 @@ isc v2alpha1 >"$v2/isc_$stamp"
 payload=$v2/working-dir/hold-release/ocp-release/$release/release-manifests
 mkdir -p "$payload"
 printf '{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"name":"%s"},"spec":{"tags":[{"name":"etcd","from":{"kind":"DockerImage","name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@%s"}}]}}\n' \
-  "${release%-s390x}" "$etcd" >"$payload/image-references"
+  "${release%-multi}" "$etcd" >"$payload/image-references"
+# The release's OpenPGP signature as a mirror-to-disk run keeps it (<tag>-sha256-<hex>); the
+# bytes are a stand-in, as in signature-configmap.yaml below.
+mkdir -p "$v2/working-dir/signatures"
+printf 'sample signature of %s' "$release_image" \
+  >"$v2/working-dir/signatures/$release-sha256-${release_image#sha256:}"
 fbc=$v2/working-dir/operator-catalogs/redhat-operator-index/${catalog#sha256:}/filtered-catalogs/0123456789abcdef/catalog-config/compliance-operator
 mkdir -p "$fbc"
 cat >"$fbc/catalog.json" <<EOF

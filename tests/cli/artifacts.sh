@@ -35,6 +35,18 @@ check full mirror.test:8443/ocp --pull-secret ps.json --mirror-auth auth.json
 release_digest=$(zb inspect "$SAMPLE/v2" --json | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["releases"][0]["digest"])')
 contains "--release-image 'quay.io/openshift-release-dev/ocp-release@$release_digest'" full/hcp-create-cluster.sh
 contains '^#   quay.io/openshift-release-dev/ocp-release:4.16.5-multi$' full/hcp-create-cluster.sh
+# the release signatures a mirror-to-disk run keeps become the ConfigMap the cluster reads
+"$PYTHON" - full "$release_digest" "$SAMPLE/v2/working-dir/signatures" "$TEST_DATA/schemas/configmap.json" <<'PY' || fail "no signature ConfigMap from the run's signature files"
+import base64, json, os, sys, yaml, jsonschema
+out, digest, signatures_dir, schema = sys.argv[1:]
+cm = yaml.safe_load(open(f"{out}/release-signatures-mirrored-release-signatures.yaml"))
+jsonschema.validate(cm, json.load(open(schema)))
+assert cm["metadata"] == {"name": "mirrored-release-signatures", "namespace": "openshift-config-managed",
+                          "labels": {"release.openshift.io/verification-signatures": ""}}, cm["metadata"]
+(name,) = os.listdir(signatures_dir)
+key = digest.replace(":", "-") + "-1"
+assert base64.b64decode(cm["binaryData"][key]) == open(f"{signatures_dir}/{name}", "rb").read(), cm
+PY
 # the placeholders stop it before hcp runs
 expect 2 "replace the placeholder <cluster-name>" -- sh full/hcp-create-cluster.sh
 

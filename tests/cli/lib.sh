@@ -41,3 +41,18 @@ contains() { grep -Eq -- "$1" "$2" || fail "$2 does not contain '$1': $(head -c 
 
 # snapshot DIR: every path, type, mode, size, time and content under DIR, to compare before/after.
 snapshot() { (cd "$1" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }
+
+# validate B: the manifest of bundle B against the JSON Schema (2020-12).
+validate() {
+  zstd -dc "$1" | tar -xOf - ZBUNDLE/manifest.json >manifest.json
+  "$PYTHON" - "$(dirname "${BASH_SOURCE[0]}")/../../bundle-schema/manifest-v1.schema.json" manifest.json <<'PY' || fail "$1: manifest does not match the schema"
+import json, sys
+from jsonschema import Draft202012Validator
+schema = json.load(open(sys.argv[1]))
+Draft202012Validator.check_schema(schema)
+errors = list(Draft202012Validator(schema).iter_errors(json.load(open(sys.argv[2]))))
+for error in errors:
+    print(f"{list(error.absolute_path)}: {error.message}", file=sys.stderr)
+sys.exit(1 if errors else 0)
+PY
+}

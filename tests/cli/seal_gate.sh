@@ -28,6 +28,7 @@ for inspect in "zb inspect" "zbx inspect"; do
     || fail "$inspect does not open with the waiver: $(head -3 "$work/out")"
   grep -q '^  registry.redhat.io/ubi9/ubi@sha256:' "$work/out" || fail "$inspect does not name the waived image"
 done
+validate image.zb
 expect 0 '' -- zbx inspect image.zb --pubkey key.pub --json
 "$PYTHON" - "$work/out" <<'PY'
 import json, sys

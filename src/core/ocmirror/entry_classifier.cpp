@@ -43,6 +43,7 @@ using util::str_cat;
 
 constexpr std::size_t k_link_file_limit = 256;
 constexpr std::size_t k_resource_limit = std::size_t{64} << 20;
+constexpr std::size_t k_signature_limit = std::size_t{64} << 10; // an OpenPGP signature is ~1 KiB
 constexpr std::string_view k_v2_storage = "docker/registry/v2/";
 constexpr std::string_view k_cluster_resources = "working-dir/cluster-resources/";
 constexpr std::string_view k_release_repository = "openshift/release-images";
@@ -88,6 +89,9 @@ void EntryClassifier::visit(const walk::TreeEntry& entry, walk::EntryContent& co
     } else if (entry.path == "working-dir/dry-run/mapping.txt"
                && entry.type == walk::EntryType::regular) {
       m_v2_mappings.push_back({subject(entry), content.read_text(k_resource_limit)});
+    } else if (const std::string_view signature = after(entry.path, "working-dir/signatures/");
+               !signature.empty() && entry.type == walk::EntryType::regular) {
+      m_signatures.add(signature, content.read_text(k_signature_limit), subject(entry));
     }
   } else if (entry.path.starts_with("isc_") && entry.path.find('/') == std::string::npos) {
     m_saw_v2 = true;
@@ -98,6 +102,10 @@ void EntryClassifier::visit(const walk::TreeEntry& entry, walk::EntryContent& co
   } else if (entry.path == "publish/.metadata.json") {
     m_saw_v1 = true;
     add_v1_metadata(entry, content.read_text(k_resource_limit));
+  } else if (entry.path.starts_with("release-signatures/") && entry.path.ends_with(".json")
+             && entry.type == walk::EntryType::regular) {
+    m_saw_v1 = true; // a v1 archive's ConfigMap per release, as library-go writes it
+    add_cluster_resource(entry, content.read_text(k_resource_limit));
   } else if (const std::string_view name = after(entry.path, "results/");
              !name.empty() && entry.type == walk::EntryType::regular) {
     if (name == "mapping.txt") {
@@ -241,6 +249,25 @@ void EntryClassifier::add_image_set_config(const walk::TreeEntry& entry, std::st
   m_content.image_set_configs.push_back(std::move(text));
 }
 
+// The ConfigMap oc-mirror would write after disk-to-mirror, from a mirror-to-disk run's
+// signature files; oc-mirror's own, when the input has it, wins.
+void EntryClassifier::add_signature_configmap() {
+  if (m_signatures.empty()
+      || std::any_of(m_content.cluster_resources.begin(),
+                     m_content.cluster_resources.end(),
+                     [](const model::ClusterResource& resource) {
+                       return resource.kind == "ConfigMap"
+                              && resource.name == k_signature_configmap_name;
+                     })) {
+    return;
+  }
+  m_content.cluster_resources.insert(
+      model::ClusterResource{"ConfigMap",
+                             std::string(k_signature_configmap_name),
+                             str_cat(m_container, ": working-dir/signatures/"),
+                             m_signatures.configmap()});
+}
+
 void EntryClassifier::add_v1_metadata(const walk::TreeEntry& entry, std::string text) {
   const nlohmann::json metadata = util::parse_bounded_json(text, subject(entry));
   if (!metadata.is_object()) {
@@ -286,6 +313,7 @@ void EntryClassifier::add_v1_metadata(const walk::TreeEntry& entry, std::string 
 
 void EntryClassifier::finish(MirrorContent& out) {
   m_run.finish(m_content.repositories, m_saw_v2, m_content);
+  add_signature_configmap();
   if (const auto found = m_content.repositories.find(std::string(k_release_repository));
       found != m_content.repositories.end()) {
     for (const auto& [tag, digest] : found->second.tags) {

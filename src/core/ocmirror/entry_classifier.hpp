@@ -16,6 +16,7 @@
 
 #include "core/ocmirror/mirror_content.hpp"
 #include "core/ocmirror/run_collector.hpp"
+#include "core/ocmirror/signature_configmap.hpp"
 #include "core/walk/tree_walker.hpp"
 
 #include <string>
@@ -50,6 +51,7 @@ private:
   void add_catalog_resource(const walk::TreeEntry& entry, const std::string& text);
   void add_v1_metadata(const walk::TreeEntry& entry, std::string text);
   void add_image_set_config(const walk::TreeEntry& entry, std::string text);
+  void add_signature_configmap();
 
   std::string m_container;
   MirrorContent m_content;
@@ -57,6 +59,7 @@ private:
   std::vector<TextFile> m_mirror_sets;
   std::vector<TextFile> m_v2_mappings;
   std::vector<TextFile> m_v1_mappings;
+  SignatureFiles m_signatures; // working-dir/signatures/
   bool m_saw_v1 = false;
   bool m_saw_v2 = false;
 };

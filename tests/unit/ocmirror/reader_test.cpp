@@ -1,6 +1,8 @@
 #include "core/ocmirror/reader.hpp"
 #include "test_support.hpp"
 
+#include <yaml-cpp/yaml.h>
+
 namespace zbundle::ocmirror {
 namespace {
 
@@ -211,6 +213,42 @@ TEST(ReadMirror, V1CatalogRenamesComeFromTheRecordedMirrorBlock) {
   EXPECT_ZB_ERROR(read_one(dir / "bad/mirror_seq1_000000.tar"),
                   ErrorKind::input,
                   "pastMirror.mirror: targetCatalog ../x: not a repository path");
+}
+
+// A mirror-to-disk run keeps release signatures as files; the ConfigMap the cluster needs is made
+// from them (oc-mirror writes it only after disk-to-mirror), and oc-mirror's own wins.
+TEST(ReadMirror, ReleaseSignatureFilesBecomeTheSignatureConfigMap) {
+  const TempDir dir;
+  const std::string hex(64, 'a');
+  const std::filesystem::path signatures = dir / "run/working-dir/signatures";
+  test::write_file(signatures / ("4.16.5-multi-sha256-" + hex), "sig one");
+  test::write_file(signatures / ("4.16.5-multi-sha256-" + hex + "x"), "bad");
+  EXPECT_ZB_ERROR(read_one(dir / "run/working-dir"),
+                  ErrorKind::input,
+                  "not a release signature file: expected <tag>-sha256-<hex>");
+  std::filesystem::remove(signatures / ("4.16.5-multi-sha256-" + hex + "x"));
+  test::write_file(signatures / ("4.16.6-multi-sha256-" + hex), "sig two");
+  const MirrorContent content = read_one(dir / "run/working-dir");
+  ASSERT_EQ(content.cluster_resources.size(), 1U);
+  const model::ClusterResource& resource = *content.cluster_resources.begin();
+  EXPECT_EQ(resource.name, "mirrored-release-signatures");
+  const YAML::Node node = YAML::Load(resource.text);
+  EXPECT_EQ(node["metadata"]["namespace"].as<std::string>(), "openshift-config-managed");
+  EXPECT_EQ(
+      node["metadata"]["labels"]["release.openshift.io/verification-signatures"].as<std::string>(),
+      "");
+  // base64 of "sig one" and "sig two", numbered in file name order
+  EXPECT_EQ(node["binaryData"]["sha256-" + hex + "-1"].as<std::string>(), "c2lnIG9uZQ==");
+  EXPECT_EQ(node["binaryData"]["sha256-" + hex + "-2"].as<std::string>(), "c2lnIHR3bw==");
+
+  test::write_file(
+      dir / "run/working-dir/cluster-resources/signature-configmap.yaml",
+      "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: mirrored-release-signatures\n"
+      "  namespace: openshift-config-managed\nbinaryData:\n  sha256-"
+          + hex + "-1: b2MtbWlycm9y\n");
+  const MirrorContent both = read_one(dir / "run/working-dir");
+  ASSERT_EQ(both.cluster_resources.size(), 1U);
+  EXPECT_NE(both.cluster_resources.begin()->text.find("b2MtbWlycm9y"), std::string::npos);
 }
 
 TEST(ReadMirror, V1WorkspaceReadsNewestResultsUnlessNamed) {

@@ -1,0 +1,68 @@
+#include "core/ocmirror/signature_configmap.hpp"
+
+#include "core/util/error.hpp"
+#include "core/util/str_cat.hpp"
+
+#include <openssl/evp.h>
+#include <yaml-cpp/yaml.h>
+
+namespace zbundle::ocmirror {
+namespace {
+
+using util::str_cat;
+
+constexpr std::size_t k_hex_length = 64;
+
+bool is_lower_hex(std::string_view text) {
+  return text.size() == k_hex_length
+         && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+std::string base64(std::string_view bytes) {
+  std::string encoded((bytes.size() + 2) / 3 * 4 + 1, '\0');
+  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                                     reinterpret_cast<const unsigned char*>(bytes.data()),
+                                     static_cast<int>(bytes.size()));
+  encoded.resize(static_cast<std::size_t>(length));
+  return encoded;
+}
+
+} // namespace
+
+void SignatureFiles::add(std::string_view name, std::string bytes, const std::string& subject) {
+  const std::size_t at = name.rfind("sha256-");
+  const std::string_view hex =
+      at == std::string_view::npos ? std::string_view() : name.substr(at + 7);
+  if (!is_lower_hex(hex) || (at > 0 && name[at - 1] != '-')) {
+    throw Error(ErrorKind::input,
+                str_cat(subject, ": not a release signature file: expected <tag>-sha256-<hex>"));
+  }
+  if (bytes.empty()) {
+    throw Error(ErrorKind::input, str_cat(subject, ": an empty release signature"));
+  }
+  m_signatures[std::string(hex)][std::string(name)] = std::move(bytes);
+}
+
+std::string SignatureFiles::configmap() const {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "apiVersion" << YAML::Value << "v1";
+  out << YAML::Key << "kind" << YAML::Value << "ConfigMap";
+  out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << std::string(k_signature_configmap_name);
+  out << YAML::Key << "namespace" << YAML::Value << "openshift-config-managed";
+  out << YAML::Key << "labels" << YAML::Value << YAML::BeginMap << YAML::Key
+      << "release.openshift.io/verification-signatures" << YAML::Value << YAML::DoubleQuoted << ""
+      << YAML::EndMap;
+  out << YAML::EndMap;
+  out << YAML::Key << "binaryData" << YAML::Value << YAML::BeginMap;
+  for (const auto& [hex, files] : m_signatures) {
+    std::size_t number = 0;
+    for (const auto& [name, bytes] : files) {
+      out << YAML::Key << str_cat("sha256-", hex, "-", ++number) << YAML::Value << base64(bytes);
+    }
+  }
+  out << YAML::EndMap << YAML::EndMap;
+  return str_cat(out.c_str(), "\n");
+}
+
+} // namespace zbundle::ocmirror
