@@ -105,11 +105,7 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
     }
   }
   create.architectures = architecture_rule(values);
-  if (values.count("release-key")) {
-    for (const std::string& path : values["release-key"].as<std::vector<std::string>>()) {
-      create.release_keys.emplace_back(std::filesystem::path(path));
-    }
-  }
+  create.release_keys = release_keys(values);
   if (values.count("allow")) {
     for (const std::string& list : values["allow"].as<std::vector<std::string>>()) {
       create.allowed.merge(check::parse_waivable_kinds(list));
@@ -253,10 +249,7 @@ int run_create(const std::vector<std::string>& args) {
       "sign despite problems of these kinds (repeatable, or comma separated): missing-image, "
       "missing-arch, release-arch, missing-signature, unverified-signature, schema1; the bundle "
       "records what was waived")(
-      "release-key",
-      po::value<std::vector<std::string>>()->composing(),
-      "a public key (PEM, ECDSA P-256 or Ed25519) the release images' sigstore signatures must "
-      "verify with (repeatable)")(
+
       "base",
       po::value<std::vector<std::string>>()->composing(),
       "an earlier bundle the bastion has (repeatable): its blobs are left out")(
@@ -268,6 +261,7 @@ int run_create(const std::vector<std::string>& args) {
       "json", "print the summary as JSON")("help,h", "show this help");
   add_max_nested_paths_option(options);
   add_architecture_options(options);
+  add_release_key_option(options);
   add_passphrase_options(options);
   po::positional_options_description positional;
   positional.add("source", -1);

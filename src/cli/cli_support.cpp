@@ -138,6 +138,23 @@ oci::ArchitectureRule architecture_rule(const po::variables_map& values) {
   return {platforms("arch"), platforms("management-arch"), std::string(ics::k_release_images_path)};
 }
 
+void add_release_key_option(po::options_description& options) {
+  options.add_options()("release-key",
+                        po::value<std::vector<std::string>>()->composing(),
+                        "a public key (PEM, ECDSA P-256 or Ed25519) the release images' sigstore "
+                        "signatures must verify with (repeatable)");
+}
+
+std::vector<pki::VerifyingKey> release_keys(const po::variables_map& values) {
+  std::vector<pki::VerifyingKey> keys;
+  if (values.count("release-key")) {
+    for (const std::string& path : values["release-key"].as<std::vector<std::string>>()) {
+      keys.emplace_back(std::filesystem::path(path));
+    }
+  }
+  return keys;
+}
+
 Progress::Progress()
     : m_is_shown(::isatty(STDERR_FILENO) == 1), m_start(std::chrono::steady_clock::now()) {}
 

@@ -4,6 +4,7 @@
 // error-to-exit-code mapping, and output to stdout or a file.
 
 #include "core/oci/reference_graph.hpp"
+#include "core/pki/signing_key.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -51,6 +52,12 @@ void add_max_nested_paths_option(boost::program_options::options_description& op
 void add_architecture_options(boost::program_options::options_description& options);
 [[nodiscard]] oci::ArchitectureRule
 architecture_rule(const boost::program_options::variables_map& values);
+
+// --release-key PUB.pem (repeatable), and the keys it names. Throws Error{input} for a file
+// that is not a usable public key.
+void add_release_key_option(boost::program_options::options_description& options);
+[[nodiscard]] std::vector<pki::VerifyingKey>
+release_keys(const boost::program_options::variables_map& values);
 
 // "1.5 MiB" style size for people.
 [[nodiscard]] std::string human_bytes(std::uint64_t bytes);

@@ -10,6 +10,7 @@
 #include "core/ocmirror/reader.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "readiness_command.hpp"
 #include "verify_ca_command.hpp"
 #include "verify_digests_command.hpp"
 
@@ -234,6 +235,7 @@ int run_inspect(const std::vector<std::string>& args) {
   po::options_description options("zbundle inspect SRC... [options]");
   add_source_options(options);
   options.add_options()("json", "print everything as JSON")("help,h", "show this help");
+  cli::add_readiness_options(options);
   po::positional_options_description positional;
   positional.add("source", -1);
   if (wants_help(args)) {
@@ -241,6 +243,13 @@ int run_inspect(const std::vector<std::string>& args) {
     return 0;
   }
   const po::variables_map values = cli::parse_options(args, options, positional);
+  if (values.count("readiness")) {
+    if (!values.count("source")) {
+      throw Error(ErrorKind::usage, "inspect --readiness: name at least one oc-mirror output");
+    }
+    const std::vector<std::string> sources = values["source"].as<std::vector<std::string>>();
+    return cli::run_readiness({sources.begin(), sources.end()}, values);
+  }
   const ocmirror::MirrorContent content = read_sources(values);
   cli::write_output(
       "", values.count("json") ? inspect_json(content).dump(2) + "\n" : inspect_text(content));

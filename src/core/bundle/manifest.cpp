@@ -161,24 +161,6 @@ std::string_view source_kind_name(ocmirror::SourceFormat format) noexcept {
   return "other";
 }
 
-std::string_view category_name(model::ImageCategory category) noexcept {
-  switch (category) {
-  case model::ImageCategory::release:
-    return "release";
-  case model::ImageCategory::release_content:
-    return "release-content";
-  case model::ImageCategory::operator_image:
-    return "operator";
-  case model::ImageCategory::generic:
-    return "generic";
-  case model::ImageCategory::catalog:
-    return "catalog";
-  case model::ImageCategory::graph:
-    return "graph";
-  }
-  return "generic";
-}
-
 std::string serialize_manifest(const Manifest& manifest) {
   Json document = {{"format", k_format},
                    {"bundle_id", manifest.bundle_id},

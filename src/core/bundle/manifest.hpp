@@ -56,7 +56,5 @@ struct Manifest : model::SignedModel {
 
 // "oc-mirror-v2" etc. for the manifest's source.kind.
 [[nodiscard]] std::string_view source_kind_name(ocmirror::SourceFormat format) noexcept;
-// "release", "release-content", "operator", "generic", "catalog", "graph".
-[[nodiscard]] std::string_view category_name(model::ImageCategory category) noexcept;
 
 } // namespace zbundle::bundle

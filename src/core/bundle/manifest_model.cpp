@@ -135,7 +135,7 @@ void write_model(const Manifest& manifest, Json& document) {
   Json& images = document["images"] = Json::array();
   for (const model::CollectedImage& image : manifest.images) {
     Json& item = images.emplace_back(
-        Json{{"source", image.source}, {"category", category_name(image.category)}});
+        Json{{"source", image.source}, {"category", model::category_name(image.category)}});
     put_target(item, image.target);
   }
   Json& catalogs = document["catalogs"] = Json::array();
@@ -197,8 +197,9 @@ void read_model(const Reader& top, Manifest& manifest) {
   for (const Json& item : top.array("images")) {
     const Reader image(item, "images[]", {"source", "category", "target"});
     const std::string name = image.text("category");
-    const auto* category = std::find_if(
-        k_categories.begin(), k_categories.end(), [&](auto c) { return category_name(c) == name; });
+    const auto* category = std::find_if(k_categories.begin(), k_categories.end(), [&](auto c) {
+      return model::category_name(c) == name;
+    });
     if (category == k_categories.end()) {
       refuse("images[].category", str_cat("unknown category ", name));
     }

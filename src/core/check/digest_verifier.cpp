@@ -1,6 +1,8 @@
 #include "core/check/digest_verifier.hpp"
 
 #include "core/check/collected_images.hpp"
+#include "core/check/release_signatures.hpp"
+#include "core/ics/image_ref.hpp"
 #include "core/oci/blob_hasher.hpp"
 #include "core/oci/storage_walker.hpp"
 #include "core/ocmirror/derive_sources.hpp"
@@ -86,15 +88,70 @@ public:
 
   // Every image the oc-mirror run collected must be where oc-mirror pushes it. Call after
   // finish().
-  void check_collected_images(const ocmirror::MirrorContent& content) {
-    CollectedImagesReport images = check::check_collected_images(
-        {content.collected_images.begin(), content.collected_images.end()},
-        lookup_in(m_graph.repositories()));
+  void check_collected_images(const ocmirror::MirrorContent& content,
+                              const DigestOptions& options) {
+    const std::vector<model::CollectedImage> collected(content.collected_images.begin(),
+                                                       content.collected_images.end());
+    CollectedImagesReport images =
+        check::check_collected_images(collected, lookup_in(m_graph.repositories()));
     m_report.image_count += images.found;
     std::move(images.missing.begin(), images.missing.end(), std::back_inserter(m_report.problems));
+    if (options.with_image_statuses) {
+      const std::vector<ReleaseSignature> signatures = judge_release_signatures(
+          m_graph, {options.architectures.release_repository, options.release_keys});
+      m_report.images = image_statuses(collected, signatures);
+      for (const ReleaseSignature& signature : signatures) { // as create's seal gate judges them
+        if (signature.problem) {
+          m_report.problems.push_back(*signature.problem);
+        }
+      }
+    }
   }
 
   DigestReport take_report() { return std::move(m_report); }
+
+  // Where each collected image is, what it holds and carries, and for a release its signature.
+  std::vector<ImageStatus> image_statuses(const std::vector<model::CollectedImage>& images,
+                                          const std::vector<ReleaseSignature>& signatures) const {
+    std::vector<ImageStatus> statuses;
+    for (const model::CollectedImage& image : images) {
+      const ics::ImageRef source = ics::parse_image_ref(image.source);
+      if (source.registry.empty() || (source.digest.empty() && source.tag.empty())) {
+        continue;
+      }
+      const ocmirror::MirroredLocation location = ocmirror::mirrored_location(image, source);
+      ImageStatus& status = statuses.emplace_back();
+      status.category = model::category_name(image.category);
+      status.source = image.source;
+      status.location = location.reference();
+      status.digest = resolve(location);
+      status.is_present = !status.digest.empty();
+      if (const auto platforms = m_graph.platforms_of(status.digest, status.location)) {
+        status.platforms.assign(platforms->begin(), platforms->end());
+      }
+      for (const ReleaseSignature& signature : signatures) {
+        if (image.category == model::ImageCategory::release && signature.digest == status.digest) {
+          status.signature = signature.problem
+                                 ? std::string(model::problem_kind_name(signature.problem->kind))
+                                 : "verified";
+        }
+      }
+    }
+    return statuses;
+  }
+
+  // The digest `location` resolves to in the storage, or empty.
+  [[nodiscard]] std::string resolve(const ocmirror::MirroredLocation& location) const {
+    const auto repository = m_graph.repositories().find(location.repository);
+    if (repository == m_graph.repositories().end()) {
+      return {};
+    }
+    if (!location.digest.empty()) {
+      return repository->second.manifests.contains(location.digest) ? location.digest : "";
+    }
+    const auto tag = repository->second.tags.find(location.tag);
+    return tag == repository->second.tags.end() ? "" : tag->second;
+  }
 
   oci::ReferenceGraph& graph() noexcept { return m_graph; }
 
@@ -142,7 +199,7 @@ DigestReport verify_digests(const std::vector<fs::path>& inputs, const DigestOpt
   verifier.finish(options);
   if (!verifier.has_unreadable_input()) { // else the run's records cannot be read either
     try {
-      verifier.check_collected_images(ocmirror::read_mirror(inputs, {}));
+      verifier.check_collected_images(ocmirror::read_mirror(inputs, {}), options);
     } catch (const Error& error) {
       if (error.kind() != ErrorKind::input) {
         throw;

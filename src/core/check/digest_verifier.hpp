@@ -10,6 +10,7 @@
 // are kept in memory.
 
 #include "core/oci/reference_graph.hpp"
+#include "core/pki/signing_key.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -19,9 +20,25 @@
 namespace zbundle::check {
 
 struct DigestOptions {
-  oci::ArchitectureRule architectures;     // --arch, --management-arch
-  std::vector<std::filesystem::path> base; // earlier runs whose blobs the bastion has
-  unsigned jobs = 0;                       // hashing threads; 0 = one per core
+  oci::ArchitectureRule architectures = {}; // --arch, --management-arch
+  // The readiness report (inspect --readiness): a status per image the run names, and the
+  // release signatures judged with these keys, their problems reported as create's seal gate
+  // sees them. Off: no statuses, no signature judged.
+  bool with_image_statuses = false;
+  std::vector<const pki::VerifyingKey*> release_keys = {};
+  std::vector<std::filesystem::path> base = {}; // earlier runs whose blobs the bastion has
+  unsigned jobs = 0;                            // hashing threads; 0 = one per core
+};
+
+// One image the oc-mirror run names, as the readiness report shows it.
+struct ImageStatus {
+  std::string category; // model::category_name
+  std::string source;   // as the run names it
+  std::string location; // where oc-mirror pushes it, below the mirror
+  bool is_present = false;
+  std::string digest;                 // what the location holds; empty when absent
+  std::vector<std::string> platforms; // "amd64", "s390x", ...: its own or its children's
+  std::string signature;              // releases: "verified" or the problem's kind; else empty
 };
 
 struct DigestReport {
@@ -32,6 +49,7 @@ struct DigestReport {
   std::uint64_t manifest_count = 0;
   std::uint64_t image_count = 0;     // images the oc-mirror run names, each found in the storage
   std::uint64_t signature_count = 0; // cosign signature tags ("sha256-<hex>.sig"), verified as any
+  std::vector<ImageStatus> images;   // with_image_statuses only, in the run's order
 };
 
 // Verifies `inputs`. Problems are collected, never thrown; throws Error{input} only for an

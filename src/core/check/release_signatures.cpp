@@ -103,24 +103,25 @@ std::optional<model::Problem> judge_signature(const oci::ReferenceGraph& graph,
 
 } // namespace
 
-std::vector<model::Problem> check_release_signatures(const oci::ReferenceGraph& graph,
-                                                     const SignatureRule& rule) {
-  std::vector<model::Problem> problems;
+std::vector<ReleaseSignature> judge_release_signatures(const oci::ReferenceGraph& graph,
+                                                       const SignatureRule& rule) {
+  std::vector<ReleaseSignature> verdicts;
   const auto repository = graph.repositories().find(rule.release_repository);
   if (rule.release_repository.empty() || repository == graph.repositories().end()) {
-    return problems;
+    return verdicts;
   }
   const std::map<std::string, std::string>& tags = repository->second.tags;
   for (const auto& [tag, digest] : tags) {
     if (oci::is_signature_tag(tag) || !digest.starts_with("sha256:")) {
       continue;
     }
+    ReleaseSignature& verdict = verdicts.emplace_back(ReleaseSignature{tag, digest, std::nullopt});
     const std::string where = str_cat(rule.release_repository, ":", tag);
     const std::string signature_tag = str_cat("sha256-", digest.substr(7), ".sig");
     const auto signature = tags.find(signature_tag);
     if (signature == tags.end()) {
-      problems.emplace_back(
-          ProblemKind::missing_signature, where, signature_tag, "no such tag in the mirror");
+      verdict.problem = model::Problem{
+          ProblemKind::missing_signature, where, signature_tag, "no such tag in the mirror"};
       continue;
     }
     const std::string* manifest = graph.json_of(signature->second);
@@ -128,17 +129,27 @@ std::vector<model::Problem> check_release_signatures(const oci::ReferenceGraph& 
       continue; // carried by a --base bundle, which was made with the same checks and key
     }
     if (manifest == nullptr) {
-      problems.emplace_back(
-          ProblemKind::invalid_signature, where, "a signature manifest", "not in the mirror");
+      verdict.problem = model::Problem{
+          ProblemKind::invalid_signature, where, "a signature manifest", "not in the mirror"};
       continue;
     }
     try {
-      if (std::optional<model::Problem> problem = judge_signature(
-              graph, str_cat(where, " -> ", signature_tag), digest, *manifest, rule)) {
-        problems.push_back(std::move(*problem));
-      }
+      verdict.problem =
+          judge_signature(graph, str_cat(where, " -> ", signature_tag), digest, *manifest, rule);
     } catch (const Error& error) {
-      problems.emplace_back(ProblemKind::invalid_signature, where, "a signature", error.what());
+      verdict.problem =
+          model::Problem{ProblemKind::invalid_signature, where, "a signature", error.what()};
+    }
+  }
+  return verdicts;
+}
+
+std::vector<model::Problem> check_release_signatures(const oci::ReferenceGraph& graph,
+                                                     const SignatureRule& rule) {
+  std::vector<model::Problem> problems;
+  for (ReleaseSignature& verdict : judge_release_signatures(graph, rule)) {
+    if (verdict.problem) {
+      problems.push_back(std::move(*verdict.problem));
     }
   }
   return problems;

@@ -13,6 +13,7 @@
 #include "core/oci/reference_graph.hpp"
 #include "core/pki/signing_key.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,18 @@ struct SignatureRule {
   std::string release_repository;                  // e.g. "openshift/release-images"; empty: off
   std::vector<const pki::VerifyingKey*> keys = {}; // --release-key; empty: unverified-signature
 };
+
+// What was found of one release image's signature.
+struct ReleaseSignature {
+  std::string tag;                       // the release's tag in the release repository
+  std::string digest;                    // the digest the signature must name
+  std::optional<model::Problem> problem; // empty: present, naming the digest, verified
+};
+
+// Every release image of `graph` (a tag in the release repository, not a signature tag) and
+// its signature's verdict, by tag. Call after graph.check().
+[[nodiscard]] std::vector<ReleaseSignature>
+judge_release_signatures(const oci::ReferenceGraph& graph, const SignatureRule& rule);
 
 // A problem per release image of `graph` (a tag in the release repository) without a signature
 // that names its digest and verifies with one of `rule.keys`: missing-signature,

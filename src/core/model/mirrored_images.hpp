@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace zbundle::model {
 
@@ -47,6 +48,26 @@ enum class ImageCategory {
   catalog,         // operator catalogs: never in mirror sets
   graph,           // the cincinnati graph image: never in mirror sets
 };
+
+// "release", "release-content", "operator", "generic", "catalog", "graph": as the manifest and
+// the readiness report name them.
+[[nodiscard]] constexpr std::string_view category_name(ImageCategory category) noexcept {
+  switch (category) {
+  case ImageCategory::release:
+    return "release";
+  case ImageCategory::release_content:
+    return "release-content";
+  case ImageCategory::operator_image:
+    return "operator";
+  case ImageCategory::generic:
+    return "generic";
+  case ImageCategory::catalog:
+    return "catalog";
+  case ImageCategory::graph:
+    return "graph";
+  }
+  return "generic";
+}
 
 // An image a run mirrored, as oc-mirror collected it: what derivation starts from.
 struct CollectedImage {

@@ -74,6 +74,10 @@ public:
     return found == m_json.end() ? nullptr : &found->second;
   }
   [[nodiscard]] std::size_t manifest_count() const noexcept { return m_verified_manifests.size(); }
+  // The platforms manifest `digest` serves (its children's, or its config's); nullopt when it
+  // cannot be told. `where` names it in a parse error that is swallowed.
+  [[nodiscard]] std::optional<std::set<std::string>> platforms_of(const std::string& digest,
+                                                                  const std::string& where) const;
   [[nodiscard]] bool is_base_blob(const std::string& digest) const {
     return m_base_blobs.contains(digest);
   }
@@ -92,8 +96,6 @@ private:
   verify_manifest(const std::string& digest, const std::string& where, RepositoryGraph& repository);
   void
   check_architectures(const StoredTag& tag, const std::string& where, const ArchitectureRule& rule);
-  [[nodiscard]] std::optional<std::set<std::string>> platforms_of(const std::string& digest,
-                                                                  const std::string& where) const;
 
   std::vector<model::Problem> m_problems;
   std::map<std::string, std::uint64_t> m_blob_sizes;

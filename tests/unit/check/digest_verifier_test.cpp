@@ -33,7 +33,8 @@ TEST(VerifyDigests, CleanMirrorHasNoProblems) {
       .file(blob_path(sha256(image.config)), image.config)
       .file(blob_path(sha256(image.layer)), image.layer)
       .close();
-  const DigestReport report = verify_digests({dir / "mirror_000001.tar"}, {{{"s390x"}, {}}, {}});
+  const DigestReport report =
+      verify_digests({dir / "mirror_000001.tar"}, {.architectures = {{"s390x"}, {}}});
   EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).subject;
   EXPECT_EQ(report.blob_count, 3U);
   EXPECT_EQ(report.tag_count, 1U);
@@ -97,7 +98,8 @@ TEST(VerifyDigests, EachTamperingIsReportedWithItsKindAndPath) {
       .file(blob_path(sha256(image.manifest())), image.manifest())
       .file(blob_path(sha256(image.layer)), flipped) // flipped byte, config missing
       .close();
-  const DigestReport report = verify_digests({dir / "mirror_000001.tar"}, {{{"amd64"}, {}}, {}});
+  const DigestReport report =
+      verify_digests({dir / "mirror_000001.tar"}, {.architectures = {{"amd64"}, {}}});
   std::vector<std::string> found = kinds(report);
   std::sort(found.begin(), found.end());
   EXPECT_EQ(found,
@@ -130,7 +132,7 @@ TEST(VerifyDigests, OciImageLayout) {
       R"({"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")"
           + sha256(image.manifest()) + R"(","size":)" + std::to_string(image.manifest().size())
           + R"(,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]})");
-  const DigestReport clean = verify_digests({dir / "layout"}, {{{"s390x"}, {}}, {}});
+  const DigestReport clean = verify_digests({dir / "layout"}, {.architectures = {{"s390x"}, {}}});
   EXPECT_TRUE(clean.problems.empty());
   EXPECT_EQ(clean.tag_count, 1U);
   std::filesystem::remove(dir / ("layout/blobs/sha256/" + sha256(image.config).substr(7)));
@@ -221,7 +223,8 @@ TEST(VerifyDigests, BaseProvidesBlobsOfDifferentialRuns) {
       .close();
   EXPECT_EQ(kinds(verify_digests({dir / "second"}, {})),
             (std::vector<std::string>{"missing-blob", "missing-blob"}));
-  EXPECT_TRUE(verify_digests({dir / "second"}, {{}, {dir / "mirror_000001.tar"}}).problems.empty());
+  EXPECT_TRUE(
+      verify_digests({dir / "second"}, {.base = {dir / "mirror_000001.tar"}}).problems.empty());
 }
 
 TEST(VerifyDigests, SizeMismatchSchema1AndTruncatedArchive) {
@@ -266,7 +269,8 @@ TEST(VerifyDigests, CosignSignatureTagsAreTheirOwnKind) {
       .file(blob_path(sha256(signature.config)), signature.config)
       .file(blob_path(sha256(signature.layer)), signature.layer)
       .close();
-  const DigestReport report = verify_digests({dir / "mirror_000001.tar"}, {{{"s390x"}, {}}, {}});
+  const DigestReport report =
+      verify_digests({dir / "mirror_000001.tar"}, {.architectures = {{"s390x"}, {}}});
   EXPECT_TRUE(report.problems.empty()) << report.problems.at(0).subject;
   EXPECT_EQ(report.signature_count, 1U);
   EXPECT_EQ(report.tag_count, 2U);
