@@ -4,6 +4,7 @@
 #include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -88,7 +89,7 @@ std::optional<model::Problem> judge_signature(const oci::ReferenceGraph& graph,
     }
     names_digest = names_digest || verdict.names == digest;
     if (!verdict.names.empty() && verdict.names != digest) {
-      why = str_cat("names ", verdict.names);
+      why = str_cat("names ", util::printable(verdict.names));
     } else if (why.empty()) {
       why = verdict.why.empty() ? "no --release-key verifies it" : verdict.why;
     }

@@ -3,6 +3,7 @@
 #include "core/oci/manifest.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -121,10 +122,11 @@ void ReferenceGraph::check_media_type(std::string_view declared,
                                       const std::string& where) {
   const auto found = m_media_types.find(digest);
   if (!declared.empty() && found != m_media_types.end() && found->second != declared) {
+    // both come from manifests a stranger wrote: quoted, never echoed raw
     report(model::ProblemKind::media_type_mismatch,
            str_cat(where, " -> ", digest),
-           std::string(declared),
-           found->second);
+           util::printable(declared),
+           util::printable(found->second));
   }
 }
 

@@ -268,6 +268,29 @@ void EntryClassifier::add_signature_configmap() {
                              m_signatures.configmap()});
 }
 
+// With `graph: true` oc-mirror writes an UpdateService after disk-to-mirror; a mirror-to-disk
+// run gets the same one here (namespace as v2 writes it), pointing at the placeholder mirror
+// that rendering moves to the real one.
+void EntryClassifier::add_update_service() {
+  const bool wants_graph = std::any_of(m_content.collected_images.begin(),
+                                       m_content.collected_images.end(),
+                                       [](const model::CollectedImage& image) {
+                                         return image.category == model::ImageCategory::graph;
+                                       });
+  const bool has_update_service = std::any_of(
+      m_content.cluster_resources.begin(),
+      m_content.cluster_resources.end(),
+      [](const model::ClusterResource& resource) { return resource.kind == "UpdateService"; });
+  if (!wants_graph || has_update_service) {
+    return;
+  }
+  m_content.cluster_resources.insert(
+      model::ClusterResource{"UpdateService",
+                             "update-service-oc-mirror",
+                             str_cat(m_container, ": ImageSetConfiguration mirror.platform.graph"),
+                             update_service_text()});
+}
+
 void EntryClassifier::add_v1_metadata(const walk::TreeEntry& entry, std::string text) {
   const nlohmann::json metadata = util::parse_bounded_json(text, subject(entry));
   if (!metadata.is_object()) {
@@ -314,6 +337,7 @@ void EntryClassifier::add_v1_metadata(const walk::TreeEntry& entry, std::string 
 void EntryClassifier::finish(MirrorContent& out) {
   m_run.finish(m_content.repositories, m_saw_v2, m_content);
   add_signature_configmap();
+  add_update_service();
   if (const auto found = m_content.repositories.find(std::string(k_release_repository));
       found != m_content.repositories.end()) {
     for (const auto& [tag, digest] : found->second.tags) {

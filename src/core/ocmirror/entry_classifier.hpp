@@ -16,7 +16,7 @@
 
 #include "core/ocmirror/mirror_content.hpp"
 #include "core/ocmirror/run_collector.hpp"
-#include "core/ocmirror/signature_configmap.hpp"
+#include "core/ocmirror/run_resources.hpp"
 #include "core/walk/tree_walker.hpp"
 
 #include <string>
@@ -52,6 +52,7 @@ private:
   void add_v1_metadata(const walk::TreeEntry& entry, std::string text);
   void add_image_set_config(const walk::TreeEntry& entry, std::string text);
   void add_signature_configmap();
+  void add_update_service();
 
   std::string m_container;
   MirrorContent m_content;

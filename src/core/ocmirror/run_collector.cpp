@@ -5,6 +5,7 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace zbundle::ocmirror {
@@ -14,6 +15,9 @@ using util::str_cat;
 
 constexpr std::size_t k_release_references_limit = std::size_t{16} << 20;
 constexpr std::string_view k_hold_release = "working-dir/hold-release/";
+// Where oc-mirror v2 builds the cincinnati graph image (its local cache registry).
+constexpr std::string_view k_graph_image_cache = "localhost:55000/openshift/graph-image";
+constexpr std::string_view k_graph_image_tag = "latest";
 constexpr std::string_view k_operator_catalogs = "working-dir/operator-catalogs/";
 constexpr std::string_view k_image_references = "/release-manifests/image-references";
 constexpr std::string_view k_okd_release_repository = "quay.io/openshift/okd";
@@ -208,6 +212,15 @@ void RunCollector::finish(const std::map<std::string, Repository>& repositories,
     }
     finish_releases(repositories, out);
     finish_catalogs(out);
+    if (std::any_of(m_configs.begin(), m_configs.end(), [](const ImageSetConfig& config) {
+          return config.wants_graph;
+        })) {
+      // oc-mirror builds the update graph image in its cache and pushes it beside the releases
+      out.collected_images.insert(
+          model::CollectedImage{str_cat(k_graph_image_cache, ":", k_graph_image_tag),
+                                model::ImageCategory::graph,
+                                ics::MappingRules::oc_mirror_v2});
+    }
   }
   *this = RunCollector{};
 }

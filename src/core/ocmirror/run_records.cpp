@@ -204,6 +204,7 @@ ImageSetConfig parse_image_set_config(const std::string& yaml_text, std::string_
     const YAML::Node channels = child(platform, "channels");
     config.channels = scalars_at(channels, "name");
     config.release = scalar_at(platform, "release");
+    config.wants_graph = scalar_at(platform, "graph") == "true";
     for (const YAML::Node& channel : channels.IsSequence() ? channels : YAML::Node()) {
       config.is_okd = config.is_okd || scalar_at(channel, "type") == "okd";
     }

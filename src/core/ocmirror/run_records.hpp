@@ -32,6 +32,7 @@ struct ImageSetConfig {
   std::vector<std::string> channels;              // mirror.platform.channels[].name
   std::string release;                            // mirror.platform.release, when given
   bool is_okd = false;                            // a channel of type okd
+  bool wants_graph = false;                       // mirror.platform.graph: true
 };
 
 // Parses an ImageSetConfiguration (v1alpha2 or v2alpha1). Throws Error{input} naming

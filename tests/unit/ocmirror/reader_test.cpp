@@ -3,6 +3,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+
 namespace zbundle::ocmirror {
 namespace {
 
@@ -65,6 +67,39 @@ TEST(ReadMirror, V2MirrorToDiskArchive) {
   EXPECT_EQ(content.image_set_configs.size(), 1U);
   // A mirror-to-disk run carries no mirror sets (oc-mirror-formats.md 0).
   EXPECT_TRUE(content.image_content_sources.empty());
+}
+
+// `graph: true`: oc-mirror builds the update graph image and writes an UpdateService after
+// disk-to-mirror; a mirror-to-disk run names the image (where oc-mirror pushes it) and gets
+// the UpdateService, pointing at the placeholder mirror that rendering moves.
+TEST(ReadMirror, AnIscWithGraphWantsTheGraphImageAndAnUpdateService) {
+  const TempDir dir;
+  TarBuilder(dir / "mirror_000001.tar")
+      .file("isc_2025-01-01T00:00:00Z",
+            "kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror:\n"
+            "  platform:\n    graph: true\n    channels:\n    - name: stable-4.16\n")
+      .close();
+  const MirrorContent content = read_one(dir / "mirror_000001.tar");
+  const auto graph =
+      std::find_if(content.collected_images.begin(),
+                   content.collected_images.end(),
+                   [](const auto& image) { return image.category == model::ImageCategory::graph; });
+  ASSERT_NE(graph, content.collected_images.end());
+  EXPECT_EQ(graph->source, "localhost:55000/openshift/graph-image:latest");
+  ASSERT_EQ(content.cluster_resources.size(), 1U);
+  const YAML::Node update = YAML::Load(content.cluster_resources.begin()->text);
+  EXPECT_EQ(update["kind"].as<std::string>(), "UpdateService");
+  EXPECT_EQ(update["spec"]["graphDataImage"].as<std::string>(),
+            "mirror.invalid/openshift/graph-image:latest");
+  EXPECT_EQ(update["spec"]["releases"].as<std::string>(),
+            "mirror.invalid/openshift/release-images");
+
+  TarBuilder(dir / "nograph/mirror_000001.tar")
+      .file("isc_2025-01-01T00:00:00Z",
+            "kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror:\n"
+            "  platform:\n    channels:\n    - name: stable-4.16\n")
+      .close();
+  EXPECT_TRUE(read_one(dir / "nograph/mirror_000001.tar").cluster_resources.empty());
 }
 
 TEST(ReadMirror, ArchiveSetsInADirectoryAreReadTogether) {

@@ -1,5 +1,7 @@
-#include "core/ocmirror/signature_configmap.hpp"
+#include "core/ocmirror/run_resources.hpp"
 
+#include "core/ics/mirror_name.hpp"
+#include "core/ics/mirror_scope.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -63,6 +65,25 @@ std::string SignatureFiles::configmap() const {
   }
   out << YAML::EndMap << YAML::EndMap;
   return str_cat(out.c_str(), "\n");
+}
+
+std::string update_service_text() {
+  const std::string mirror(ics::k_placeholder_mirror);
+  return str_cat("apiVersion: updateservice.operator.openshift.io/v1\n"
+                 "kind: UpdateService\n"
+                 "metadata:\n"
+                 "  name: update-service-oc-mirror\n"
+                 "  namespace: openshift-update-service\n"
+                 "spec:\n"
+                 "  graphDataImage: ",
+                 mirror,
+                 "/openshift/graph-image:latest\n"
+                 "  releases: ",
+                 mirror,
+                 "/",
+                 ics::k_release_images_path,
+                 "\n"
+                 "  replicas: 2\n");
 }
 
 } // namespace zbundle::ocmirror

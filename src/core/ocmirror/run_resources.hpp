@@ -1,5 +1,8 @@
 #pragma once
 
+// Cluster resources oc-mirror writes only after disk-to-mirror, made from what a mirror-to-disk
+// run holds, so the bastion gets them either way.
+//
 // The release signatures a v2 mirror-to-disk run keeps in working-dir/signatures/, one file per
 // signature named "<tag>-sha256-<hex>" holding its raw OpenPGP bytes, made into the
 // ConfigMap oc-mirror writes only after disk-to-mirror (oc-mirror-formats.md 2.5):
@@ -29,5 +32,9 @@ private:
   // digest hex -> file name -> bytes (file name order numbers them)
   std::map<std::string, std::map<std::string, std::string>> m_signatures;
 };
+
+// The UpdateService oc-mirror v2 writes for `graph: true` (oc-mirror-formats.md 2.6), pointing at
+// ics::k_placeholder_mirror, which rendering moves to the real mirror.
+[[nodiscard]] std::string update_service_text();
 
 } // namespace zbundle::ocmirror
