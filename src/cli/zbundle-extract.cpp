@@ -36,6 +36,9 @@ commands:
        [--dry-run] [--json] [--rewrite] [--resolve HOST:ADDRESS] [--insecure-http]
                        push the bundle's images into the site's registry, verified while they
                        stream, skipping what it holds already
+  merge OURS.yaml [--live LIVE.json] -o MERGED.json
+                       merge rendered objects into live ones (apply-cluster.sh runs it): one
+                       line per change on stdout, MERGED.json written only when one is needed
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                        verify the mirror registry's certificate chain and the CA bundle
 
@@ -74,6 +77,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "apply") {
     return zbundle::cli::run_apply(rest);
+  }
+  if (command == "merge") {
+    return zbundle::cli::run_merge(rest);
   }
   if (command == "inspect") {
     return zbundle::cli::run_bundle_inspect("zbundle-extract", rest);

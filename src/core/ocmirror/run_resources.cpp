@@ -2,10 +2,10 @@
 
 #include "core/ics/mirror_name.hpp"
 #include "core/ics/mirror_scope.hpp"
+#include "core/util/base64.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
-#include <openssl/evp.h>
 #include <yaml-cpp/yaml.h>
 
 namespace zbundle::ocmirror {
@@ -18,15 +18,6 @@ constexpr std::size_t k_hex_length = 64;
 bool is_lower_hex(std::string_view text) {
   return text.size() == k_hex_length
          && text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
-
-std::string base64(std::string_view bytes) {
-  std::string encoded((bytes.size() + 2) / 3 * 4 + 1, '\0');
-  const int length = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
-                                     reinterpret_cast<const unsigned char*>(bytes.data()),
-                                     static_cast<int>(bytes.size()));
-  encoded.resize(static_cast<std::size_t>(length));
-  return encoded;
 }
 
 } // namespace
@@ -60,7 +51,8 @@ std::string SignatureFiles::configmap() const {
   for (const auto& [hex, files] : m_signatures) {
     std::size_t number = 0;
     for (const auto& [name, bytes] : files) {
-      out << YAML::Key << str_cat("sha256-", hex, "-", ++number) << YAML::Value << base64(bytes);
+      out << YAML::Key << str_cat("sha256-", hex, "-", ++number) << YAML::Value
+          << util::encode_base64(bytes);
     }
   }
   out << YAML::EndMap << YAML::EndMap;

@@ -13,4 +13,7 @@ namespace zbundle::util {
 // than `limit` bytes.
 [[nodiscard]] std::optional<std::string> decode_base64(std::string_view text, std::size_t limit);
 
+// `bytes`, padded, on one line.
+[[nodiscard]] std::string encode_base64(std::string_view bytes);
+
 } // namespace zbundle::util

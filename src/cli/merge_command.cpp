@@ -1,0 +1,65 @@
+// zbundle-extract merge: the one place apply-cluster.sh decides what a live object becomes, so
+// the bastion needs no jq or python to merge (core/cluster/object_merge.hpp has the rules).
+
+#include "cli_support.hpp"
+#include "core/cluster/object_merge.hpp"
+#include "core/util/atomic_file.hpp"
+#include "core/util/error.hpp"
+#include "core/util/text_file.hpp"
+#include "extract_commands.hpp"
+
+#include <filesystem>
+#include <iostream>
+
+namespace zbundle::cli {
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr std::size_t k_max_object_file = std::size_t{64} << 20;
+
+artifacts::NamedText read_named(const std::string& path) {
+  return {path, util::read_text_file(path, k_max_object_file)};
+}
+
+} // namespace
+
+int run_merge(const std::vector<std::string>& args) {
+  po::options_description options(
+      "zbundle-extract merge OURS [--live LIVE.json] [-o MERGED.json]\n"
+      "Merges our rendered objects (OURS, YAML) into the live ones `oc get -o json` printed;\n"
+      "prints one line per change and writes the objects to apply, only when something changes");
+  options.add_options()("ours", po::value<std::string>(), "our rendered objects (YAML)")(
+      "live",
+      po::value<std::string>(),
+      "the live object or List (JSON); absent or empty: the cluster has none")(
+      "output,o", po::value<std::string>(), "where the merged objects go (mode 0600)")(
+      "help,h", "show this help");
+  if (wants_help(args, options)) {
+    return 0;
+  }
+  po::positional_options_description positional;
+  positional.add("ours", 1);
+  const po::variables_map values = parse_options(args, options, positional);
+  if (!values.count("ours") || !values.count("output")) {
+    throw Error(ErrorKind::usage, "merge: OURS and -o MERGED.json are required");
+  }
+  std::optional<artifacts::NamedText> live;
+  if (values.count("live")) {
+    live = read_named(values["live"].as<std::string>());
+  }
+  const cluster::ObjectMerge merge =
+      cluster::merge_objects(read_named(values["ours"].as<std::string>()), live);
+  for (const std::string& change : merge.changes) {
+    std::cout << change << '\n';
+  }
+  if (merge.merged) {
+    util::AtomicFile file(values["output"].as<std::string>(), 0600);
+    file.write(*merge.merged);
+    file.commit();
+  }
+  return 0;
+}
+
+} // namespace zbundle::cli
