@@ -66,6 +66,17 @@ def pem_bodies(text):
     return re.findall(r"-----BEGIN CERTIFICATE-----\s*(.*?)\s*-----END CERTIFICATE-----", text, re.S)
 
 
+def load_yaml_documents(directory, name):
+    try:
+        documents = [d for d in yaml.safe_load_all((directory / name).read_text()) if d is not None]
+    except (OSError, yaml.YAMLError) as error:
+        problem(f"{name}: does not parse: {error}")
+        return []
+    if not documents:
+        problem(f"{name}: no YAML document")
+    return documents
+
+
 def load_yaml(directory, name):
     try:
         documents = list(yaml.safe_load_all((directory / name).read_text()))
@@ -152,15 +163,25 @@ def check_mirror_sets(directory, location):
                                       "repositoryDigestMirrors")):
         if not (directory / name).exists():
             continue
-        document = load_yaml(directory, name)
-        if document is None:
-            continue
-        validate(document, schema_name, name)
-        for item in document["spec"][field]:
+        documents = load_yaml_documents(directory, name)
+        if name == "imagecontentsourcepolicy.yaml" and len(documents) != 1:
+            problem(f"{name}: {len(documents)} documents, expected 1")
+        names = [d.get("metadata", {}).get("name") for d in documents]
+        if name != "imagecontentsourcepolicy.yaml" and (
+                not set(names) <= {"zbundle-release", "zbundle-operator", "zbundle-generic"} or len(set(names)) != len(names)):
+            problem(f"{name}: objects named {names}, expected one zbundle-<category> each")
+        entries = []
+        for document in documents:
+            validate(document, schema_name, name)
+            entries += document["spec"][field]
+        for item in entries:
             if not all(m.startswith(location + "/") for m in item.get("mirrors", [])):
                 problem(f"{name}: {item}")
+        sources = [i["source"] for i in entries]
+        if len(sources) != len(set(sources)):
+            problem(f"{name}: a source is in two mirror sets")
         if name == "imagedigestmirrorset.yaml" and icsp is not None:
-            sets = {(i["source"], tuple(i["mirrors"])) for i in document["spec"][field]}
+            sets = {(i["source"], tuple(i["mirrors"])) for i in entries}
             if sets != {(i["source"], tuple(i["mirrors"])) for i in icsp}:
                 problem("icsp.yaml and imagedigestmirrorset.yaml name different digest sources")
 
@@ -196,8 +217,8 @@ def main():
     if args.pull_secret:
         check_credentials(args.directory, host, port, args.pull_secret, args.mirror_auth)
     for path in sorted(args.directory.glob("*.yaml")):
-        if load_yaml(args.directory, path.name) is None:
-            continue
+        if not path.name.endswith("mirrorset.yaml"):  # one object per file, but the mirror sets
+            load_yaml(args.directory, path.name)
     for line in problems:
         print(line)
     return 1 if problems else 0

@@ -1,8 +1,10 @@
-// apply-cluster.sh: the management cluster's steps, in order, for the files rendered beside
-// it. Written, never run by zbundle. Every step runs with --dry-run=server first and for real
-// only when all passed; a cluster that already names its own trust ConfigMap or mirror
-// registry ConfigMap gets our entries added to those, never replaced; a re-run changes
-// nothing (the CA and the registries.conf tables it adds carry a marker line it looks for).
+// apply-cluster.sh: the management cluster's steps, in the procedure's order, for the files
+// rendered beside it. Written, never run by zbundle. Nothing is replaced: every object is read
+// live and our part merged into it by `zbundle-extract merge` (core/cluster/object_merge.hpp),
+// so the script needs nothing on the bastion but oc and zbundle-extract. It plans every change
+// first, tries them all with --dry-run=server, saves each live object it changes to a backup
+// directory, then applies; a second run finds nothing to change; --dry-run stops after the
+// server's dry run.
 
 #include "core/artifacts/renderers.hpp"
 #include "core/util/str_cat.hpp"
@@ -20,144 +22,233 @@ bool has(const Artifacts& out, std::string_view name) {
 
 constexpr std::string_view k_prologue = R"sh(set -eu
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+say() { echo "apply-cluster.sh: $*" >&2; }
+usage() {
+  echo "usage: apply-cluster.sh [--dry-run] [--backup-dir DIR]" >&2
+  exit 2
+}
+dry_run=false
+backup=$here/backup/$(date -u +%Y%m%dT%H%M%SZ)
+while [ $# -gt 0 ]; do
+  case $1 in
+  --dry-run) dry_run=true ;;
+  --backup-dir)
+    [ $# -ge 2 ] || usage
+    backup=$2
+    shift
+    ;;
+  *) usage ;;
+  esac
+  shift
+done
+zx=${ZBUNDLE_EXTRACT:-zbundle-extract}
+if ! command -v "$zx" >/dev/null 2>&1; then
+  say "zbundle-extract is not on PATH (or set ZBUNDLE_EXTRACT): it does the merges"
+  exit 2
+fi
+umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-say() { echo "apply-cluster.sh: $*" >&2; }
-)sh";
+: >"$work/actions"
+: >"$work/changed"
+n=0
 
-// Adds our CA and registries.conf tables to the ConfigMap an AgentServiceConfig already
-// names, unless a marker says they are there; stops when a source of ours is configured
-// there already, since containers/image refuses a registry defined twice.
-constexpr std::string_view k_merge_mirror_config = R"sh(
-merge_mirror_config() {
-  ref=$1 dry=$2
-  oc get configmap "$ref" -n multicluster-engine -o jsonpath='{.data.ca-bundle\.crt}' >"$work/ca"
-  oc get configmap "$ref" -n multicluster-engine -o jsonpath='{.data.registries\.conf}' >"$work/conf"
-  if ! grep -qxF "$marker" "$work/ca"; then
-    printf '\n%s\n' "$marker" >>"$work/ca"
-    cat "$here/ca-bundle.crt" >>"$work/ca"
+# plan LABEL OURS GET_ARGS...: reads the live object (or List) `oc get GET_ARGS` names, merges
+# OURS into it, and queues the result when something changes.
+plan() {
+  label=$1 ours=$2
+  shift 2
+  n=$((n + 1))
+  oc get "$@" -o json --ignore-not-found >"$work/live-$n.json"
+  "$zx" merge "$here/$ours" --live "$work/live-$n.json" -o "$work/merged-$n.json" >"$work/changes-$n"
+  if [ -s "$work/changes-$n" ]; then
+    sed 's/^/  /' "$work/changes-$n"
+    echo "$n $label" >>"$work/changed"
+    echo "apply - $work/merged-$n.json" >>"$work/actions"
   fi
-  if ! grep -qxF "$marker" "$work/conf"; then
-    for source in $sources; do
-      if tr -d ' \t' <"$work/conf" | grep -qxF -e "location=\"$source\"" -e "prefix=\"$source\""; then
-        say "ConfigMap $ref already configures $source: merge $here/registries.conf by hand"
-        exit 1
+}
+
+# queue DESCRIPTION VERB RESOURCE PATH: a change that is not a merge: `apply - FILE`, or
+# `patch RESOURCE PATCH_FILE` (a merge patch of a field that was empty)
+queue() {
+  echo "  $1"
+  echo "$2 $3 $4" >>"$work/actions"
+}
+
+# run_actions DRY_RUN: every queued change, with --dry-run=DRY_RUN
+run_actions() {
+  while read -r verb resource path; do
+    case $verb in
+    apply) oc apply --dry-run="$1" -f "$path" ;;
+    patch)
+      if [ "$1" = none ]; then
+        oc get "$resource" -o json >"$backup/patched-$(echo "$resource" | tr -c 'A-Za-z0-9\n' '-').json"
       fi
-    done
-    printf '\n%s\n' "$marker" >>"$work/conf"
-    cat "$here/registries.conf" >>"$work/conf"
-  fi
-  oc set data "configmap/$ref" -n multicluster-engine "$dry" \
-    --from-file=ca-bundle.crt="$work/ca" --from-file=registries.conf="$work/conf"
+      oc patch "$resource" --type=merge --dry-run="$1" --patch-file="$path"
+      ;;
+    esac
+  done <"$work/actions"
+}
+
+# own FILE: an object only zbundle makes (by its name), applied when the live one differs
+own() {
+  status=0
+  oc diff -f "$here/$1" >"$work/diff" 2>&1 || status=$?
+  case $status in
+  0) ;;
+  1) queue "$1: differs from the live object" apply - "$here/$1" ;;
+  *)
+    cat "$work/diff" >&2
+    exit 1
+    ;;
+  esac
 }
 )sh";
 
 std::string trust_step(const Context& context, const Artifacts& out) {
   if (!has(out, "registry-config.yaml")) {
-    return str_cat("  # The mirror ",
+    return str_cat("# The mirror ",
                    context.options.mirror.registry(),
                    " is an IPv6 address, which no ConfigMap key can spell:\n"
-                   "  # add ca-bundle.crt to the cluster's trust by hand.\n");
+                   "# add ca-bundle.crt to the cluster's trust by hand.\n");
   }
-  return R"sh(  # 1. The mirror's CA, trusted cluster-wide (image.config additionalTrustedCA).
-  trust=$(oc get image.config.openshift.io/cluster -o jsonpath='{.spec.additionalTrustedCA.name}')
-  if [ -z "$trust" ] || [ "$trust" = registry-config ]; then
-    oc apply "$dry" -f "$here/registry-config.yaml"
-    oc patch image.config.openshift.io/cluster --type=merge "$dry" \
-      --patch-file="$here/image-config-patch.yaml"
-  else
-    say "image.config trusts ConfigMap $trust already: adding the mirror's CA to it"
-    oc patch "configmap/$trust" -n openshift-config --type=merge "$dry" \
-      --patch-file="$here/registry-config-data-patch.yaml"
-  fi
+  return R"sh(# 1. The mirror's CA, trusted cluster-wide: added to the ConfigMap image.config names (or to
+# registry-config, which the procedure creates, and image.config then names it).
+trust=$(oc get image.config.openshift.io/cluster -o jsonpath='{.spec.additionalTrustedCA.name}')
+if [ -n "$trust" ] && ! oc get configmap "$trust" -n openshift-config -o name >/dev/null; then
+  say "image.config trusts ConfigMap $trust, which openshift-config does not have"
+  exit 1
+fi
+plan "trust ConfigMap" registry-config.yaml configmap "${trust:-registry-config}" -n openshift-config
+if [ -z "$trust" ]; then
+  queue "image.config: additionalTrustedCA set to registry-config" \
+    patch image.config.openshift.io/cluster "$here/image-config-patch.yaml"
+fi
 )sh";
 }
 
 std::string pull_secret_step(const Artifacts& out) {
-  if (has(out, "pull-secret.json")) {
+  if (has(out, "pull-secret-mirror-entry.yaml")) {
     return R"sh(
-  # 2. The mirror's credentials, merged into the cluster's pull secret.
-  oc set data secret/pull-secret -n openshift-config "$dry" \
-    --from-file=.dockerconfigjson="$here/pull-secret.json"
+# 2. The mirror's credentials, added to the live pull secret; its other entries stay.
+plan "pull secret" pull-secret-mirror-entry.yaml secret pull-secret -n openshift-config
 )sh";
   }
-  return "\n  # 2. Pull secret: not rendered (give --pull-secret and --mirror-auth to merge the\n"
-         "  # mirror's credentials into it).\n";
+  return "\n# 2. Pull secret: not rendered (give --mirror-auth to add the mirror's credentials).\n";
+}
+
+std::string mirror_set_steps(const Artifacts& out) {
+  std::string steps = R"sh(
+# 3. Image content sources: ours live in zbundle-<category> mirror sets, merged with what an
+# earlier bundle put there; every HostedCluster gains them in spec.imageContentSources.
+sets_from=$(wc -l <"$work/changed")
+)sh";
+  for (const std::string_view kind : {"imagedigestmirrorset", "imagetagmirrorset"}) {
+    if (has(out, str_cat(kind, ".yaml"))) {
+      steps += str_cat("plan \"mirror sets\" ", kind, ".yaml ", kind, "\n");
+    }
+  }
+  if (has(out, "icsp.yaml")) {
+    steps += R"sh(if oc get crd hostedclusters.hypershift.openshift.io -o name >/dev/null 2>&1; then
+  plan "hosted clusters" icsp.yaml hostedclusters -A
+fi
+)sh";
+  }
+  steps += R"sh(sets_changed=false
+[ "$(wc -l <"$work/changed")" -eq "$sets_from" ] || sets_changed=true
+icsps=$(oc get imagecontentsourcepolicy -o name)
+if [ -n "$icsps" ]; then
+  say "the cluster has ImageContentSourcePolicy objects: $(echo "$icsps" | tr '\n' ' ')"
+  say "once an ImageDigestMirrorSet exists HyperShift ignores them (OCPBUGS-29466); convert each:"
+  say "  oc get NAME -o yaml >icsp.yaml && oc adm migrate icsp icsp.yaml --dest-dir idms && oc apply -f idms"
+fi
+)sh";
+  return steps;
 }
 
 std::string resource_steps(const Artifacts& out) {
-  std::string steps =
-      "\n  # 3. Image content sources (the ICSP file is for clusters older than 4.13).\n";
-  for (const char* name : {"imagedigestmirrorset.yaml", "imagetagmirrorset.yaml"}) {
-    if (has(out, name)) {
-      steps += str_cat(R"(  oc apply "$dry" -f "$here/)", name, "\"\n");
-    }
-  }
-  steps += "\n  # 4. Catalogs, release signatures, the update service.\n";
+  std::string steps = "\n# 4. Catalogs, release signatures, the update service: ours by name.\n";
   for (const Artifact& artifact : out) {
-    const std::string path = str_cat("\"$here/", artifact.name, "\"");
+    const std::string apply = str_cat("  own ", artifact.name, "\n");
     if (artifact.name.starts_with("catalogsource-")
         || artifact.name.starts_with("release-signatures-")) {
-      steps += str_cat("  oc apply \"$dry\" -f ", path, "\n");
+      steps += apply.substr(2);
     } else if (artifact.name.starts_with("clustercatalog-")) {
-      steps += str_cat("  if oc get crd clustercatalogs.olm.operatorframework.io >/dev/null 2>&1; "
-                       "then oc apply \"$dry\" -f ",
-                       path,
-                       "; fi\n");
+      steps += str_cat("if oc get crd clustercatalogs.olm.operatorframework.io -o name >/dev/null "
+                       "2>&1; then\n",
+                       apply,
+                       "fi\n");
     } else if (artifact.name.starts_with("updateservice-")) {
-      steps += str_cat("  if oc get crd updateservices.updateservice.operator.openshift.io "
-                       ">/dev/null 2>&1; then oc apply \"$dry\" -f ",
-                       path,
-                       "; fi\n");
+      steps += str_cat("if oc get crd updateservices.updateservice.operator.openshift.io -o name "
+                       ">/dev/null 2>&1; then\n",
+                       apply,
+                       "fi\n");
     }
   }
   return steps;
 }
 
 constexpr std::string_view k_agent_step = R"sh(
-  # 5. assisted-service: the mirror's CA and registries.conf (mirrorRegistryRef).
-  if oc get agentserviceconfig agent >/dev/null 2>&1; then
-    ref=$(oc get agentserviceconfig agent -o jsonpath='{.spec.mirrorRegistryRef.name}')
-    if [ -z "$ref" ] || [ "$ref" = mirror-config ]; then
-      oc apply "$dry" -f "$here/mirror-config.yaml"
-      oc patch agentserviceconfig agent --type=merge "$dry" \
-        --patch-file="$here/agentserviceconfig-patch.yaml"
-    else
-      say "AgentServiceConfig names ConfigMap $ref already: adding the mirror to it"
-      merge_mirror_config "$ref" "$dry"
-    fi
-  else
-    say "no AgentServiceConfig 'agent': skipping the assisted-service mirror configuration"
+# 5. assisted-service: the mirror's CA and registries.conf added to the ConfigMap the
+# AgentServiceConfig names (mirror-config, the procedure's name, when it names none).
+if oc get agentserviceconfig agent -o name >/dev/null 2>&1; then
+  ref=$(oc get agentserviceconfig agent -o jsonpath='{.spec.mirrorRegistryRef.name}')
+  plan "assisted-service mirror ConfigMap" mirror-config.yaml configmap "${ref:-mirror-config}" -n multicluster-engine
+  if [ -z "$ref" ]; then
+    queue "AgentServiceConfig agent: mirrorRegistryRef set to mirror-config" \
+      patch agentserviceconfig/agent "$here/agentserviceconfig-patch.yaml"
   fi
-}
+else
+  say "no AgentServiceConfig 'agent': skipping the assisted-service mirror configuration"
+fi
+)sh";
+
+constexpr std::string_view k_epilogue = R"sh(
+if [ ! -s "$work/actions" ]; then
+  say "nothing to change"
+  exit 0
+fi
+run_actions server
+if [ "$dry_run" = true ]; then
+  say "dry run: the server accepted every change above; nothing was changed"
+  exit 0
+fi
+mkdir -p "$backup"
+while read -r number label; do
+  if [ -s "$work/live-$number.json" ]; then
+    cp "$work/live-$number.json" "$backup/$number-$(echo "$label" | tr -c 'A-Za-z0-9\n' '-').json"
+  fi
+done <"$work/changed"
+say "the live objects changed are saved in $backup"
+run_actions none
+if [ "$sets_changed" = true ] && [ -n "$(oc get deployment operator -n hypershift -o name --ignore-not-found)" ]; then
+  # the HyperShift operator reads the mirror sets at start only (OCPBUGS-29110)
+  say "restarting the HyperShift operator, which reads mirror sets only when it starts"
+  oc rollout restart deployment/operator -n hypershift
+  oc rollout status deployment/operator -n hypershift --timeout=10m
+fi
+say "applied"
 )sh";
 
 } // namespace
 
 void add_apply_script(const Context& context, Artifacts& out) {
-  std::string sources;
-  for (const ics::ContentSource& entry : context.sources.sources()) {
-    sources += str_cat(sources.empty() ? "" : " ", entry.source);
-  }
   std::string script = str_cat(
       script_header(context, "apply-cluster.sh"),
       "# The management cluster's steps of the hosted control planes procedure, in order.\n",
       "# zbundle writes this script and never runs it: review it, log in to the management\n",
-      "# cluster with oc, then run it. Every step runs with --dry-run=server first, and for\n",
-      "# real only when all of them passed. Running it again changes nothing.\n",
+      "# cluster with oc, then run it (zbundle-extract must be on PATH). It merges into what the\n",
+      "# cluster has and replaces nothing; every change is tried with --dry-run=server first\n",
+      "# and made only when all passed; each live object it changes is saved first; running it\n",
+      "# again changes nothing. --dry-run prints the changes and makes none.\n",
       k_prologue,
-      "marker=",
-      shell_quote(str_cat("# zbundle: mirror ", context.options.mirror.location())),
-      "\nsources=",
-      shell_quote(sources),
       "\n",
-      k_merge_mirror_config,
-      "\napply_all() {\n  dry=$1\n",
       trust_step(context, out),
       pull_secret_step(out),
+      mirror_set_steps(out),
       resource_steps(out),
       k_agent_step,
-      "\napply_all --dry-run=server\napply_all --dry-run=none\nsay \"applied\"\n");
+      k_epilogue);
   out.push_back({"apply-cluster.sh", std::move(script), FileMode::script});
 }
 

@@ -1,7 +1,8 @@
 // The mirror registry's credentials in the cluster's pull secret: `auths."host:port"` merged
 // into the given pull secret, every other entry kept. Without a pull secret, the credentials
 // alone go to mirror-pull-secret.json (for `hcp --pull-secret`), never over the cluster's
-// pull secret, which would lose the others.
+// pull secret, which would lose the others; apply-cluster.sh merges the entry alone into the
+// live pull secret (pull-secret-mirror-entry.yaml).
 
 #include "core/artifacts/renderers.hpp"
 #include "core/util/base64.hpp"
@@ -92,6 +93,15 @@ void add_credentials(const Context& context, Artifacts& out) {
   }
   const Json credential = mirror_credential(options.mirror, *options.mirror_auth);
   const std::string key = options.mirror.auth_file_key();
+  // The mirror's entry alone, as the Secret apply-cluster.sh merges into the live pull secret:
+  // the cluster's other entries are whatever they are when it runs, not when this was rendered.
+  const Json entry = {{"auths", {{key, credential}}}};
+  const Json secret = {{"apiVersion", "v1"},
+                       {"kind", "Secret"},
+                       {"metadata", {{"name", "pull-secret"}, {"namespace", "openshift-config"}}},
+                       {"type", "kubernetes.io/dockerconfigjson"},
+                       {"data", {{".dockerconfigjson", util::encode_base64(entry.dump())}}}};
+  out.push_back({"pull-secret-mirror-entry.yaml", secret.dump(2) + "\n", FileMode::secret});
   if (options.pull_secret) {
     Json merged = parse_auths(*options.pull_secret);
     merged["auths"][key] = credential;

@@ -30,7 +30,8 @@ void add_trust(const Context& context, Artifacts& out);
 void add_mirror_sets(const Context& context, Artifacts& out);
 // CatalogSource and ClusterCatalog per catalog; release signatures and UpdateService carried.
 void add_cluster_resources(const Context& context, Artifacts& out);
-// pull-secret.json, when a pull secret or the mirror's credentials are given.
+// pull-secret.json (or mirror-pull-secret.json) and pull-secret-mirror-entry.yaml, when the
+// mirror's credentials are given.
 void add_credentials(const Context& context, Artifacts& out);
 // hcp-create-cluster.sh, when the model has a release.
 void add_hcp_command(const Context& context, Artifacts& out);

@@ -121,9 +121,19 @@ std::vector<Piece> cut(std::string_view text, std::string_view what) {
     }
     pieces.back().text += line;
   }
+  std::vector<std::string_view> seen;
   for (Piece& piece : pieces) {
-    if (piece.kind == PieceKind::registry) {
-      piece.identity = registry_identity(piece.text);
+    if (piece.kind != PieceKind::registry) {
+      continue;
+    }
+    piece.identity = registry_identity(piece.text);
+    if (std::find(seen.begin(), seen.end(), piece.identity) != seen.end()) {
+      throw Error(
+          ErrorKind::input,
+          str_cat(what, ": registry ", util::printable(piece.identity), " is defined twice"));
+    }
+    if (!piece.identity.empty()) {
+      seen.push_back(piece.identity);
     }
   }
   return pieces;
@@ -159,21 +169,14 @@ merge_registries_conf(std::string_view live, std::string_view ours, std::string_
     if (our.kind != PieceKind::registry || our.identity.empty()) {
       continue;
     }
-    std::vector<Piece*> same;
-    for (Piece& piece : pieces) {
-      if (piece.kind == PieceKind::registry && piece.identity == our.identity) {
-        same.push_back(&piece);
-      }
-    }
-    if (same.size() > 1) {
-      throw Error(ErrorKind::input,
-                  str_cat(what, ": registry ", util::printable(our.identity), " is defined twice"));
-    }
-    if (same.empty()) {
+    const auto same = std::find_if(pieces.begin(), pieces.end(), [&](const Piece& piece) {
+      return piece.kind == PieceKind::registry && piece.identity == our.identity;
+    });
+    if (same == pieces.end()) {
       pieces.push_back({PieceKind::registry, std::string(body(our.text)), our.identity, true});
       result.changes.push_back(str_cat("added [[registry]] ", util::printable(our.identity)));
-    } else if (trim(body(same.front()->text)) != trim(body(our.text))) {
-      Piece& piece = *same.front();
+    } else if (trim(body(same->text)) != trim(body(our.text))) {
+      Piece& piece = *same;
       piece.text = str_cat(body(our.text), piece.text.substr(body_end(piece.text)));
       result.changes.push_back(str_cat("updated [[registry]] ", util::printable(our.identity)));
     }

@@ -142,7 +142,9 @@ std::string_view ics_format_name(IcsFormat format) noexcept {
   return {};
 }
 
-std::string render_ics(const ImageContentSources& sources, IcsFormat format) {
+std::string
+render_ics(const ImageContentSources& sources, IcsFormat format, std::string_view name) {
+  const auto named = [&](std::string_view fallback) { return name.empty() ? fallback : name; };
   switch (format) {
   case IcsFormat::hcp: {
     const ImageContentSources digest = sources.only(MirrorKind::digest);
@@ -155,7 +157,7 @@ std::string render_ics(const ImageContentSources& sources, IcsFormat format) {
     return render_mirror_set(digest,
                              "operator.openshift.io/v1alpha1",
                              "ImageContentSourcePolicy",
-                             "zbundle",
+                             named("zbundle"),
                              "repositoryDigestMirrors");
   }
   case IcsFormat::idms: {
@@ -164,7 +166,7 @@ std::string render_ics(const ImageContentSources& sources, IcsFormat format) {
     return render_mirror_set(digest,
                              "config.openshift.io/v1",
                              "ImageDigestMirrorSet",
-                             "zbundle-digest-mirrors",
+                             named("zbundle-digest-mirrors"),
                              "imageDigestMirrors");
   }
   case IcsFormat::itms: {
@@ -173,7 +175,7 @@ std::string render_ics(const ImageContentSources& sources, IcsFormat format) {
     return render_mirror_set(tag,
                              "config.openshift.io/v1",
                              "ImageTagMirrorSet",
-                             "zbundle-tag-mirrors",
+                             named("zbundle-tag-mirrors"),
                              "imageTagMirrors");
   }
   case IcsFormat::registries_conf:

@@ -20,9 +20,11 @@ enum class IcsFormat {
 [[nodiscard]] IcsFormat parse_ics_format(std::string_view name);
 [[nodiscard]] std::string_view ics_format_name(IcsFormat format) noexcept;
 
-// Renders the model. hcp, icsp and idms carry the digest mirrors, itms the tag mirrors.
+// Renders the model. hcp, icsp and idms carry the digest mirrors, itms the tag mirrors; the
+// objects are named `name` (default: zbundle, zbundle-digest-mirrors, zbundle-tag-mirrors).
 // Throws Error{input} when the model has no mirror of the kind the format needs.
-[[nodiscard]] std::string render_ics(const ImageContentSources& sources, IcsFormat format);
+[[nodiscard]] std::string
+render_ics(const ImageContentSources& sources, IcsFormat format, std::string_view name = {});
 
 // containers-registries.conf(5) v2: one [[registry]] per source with prefix = "", insecure and
 // blocked false (blocked true for NeverContactSource); `mirror-by-digest-only = true` when every

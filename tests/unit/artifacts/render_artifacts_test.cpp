@@ -1,4 +1,5 @@
 #include "core/artifacts/artifacts.hpp"
+#include "core/util/base64.hpp"
 #include "test_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -223,7 +224,17 @@ TEST(RenderArtifacts, PullSecretMergeKeepsEveryOtherRegistry) {
   EXPECT_EQ(auths["quay.io"]["auth"], "cTp4");
   EXPECT_EQ(auths["new.example:8443"],
             (nlohmann::json{{"auth", "dXNlcjpwYXNz"}, {"email", "m@x"}}));
-  EXPECT_NE(find(out, "apply-cluster.sh").content.find("oc set data secret/pull-secret"),
+  // the cluster gets the mirror's entry alone, merged into its live pull secret
+  const Artifact& entry = find(out, "pull-secret-mirror-entry.yaml");
+  EXPECT_EQ(entry.mode, FileMode::secret);
+  const nlohmann::json secret = nlohmann::json::parse(entry.content);
+  EXPECT_EQ(secret["metadata"]["name"], "pull-secret");
+  EXPECT_EQ(secret["type"], "kubernetes.io/dockerconfigjson");
+  const std::optional<std::string> decoded =
+      util::decode_base64(secret["data"][".dockerconfigjson"].get<std::string>(), 4096);
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(nlohmann::json::parse(*decoded)["auths"].size(), 1U);
+  EXPECT_NE(find(out, "apply-cluster.sh").content.find("pull-secret-mirror-entry.yaml secret"),
             std::string::npos);
   // Without the cluster's pull secret, the credentials alone, never over the cluster's one.
   options.pull_secret.reset();
@@ -231,8 +242,7 @@ TEST(RenderArtifacts, PullSecretMergeKeepsEveryOtherRegistry) {
   EXPECT_FALSE(has(alone, "pull-secret.json"));
   EXPECT_EQ(nlohmann::json::parse(find(alone, "mirror-pull-secret.json").content)["auths"].size(),
             1U);
-  EXPECT_EQ(find(alone, "apply-cluster.sh").content.find("oc set data secret/pull-secret"),
-            std::string::npos);
+  EXPECT_TRUE(has(alone, "pull-secret-mirror-entry.yaml"));
 }
 
 TEST(RenderArtifacts, RefusesUnusableCredentialsNamingTheFile) {
