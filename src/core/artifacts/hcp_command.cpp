@@ -1,9 +1,13 @@
 // hcp-create-cluster.sh: `hcp create cluster agent` for the mirrored release, pinned by
-// digest, with the rendered image content sources and CA, and placeholders for what only the
-// site knows. The script refuses to run while a placeholder is left.
+// digest, with the rendered image content sources and CA, the procedure's SingleReplica
+// control plane (or HighlyAvailable), the hosted cluster's default OLM catalogs pointed at the
+// mirrored ones by digest, and placeholders for what only the site knows. The script refuses
+// to run while a placeholder is left; --render writes the manifests for review instead.
 
 #include "core/artifacts/renderers.hpp"
 #include "core/ics/image_ref.hpp"
+#include "core/ics/mirror_scope.hpp"
+#include "core/ocmirror/derive_sources.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
@@ -118,6 +122,101 @@ std::string release_repository(const model::SignedModel& model,
   return std::string(k_release_repository);
 }
 
+// HyperShift's default catalogs (the hypershift.openshift.io/<name>-catalog-image annotations),
+// by the last component of the repository oc-mirror mirrors them from.
+struct DefaultCatalog {
+  std::string_view repository;
+  std::string_view name;
+};
+constexpr std::array<DefaultCatalog, 4> k_default_catalogs{{
+    {"redhat-operator-index", "redhat-operators"},
+    {"certified-operator-index", "certified-operators"},
+    {"community-operator-index", "community-operators"},
+    {"redhat-marketplace-index", "redhat-marketplace"},
+}};
+
+// "hypershift.openshift.io/<name>-catalog-image=<mirror>/<repository>@<digest>" for each
+// default catalog the model mirrored and knows the digest of (HyperShift takes them by digest
+// only), from the registry the bundle carries.
+std::vector<std::string> catalog_annotations(const Context& context) {
+  std::vector<std::string> annotations;
+  for (const model::CollectedImage& image : context.model.images) {
+    if (image.category != model::ImageCategory::catalog) {
+      continue;
+    }
+    const ics::ImageRef source = ics::parse_image_ref(image.source);
+    const std::string_view last =
+        std::string_view(source.repository).substr(source.repository.rfind('/') + 1);
+    const auto known = std::find_if(k_default_catalogs.begin(),
+                                    k_default_catalogs.end(),
+                                    [&](const DefaultCatalog& c) { return c.repository == last; });
+    if (known == k_default_catalogs.end()) {
+      continue;
+    }
+    const ocmirror::MirroredLocation location = ocmirror::mirrored_location(image, source);
+    std::string digest = location.digest;
+    for (const model::RepositoryRecord& repository : context.model.repositories) {
+      const auto tag = repository.tags.find(location.tag);
+      if (digest.empty() && repository.name == location.repository
+          && tag != repository.tags.end()) {
+        digest = tag->second;
+      }
+    }
+    if (!ics::is_sha256_digest(digest)) {
+      continue;
+    }
+    const std::string reference = ics::limit_reference_nested_paths(
+        str_cat(context.options.mirror.location(), "/", location.repository, "@", digest),
+        context.model.max_nested_paths);
+    annotations.push_back(
+        str_cat("hypershift.openshift.io/", known->name, "-catalog-image=", reference));
+  }
+  std::sort(annotations.begin(), annotations.end());
+  annotations.erase(std::unique(annotations.begin(), annotations.end()), annotations.end());
+  return annotations;
+}
+
+constexpr std::string_view k_options = R"sh(
+usage() {
+  echo "usage: hcp-create-cluster.sh [--availability-policy SingleReplica|HighlyAvailable]" >&2
+  echo "         [--olm-catalog-placement management|guest] [--render]" >&2
+  exit 2
+}
+AVAILABILITY=SingleReplica
+PLACEMENT=management
+RENDER=false
+while [ $# -gt 0 ]; do
+  case $1 in
+  --availability-policy)
+    [ $# -ge 2 ] || usage
+    AVAILABILITY=$2
+    shift
+    ;;
+  --olm-catalog-placement)
+    [ $# -ge 2 ] || usage
+    PLACEMENT=$2
+    shift
+    ;;
+  --render) RENDER=true ;;
+  *) usage ;;
+  esac
+  shift
+done
+case $AVAILABILITY in SingleReplica | HighlyAvailable) ;; *) usage ;; esac
+case $PLACEMENT in management | guest) ;; *) usage ;; esac
+)sh";
+
+constexpr std::string_view k_run = R"sh(
+if [ "$RENDER" = true ]; then
+  # the manifests hold the pull secret and the SSH key: readable by their owner only
+  umask 077
+  hcp create cluster agent "$@" --render-sensitive --render >"$here/hosted-cluster.yaml"
+  echo "hcp-create-cluster.sh: wrote $here/hosted-cluster.yaml: review it, then oc apply -f it" >&2
+  exit 0
+fi
+exec hcp create cluster agent "$@"
+)sh";
+
 bool has(const Artifacts& out, std::string_view name) {
   return std::any_of(out.begin(), out.end(), [&](const Artifact& a) { return a.name == name; });
 }
@@ -147,6 +246,7 @@ void add_hcp_command(const Context& context, Artifacts& out) {
     }
     script += str_cat(site.variable, "=", value, "\n");
   }
+  script += k_options;
   script += "\nfor value in";
   for (const SiteFlag& site : k_site_flags) {
     script += str_cat(" \"$", site.variable, "\"");
@@ -159,15 +259,34 @@ void add_hcp_command(const Context& context, Artifacts& out) {
             "    ;;\n"
             "  esac\n"
             "done\n\n"
-            "exec hcp create cluster agent \\\n";
+            "set --";
   for (const SiteFlag& site : k_site_flags) {
-    script += str_cat("  ", site.flag, " \"$", site.variable, "\" \\\n");
+    script += str_cat(" \\\n  ", site.flag, " \"$", site.variable, "\"");
   }
-  script += str_cat("  --release-image ", shell_quote(str_cat(repository, "@", release->digest)));
+  script +=
+      str_cat(" \\\n  --release-image ", shell_quote(str_cat(repository, "@", release->digest)));
   if (has(out, "icsp.yaml")) {
     script += " \\\n  --image-content-sources \"$here/icsp.yaml\"";
   }
-  script += " \\\n  --additional-trust-bundle \"$here/ca-bundle.crt\"\n";
+  script += " \\\n  --additional-trust-bundle \"$here/ca-bundle.crt\""
+            " \\\n  --control-plane-availability-policy \"$AVAILABILITY\""
+            " \\\n  --olm-catalog-placement \"$PLACEMENT\"\n";
+  const std::vector<std::string> annotations = catalog_annotations(context);
+  script +=
+      "# The hosted cluster's default catalogs, served by the management cluster from the\n"
+      "# mirror by digest; a default catalog not mirrored would be pulled from the internet:\n"
+      "# with --olm-catalog-placement guest, apply the catalogsource-*.yaml files in the\n"
+      "# hosted cluster and disable its default sources instead.\n"
+      "if [ \"$PLACEMENT\" = management ]; then\n";
+  if (annotations.empty()) {
+    script += "  echo \"hcp-create-cluster.sh: no default catalog is mirrored: consider "
+              "--olm-catalog-placement guest\" >&2\n";
+  }
+  for (const std::string& annotation : annotations) {
+    script += str_cat("  set -- \"$@\" --annotations ", shell_quote(annotation), "\n");
+  }
+  script += "fi\n";
+  script += k_run;
   out.push_back({"hcp-create-cluster.sh", std::move(script), FileMode::script});
 }
 
