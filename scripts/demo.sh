@@ -55,10 +55,19 @@ printf '\nThe artifacts of the hosted control planes procedure, rendered from th
 pki=$build/demo-pki
 rm -rf "$pki" "$build/demo-artifacts"
 tests/data/make-pki.sh "$pki" >/dev/null
+echo '{"auths": {"bastion.example:5000": {"auth": "ZGVtbzpkZW1v"}}}' >"$build/demo-auth.json"
 step "$zbundle" artifacts "$build/demo.zb" --pubkey "$keys/signer.pub" --mirror bastion.example:5000/ocp \
-  --ca "$pki/root.pem" -o "$build/demo-artifacts"
+  --ca "$pki/root.pem" --mirror-auth "$build/demo-auth.json" -o "$build/demo-artifacts"
 step cat "$build/demo-artifacts/registry-config.yaml" "$build/demo-artifacts/icsp.yaml"
-step sed -n '/^exec hcp/,$p' "$build/demo-artifacts/hcp-create-cluster.sh"
+step sed -n '/^set --/,$p' "$build/demo-artifacts/hcp-create-cluster.sh"
+
+printf '\napply-cluster.sh --dry-run on a management cluster that already holds the procedure'"'"'s\nhand-made objects (mirror-config, registry-config, a pull secret, an old ICSP, a hosted cluster).\nNo cluster runs here: a stand-in oc keeps them in a file. Every change is a merge, computed by\nzbundle-extract merge and tried with --dry-run=server; nothing changes:\n'
+rm -rf "$build/demo-bin" && mkdir -p "$build/demo-bin"
+printf '#!/bin/sh\nexec python3 %s "$@"\n' "$PWD/tests/data/fake_oc.py" >"$build/demo-bin/oc"
+chmod +x "$build/demo-bin/oc"
+python3 tests/data/procedure_cluster.py "$build/demo-cluster.json"
+export FAKE_OC_STATE=$build/demo-cluster.json FAKE_OC_LOG=$build/demo-oc.log
+PATH="$PWD/$build/demo-bin:$PWD/$build/src/cli:$PATH" step sh "$build/demo-artifacts/apply-cluster.sh" --dry-run
 
 printf '\nOn the bastion: expand (the registry as distribution serves it), then apply --dry-run\n(what apply would install below a root; nothing is touched):\n'
 rm -rf "$build/demo-bastion" "$build/demo-root" "$build/demo-state"

@@ -20,7 +20,7 @@ check() {
 # From oc-mirror output, with credentials: everything the procedure needs
 expect 0 '' -- zb artifacts "$SAMPLE/v2" --mirror mirror.test:8443/ocp --ca pki/root.pem \
   --pull-secret ps.json --mirror-auth auth.json -o full
-for name in registry-config.yaml image-config-patch.yaml registry-config-data-patch.yaml \
+for name in registry-config.yaml image-config-patch.yaml \
   mirror-config.yaml agentserviceconfig-patch.yaml registries.conf ca-bundle.crt icsp.yaml \
   imagedigestmirrorset.yaml imagetagmirrorset.yaml imagecontentsourcepolicy.yaml \
   catalogsource-redhat-operator-index-v4-16.yaml clustercatalog-redhat-operator-index-v4-16.yaml \

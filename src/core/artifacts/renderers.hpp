@@ -23,7 +23,7 @@ struct Context {
 
 using Artifacts = std::vector<Artifact>;
 
-// registry-config.yaml, registry-config-data-patch.yaml, image-config-patch.yaml,
+// registry-config.yaml, image-config-patch.yaml,
 // mirror-config.yaml, agentserviceconfig-patch.yaml, ca-bundle.crt.
 void add_trust(const Context& context, Artifacts& out);
 // icsp.yaml (the hcp list) and the management cluster's IDMS, ITMS and ICSP.

@@ -69,10 +69,6 @@ void add_trust(const Context& context, Artifacts& out) {
     out.push_back({"registry-config.yaml",
                    config_map_yaml(k_trust_configmap, "openshift-config", {}, {{key, ca}}),
                    FileMode::regular});
-    // The same key as a patch, for a cluster that already names its own trust ConfigMap.
-    out.push_back({"registry-config-data-patch.yaml",
-                   merge_patch_yaml({"data"}, key, ca),
-                   FileMode::regular});
     out.push_back({"image-config-patch.yaml",
                    merge_patch_yaml({"spec", "additionalTrustedCA"}, "name", k_trust_configmap),
                    FileMode::regular});
