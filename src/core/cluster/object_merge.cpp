@@ -13,18 +13,21 @@ using detail::Json;
 using util::str_cat;
 
 // A YAML node as JSON; every scalar a string, as our rendered manifests are.
-Json to_json(const YAML::Node& node) {
+Json to_json(const YAML::Node& node, std::string_view what) {
   if (node.IsMap()) {
     Json object = Json::object();
     for (const auto& item : node) {
-      object[item.first.as<std::string>()] = to_json(item.second);
+      if (!item.first.IsScalar()) {
+        throw Error(ErrorKind::input, str_cat(what, ": a map key is not a string"));
+      }
+      object[item.first.as<std::string>()] = to_json(item.second, what);
     }
     return object;
   }
   if (node.IsSequence()) {
     Json list = Json::array();
     for (const YAML::Node& item : node) {
-      list.push_back(to_json(item));
+      list.push_back(to_json(item, what));
     }
     return list;
   }
@@ -75,7 +78,7 @@ bool is_source_list(const Json& list) {
 std::vector<Json> parse_ours(const artifacts::NamedText& ours) {
   std::vector<Json> documents;
   for (const YAML::Node& node : util::load_bounded_yaml(ours.text, ours.name)) {
-    Json document = to_json(node);
+    Json document = to_json(node, ours.name);
     if (document.is_null()) {
       continue;
     }
@@ -91,6 +94,14 @@ std::vector<Json> parse_ours(const artifacts::NamedText& ours) {
     if (is_object && !detail::has_merge_rule(kind)) {
       throw Error(ErrorKind::input,
                   str_cat(ours.name, ": no merge rule for kind ", util::printable(kind)));
+    }
+    const Json data =
+        document.is_object() ? document.value("data", Json::object()) : Json::object();
+    const bool strings =
+        data.is_object()
+        && std::all_of(data.begin(), data.end(), [](const Json& v) { return v.is_string(); });
+    if ((kind == "ConfigMap" || kind == "Secret") && !strings) {
+      throw Error(ErrorKind::input, str_cat(ours.name, ": data is not a map of strings"));
     }
     if (is_object && !list_field.empty()
         && !is_source_list(document["spec"].value(std::string(list_field), Json()))) {

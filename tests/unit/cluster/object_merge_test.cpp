@@ -207,6 +207,10 @@ TEST(ObjectMerge, RefusesWhatItCannotMerge) {
   EXPECT_THROW((void)merge_objects(ours("kind: Deployment\nmetadata:\n  name: x\n"), std::nullopt),
                Error);
   EXPECT_THROW((void)merge_objects(ours("just: a map\n"), std::nullopt), Error);
+  EXPECT_THROW((void)merge_objects(ours("? [a]\n: b\n"), std::nullopt), Error);
+  EXPECT_THROW((void)merge_objects(ours("kind: ConfigMap\nmetadata: {name: x}\ndata: {a: [1]}\n"),
+                                   std::nullopt),
+               Error);
   EXPECT_THROW((void)merge_objects(ours(std::string(k_mirror_config)),
                                    artifacts::NamedText{"live.json", "{"}),
                Error);
