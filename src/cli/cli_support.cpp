@@ -46,6 +46,18 @@ po::variables_map parse_options(const std::vector<std::string>& args,
   return values;
 }
 
+nlohmann::ordered_json problems_json(const std::vector<model::Problem>& problems) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const model::Problem& problem : problems) {
+    list.push_back({{"kind", model::problem_kind_name(problem.kind)},
+                    {"path", problem.subject},
+                    {"detail", problem.detail},
+                    {"expected", problem.expected},
+                    {"actual", problem.actual}});
+  }
+  return list;
+}
+
 void write_output(const std::string& path, std::string_view text) {
   if (path.empty() || path == "-") {
     std::cout << text;

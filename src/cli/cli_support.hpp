@@ -3,10 +3,12 @@
 // What both CLIs share: option parsing that reports usage errors as zbundle::Error, the
 // error-to-exit-code mapping, and output to stdout or a file.
 
+#include "core/model/problem.hpp"
 #include "core/oci/reference_graph.hpp"
 #include "core/pki/signing_key.hpp"
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -27,6 +29,10 @@ namespace zbundle::cli {
 parse_options(const std::vector<std::string>& args,
               const boost::program_options::options_description& options,
               const boost::program_options::positional_options_description& positional);
+
+// Problems as --json gives them, for every command: kind, path, detail, expected and actual
+// (the last two empty unless the problem is a comparison).
+[[nodiscard]] nlohmann::ordered_json problems_json(const std::vector<model::Problem>& problems);
 
 // Writes `text` to `path` atomically, or to stdout when `path` is empty or "-".
 void write_output(const std::string& path, std::string_view text);

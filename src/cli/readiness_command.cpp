@@ -4,6 +4,7 @@
 #include "core/check/digest_verifier.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -36,12 +37,7 @@ nlohmann::ordered_json readiness_json(const check::DigestReport& report) {
                        image.signature.empty() ? nlohmann::ordered_json(nullptr)
                                                : nlohmann::ordered_json(image.signature)}});
   }
-  nlohmann::ordered_json problems = nlohmann::ordered_json::array();
-  for (const model::Problem& problem : report.problems) {
-    problems.push_back({{"kind", model::problem_kind_name(problem.kind)},
-                        {"path", problem.subject},
-                        {"detail", problem.detail}});
-  }
+  nlohmann::ordered_json problems = problems_json(report.problems);
   return {{"ready", report.problems.empty()},
           {"images", std::move(images)},
           {"problems", std::move(problems)}};
@@ -53,12 +49,14 @@ void print_readiness(const check::DigestReport& report) {
                     : str_cat("readiness: NOT READY, ", report.problems.size(), " problems"))
             << '\n';
   for (const check::ImageStatus& image : report.images) {
-    std::cout << "  " << image.category << ' ' << image.source << '\n'
-              << "    at " << image.location << ": "
-              << (image.is_present ? str_cat("present, ",
-                                             image.platforms.empty() ? "platforms unknown"
-                                                                     : joined(image.platforms))
-                                   : std::string("MISSING"))
+    // the sources and locations come from the run's ImageSetConfiguration: printable only
+    std::cout << "  " << image.category << ' ' << util::printable(image.source) << '\n'
+              << "    at " << util::printable(image.location) << ": "
+              << (image.is_present
+                      ? str_cat("present, ",
+                                image.platforms.empty() ? "platforms unknown"
+                                                        : util::printable(joined(image.platforms)))
+                      : std::string("MISSING"))
               << (image.signature.empty() ? "" : str_cat(", signature ", image.signature)) << '\n';
   }
   for (const model::Problem& problem : report.problems) {

@@ -57,13 +57,7 @@ int run_verify_digests(const std::vector<std::string>& args) {
   const double megabytes_per_second =
       seconds > 0 ? static_cast<double>(report.blob_bytes) / 1e6 / seconds : 0;
   if (values.count("json")) {
-    nlohmann::ordered_json problems = nlohmann::ordered_json::array();
-    for (const model::Problem& problem : report.problems) {
-      problems.push_back({{"kind", model::problem_kind_name(problem.kind)},
-                          {"path", problem.subject},
-                          {"expected", problem.expected},
-                          {"actual", problem.actual}});
-    }
+    nlohmann::ordered_json problems = problems_json(report.problems);
     const nlohmann::ordered_json document = {{"blobs", report.blob_count},
                                              {"bytes", report.blob_bytes},
                                              {"manifests", report.manifest_count},

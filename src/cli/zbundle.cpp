@@ -44,6 +44,9 @@ commands:
   verify B --pubkey PUB.pem        verify the signature and every byte of a bundle
   inspect SRC... [--json]          summarize oc-mirror output (v1/v2, directories or archives),
                                    or a bundle's manifest
+  inspect --readiness SRC... [--arch A] [--release-key K] [--json]
+                                   per release, catalog and image: what the cluster will find;
+                                   exit 1 when create's seal gate would refuse
   ics SRC... [--format F] [--mirror HOST[:PORT][/NS]] [-o FILE]
                                    print the image content sources (hcp, icsp, idms, itms,
                                    registries-conf, json)
