@@ -154,12 +154,10 @@ std::vector<std::string> catalog_annotations(const Context& context) {
       continue;
     }
     const ocmirror::MirroredLocation location = ocmirror::mirrored_location(image, source);
-    std::string digest = location.digest;
+    std::string digest;
     for (const model::RepositoryRecord& repository : context.model.repositories) {
-      const auto tag = repository.tags.find(location.tag);
-      if (digest.empty() && repository.name == location.repository
-          && tag != repository.tags.end()) {
-        digest = tag->second;
+      if (repository.name == location.repository) {
+        digest = ocmirror::find_manifest(repository, location);
       }
     }
     if (!ics::is_sha256_digest(digest)) {

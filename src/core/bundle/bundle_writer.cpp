@@ -54,17 +54,17 @@ std::string random_bundle_id() {
 std::vector<model::Problem> installation_problems(PayloadPlan& plan, const Manifest& manifest) {
   std::vector<model::Problem> problems = std::move(plan.problems);
   // plan.repositories is sorted by name (it comes from a map)
-  const auto holds = [&plan](const ocmirror::MirroredLocation& location) {
+  const auto lookup = [&plan](const ocmirror::MirroredLocation& location) {
     const auto found = std::lower_bound(plan.repositories.begin(),
                                         plan.repositories.end(),
                                         location.repository,
                                         [](const model::RepositoryRecord& record,
                                            const std::string& name) { return record.name < name; });
     return found != plan.repositories.end() && found->name == location.repository
-           && (location.digest.empty() ? found->tags.contains(location.tag)
-                                       : found->manifests.contains(location.digest));
+               ? ocmirror::find_manifest(*found, location)
+               : std::string();
   };
-  check::CollectedImagesReport images = check::check_collected_images(manifest.images, holds);
+  check::CollectedImagesReport images = check::check_collected_images(manifest.images, lookup);
   std::move(images.missing.begin(), images.missing.end(), std::back_inserter(problems));
   return problems;
 }

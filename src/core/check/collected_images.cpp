@@ -5,7 +5,7 @@
 namespace zbundle::check {
 
 CollectedImagesReport check_collected_images(const std::vector<model::CollectedImage>& images,
-                                             const StorageLookup& holds) {
+                                             const StorageLookup& lookup) {
   CollectedImagesReport report;
   for (const model::CollectedImage& image : images) {
     const ics::ImageRef source = ics::parse_image_ref(image.source);
@@ -13,7 +13,7 @@ CollectedImagesReport check_collected_images(const std::vector<model::CollectedI
       continue;
     }
     const ocmirror::MirroredLocation location = ocmirror::mirrored_location(image, source);
-    if (holds(location)) {
+    if (!lookup(location).empty()) {
       ++report.found;
     } else {
       report.missing.emplace_back(model::ProblemKind::missing_image,

@@ -15,8 +15,9 @@
 
 namespace zbundle::check {
 
-// Whether the storage serves `location` (by its tag, or by its digest when it has one).
-using StorageLookup = std::function<bool(const ocmirror::MirroredLocation& location)>;
+// The manifest digest the storage serves at `location` (by its tag, or by its digest when it
+// has one), or empty when it serves none.
+using StorageLookup = std::function<std::string(const ocmirror::MirroredLocation& location)>;
 
 struct CollectedImagesReport {
   std::vector<model::Problem> missing; // missing-image, one per absent image
@@ -26,16 +27,15 @@ struct CollectedImagesReport {
 // Images without a registry or without a tag and a digest name no place and are not counted.
 [[nodiscard]] CollectedImagesReport
 check_collected_images(const std::vector<model::CollectedImage>& images,
-                       const StorageLookup& holds);
+                       const StorageLookup& lookup);
 
 // The lookup over a map of repository name -> {tags, manifests}, as verify-digests' reference
 // graph and create's payload plan both keep them.
 template <class Repositories> StorageLookup lookup_in(const Repositories& repositories) {
   return [&repositories](const ocmirror::MirroredLocation& location) {
     const auto repository = repositories.find(location.repository);
-    return repository != repositories.end()
-           && (location.digest.empty() ? repository->second.tags.contains(location.tag)
-                                       : repository->second.manifests.contains(location.digest));
+    return repository == repositories.end() ? std::string()
+                                            : ocmirror::find_manifest(repository->second, location);
   };
 }
 

@@ -124,7 +124,7 @@ public:
       status.category = model::category_name(image.category);
       status.source = image.source;
       status.location = location.reference();
-      status.digest = resolve(location);
+      status.digest = lookup_in(m_graph.repositories())(location);
       status.is_present = !status.digest.empty();
       if (const auto platforms = m_graph.platforms_of(status.digest, status.location)) {
         status.platforms.assign(platforms->begin(), platforms->end());
@@ -138,19 +138,6 @@ public:
       }
     }
     return statuses;
-  }
-
-  // The digest `location` resolves to in the storage, or empty.
-  [[nodiscard]] std::string resolve(const ocmirror::MirroredLocation& location) const {
-    const auto repository = m_graph.repositories().find(location.repository);
-    if (repository == m_graph.repositories().end()) {
-      return {};
-    }
-    if (!location.digest.empty()) {
-      return repository->second.manifests.contains(location.digest) ? location.digest : "";
-    }
-    const auto tag = repository->second.tags.find(location.tag);
-    return tag == repository->second.tags.end() ? "" : tag->second;
   }
 
   oci::ReferenceGraph& graph() noexcept { return m_graph; }

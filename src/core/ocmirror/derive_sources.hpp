@@ -37,6 +37,19 @@ struct MirroredLocation {
 [[nodiscard]] MirroredLocation mirrored_location(const model::CollectedImage& image,
                                                  const ics::ImageRef& source);
 
+// The manifest digest `location` finds in `repository` (its tag's, or its own digest when the
+// repository holds that manifest), or empty. Any repository record will do that has `tags`, a
+// map of tag to digest, and `manifests`, a set of digests: the reference graph's, the model's.
+template <class Repository>
+[[nodiscard]] std::string find_manifest(const Repository& repository,
+                                        const MirroredLocation& location) {
+  if (!location.digest.empty()) {
+    return repository.manifests.contains(location.digest) ? location.digest : std::string();
+  }
+  const auto tag = repository.tags.find(location.tag);
+  return tag == repository.tags.end() ? std::string() : tag->second;
+}
+
 // Derives the image content sources of `content.collected_images` for the registry `mirror`.
 // Throws Error{input} for a collected reference that does not parse.
 [[nodiscard]] DerivedSources derive_content_sources(const MirrorContent& content,
