@@ -99,6 +99,9 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
   if (values.count("ca")) {
     create.ca = values["ca"].as<std::string>();
   }
+  if (values.count("boot-images")) {
+    create.boot_images = values["boot-images"].as<std::string>();
+  }
   if (values.count("base")) {
     for (const std::string& base : values["base"].as<std::vector<std::string>>()) {
       create.base_bundles.emplace_back(base);
@@ -234,7 +237,10 @@ int run_create(const std::vector<std::string>& args) {
       "the signing key's certificate chain, leaf first (PEM)")(
       "mirror", po::value<std::string>(), "the bastion's registry: HOST[:PORT][/NAMESPACE]")(
       "ca", po::value<std::string>(), "the mirror registry's CA bundle (PEM)")(
-      "probe", "also verify the live registry at --mirror against --ca")(
+      "boot-images",
+      po::value<std::string>(),
+      "a directory of RHCOS boot images (live ISO, kernel, initramfs, rootfs) to carry under "
+      "boot/")("probe", "also verify the live registry at --mirror against --ca")(
       "release",
       po::value<std::string>(),
       "the release hcp-create-cluster.sh pins, e.g. 4.16.5 (default: the newest)")(

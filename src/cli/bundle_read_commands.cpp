@@ -143,6 +143,14 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
     waivers.push_back(
         {{"kind", model::problem_kind_name(waiver.kind)}, {"problems", waiver.problems}});
   }
+  Json boot_images = Json::array();
+  for (const model::BootImage& image : manifest.boot_images) {
+    boot_images.push_back({{"file", image.file},
+                           {"kind", model::boot_image_kind_name(image.kind)},
+                           {"version", image.version},
+                           {"openshift_version", image.openshift_version},
+                           {"architecture", image.architecture}});
+  }
   std::size_t tags = 0;
   for (const model::RepositoryRecord& repository : manifest.repositories) {
     tags += repository.tags.size();
@@ -157,6 +165,7 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
                         {"image_content_sources", sources_json(manifest)},
                         {"releases", std::move(releases)},
                         {"ca_certificates", std::move(certificates)},
+                        {"boot_images", std::move(boot_images)},
                         {"repositories", manifest.repositories.size()},
                         {"tags", tags},
                         {"entries", manifest.entries.size()},
@@ -201,6 +210,11 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
   for (const model::CaCertificate& certificate : manifest.ca_certificates) {
     std::cout << "  CA:           " << certificate.subject << ", expires " << certificate.not_after
               << '\n';
+  }
+  for (const model::BootImage& image : manifest.boot_images) {
+    std::cout << "  boot image:   " << image.file << " (" << model::boot_image_kind_name(image.kind)
+              << ", RHCOS " << image.version << ", OpenShift " << image.openshift_version << ", "
+              << image.architecture << ")\n";
   }
   return 0;
 }

@@ -16,10 +16,11 @@ namespace po = boost::program_options;
 int run_expand(const std::vector<std::string>& args) {
   po::options_description options(
       "zbundle-extract expand B --to DIR (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name "
-      "NAME) [--only registry|artifacts|oc-mirror]");
+      "NAME) [--only registry|artifacts|oc-mirror|boot]");
   options.add_options()("to", po::value<std::string>(), "the directory to expand into")(
-      "only", po::value<std::string>(), "expand only this part: registry, artifacts or oc-mirror")(
-      "help,h", "show this help");
+      "only",
+      po::value<std::string>(),
+      "expand only this part: registry, artifacts, oc-mirror or boot")("help,h", "show this help");
   add_sequence_options(options);
   const std::optional<po::variables_map> parsed = parse_bundle_arguments("expand", args, options);
   if (!parsed) {

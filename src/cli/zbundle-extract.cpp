@@ -25,7 +25,7 @@ commands:
                        list the entries of a bundle, after checking its signature
   inspect B [--pubkey ...] [--json]
                        summarize a bundle's manifest
-  expand B --to DIR (--pubkey ... | --trust-ca ...) [--only registry|artifacts|oc-mirror]
+  expand B --to DIR (--pubkey ... | --trust-ca ...) [--only registry|artifacts|oc-mirror|boot]
                        write the verified payload into DIR (the registry as distribution serves
                        it); nothing changes in DIR unless every entry matched
   apply B (--pubkey ... | --trust-ca ...) [--root DIR] [--dry-run] [--mirror HOST[:PORT][/NS]]

@@ -36,7 +36,8 @@ commands:
   keygen --out PREFIX [--type ed25519|ecdsa-p256|rsa3072]
                                    make a signing key pair; prints the key id
   create SRC... --sign-key KEY -o OUT [--mirror HOST[:PORT][/NS]] [--ca CA.pem] [--split 4G]
-                                   pack oc-mirror output into a signed bundle
+         [--boot-images DIR]       pack oc-mirror output (and RHCOS boot images) into a signed
+                                   bundle
   artifacts SRC_OR_BUNDLE --mirror HOST[:PORT][/NS] --ca CA.pem -o DIR [--pull-secret FILE]
             [--mirror-auth FILE] [--release VERSION]
                                    render the cluster and host artifacts (ConfigMaps, patches,

@@ -1,5 +1,6 @@
 #include "core/bundle/bundle_writer.hpp"
 
+#include "core/bundle/boot_plan.hpp"
 #include "core/bundle/bundle_artifacts.hpp"
 #include "core/bundle/bundle_index.hpp"
 #include "core/bundle/bundle_reader.hpp"
@@ -224,6 +225,11 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   manifest.repositories = std::move(plan.repositories);
   if (!options.ca.empty()) {
     manifest.ca_certificates = checked_ca_certificates(options, result.ca_warnings);
+  }
+  if (!options.boot_images.empty()) {
+    BootPlan boot = plan_boot_images(options.boot_images);
+    manifest.boot_images = std::move(boot.images);
+    std::move(boot.entries.begin(), boot.entries.end(), std::back_inserter(plan.entries));
   }
   for (PlannedEntry& rendered : artifact_entries(options, manifest)) {
     plan.entries.push_back(std::move(rendered));

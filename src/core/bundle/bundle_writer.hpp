@@ -25,10 +25,11 @@ struct CreateOptions {
   std::vector<std::filesystem::path> inputs;
   std::filesystem::path output;
   std::optional<ics::MirrorName> mirror;
-  unsigned max_nested_paths = 0; // oc-mirror's --max-nested-paths for `mirror`; 0: none
-  std::filesystem::path ca;      // the mirror registry's CA bundle, checked and carried
-  bool probe = false;            // also verify the live registry at `mirror` against `ca`
-  std::string release;           // the release hcp-create-cluster.sh pins; empty: the newest
+  unsigned max_nested_paths = 0;     // oc-mirror's --max-nested-paths for `mirror`; 0: none
+  std::filesystem::path ca;          // the mirror registry's CA bundle, checked and carried
+  std::filesystem::path boot_images; // RHCOS boot images carried under boot/; empty: none
+  bool probe = false;                // also verify the live registry at `mirror` against `ca`
+  std::string release;               // the release hcp-create-cluster.sh pins; empty: the newest
   // The mirror's credentials (a containers auth file), encrypted to `recipient` (a PEM
   // certificate): they never travel in plaintext.
   std::filesystem::path mirror_auth;

@@ -58,8 +58,8 @@ bool is_utf8(std::string_view text) {
 
 std::string payload_path_problem(std::string_view path) {
   if (!path.starts_with(k_registry_tree) && !path.starts_with(k_oc_mirror_tree)
-      && !path.starts_with(k_artifacts_tree)) {
-    return "not under registry/, oc-mirror/ or artifacts/";
+      && !path.starts_with(k_artifacts_tree) && !path.starts_with(k_boot_tree)) {
+    return "not under registry/, oc-mirror/, artifacts/ or boot/";
   }
   if (path.size() > k_max_path_bytes) {
     return "longer than 4096 bytes";

@@ -181,6 +181,7 @@ std::string serialize_manifest(const Manifest& manifest) {
                             {"sha256", certificate.sha256},
                             {"pem", certificate.pem}});
   }
+  write_boot_images(manifest, document);
   Json& entries = document["entries"] = Json::array();
   for (const Entry& entry : manifest.entries) {
     entries.push_back({{"path", entry.path}, {"size", entry.size}, {"sha256", entry.sha256.hex()}});
@@ -214,6 +215,7 @@ Manifest parse_manifest(std::string_view json) {
                     "waivers",
                     "repositories",
                     "ca_certificates",
+                    "boot_images",
                     "entries",
                     "totals",
                     "volumes"});
@@ -267,6 +269,7 @@ Manifest parse_manifest(std::string_view json) {
   }
   (void)top.array("entries"); // present, and a list: its items came through `entries`
   manifest.entries = checked_entries(std::move(entries));
+  read_boot_images(top, manifest);
   const Reader totals(top.at("totals", Json::value_t::object), "totals", {"entries", "bytes"});
   if (totals.number("entries") != manifest.entries.size()
       || totals.number("bytes") != manifest.total_bytes()) {

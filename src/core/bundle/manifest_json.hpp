@@ -129,5 +129,9 @@ inline std::vector<std::string> text_list(const Json& array, std::string_view fi
 // resources), written into and read from the manifest document.
 void write_model(const Manifest& manifest, Json& document);
 void read_model(const Reader& top, Manifest& manifest);
+// boot_images, written only when there are some (older readers refuse the field); read after
+// the entries, each image's entry boot/<file> checked to be there and every boot/ entry named.
+void write_boot_images(const Manifest& manifest, Json& document);
+void read_boot_images(const Reader& top, Manifest& manifest);
 
 } // namespace zbundle::bundle::manifest_json

@@ -1,12 +1,14 @@
 // The signed model's sections of the manifest (bundle-schema/README.md section 3): what the
 // artifacts are rendered from, on either side of the air gap.
 
+#include "core/bundle/entry_path.hpp"
 #include "core/bundle/manifest_json.hpp"
 #include "core/check/seal_gate.hpp"
 #include "core/ocmirror/cluster_resource.hpp"
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <span>
 
 namespace zbundle::bundle::manifest_json {
@@ -232,6 +234,56 @@ void read_model(const Reader& top, Manifest& manifest) {
   // Absent in bundles made before the seal gate, which then refused every problem.
   if (top.has("waivers")) {
     manifest.waivers = read_waivers(top.array("waivers"));
+  }
+}
+
+void write_boot_images(const Manifest& manifest, Json& document) {
+  if (manifest.boot_images.empty()) {
+    return;
+  }
+  Json& list = document["boot_images"] = Json::array();
+  for (const model::BootImage& image : manifest.boot_images) {
+    list.push_back({{"file", image.file},
+                    {"kind", model::boot_image_kind_name(image.kind)},
+                    {"version", image.version},
+                    {"openshift_version", image.openshift_version},
+                    {"architecture", image.architecture}});
+  }
+}
+
+void read_boot_images(const Reader& top, Manifest& manifest) {
+  std::set<std::string> named;
+  if (top.has("boot_images")) {
+    for (const Json& item : top.array("boot_images")) {
+      const Reader image(
+          item, "boot_images[]", {"file", "kind", "version", "openshift_version", "architecture"});
+      const std::string file = image.text("file");
+      // what the name says is what the signer must have said: one source of truth, checked
+      const std::optional<model::BootImage> parsed = model::parse_boot_image_name(file);
+      if (!parsed || model::boot_image_kind_name(parsed->kind) != image.text("kind")
+          || parsed->version != image.text("version")
+          || parsed->openshift_version != image.text("openshift_version")
+          || parsed->architecture != image.text("architecture")) {
+        refuse("boot_images[]", str_cat(util::printable(file), ": not what its name says"));
+      }
+      if (!named.insert(str_cat(k_boot_tree, file)).second) {
+        refuse("boot_images[]", str_cat(file, ": named twice"));
+      }
+      manifest.boot_images.push_back(*parsed);
+    }
+  }
+  std::size_t carried = 0;
+  for (const Entry& entry : manifest.entries) {
+    if (entry.path.starts_with(k_boot_tree)) {
+      if (!named.contains(entry.path)) {
+        refuse("entries",
+               str_cat(util::printable(entry.path), ": a boot/ entry no boot image names"));
+      }
+      ++carried;
+    }
+  }
+  if (carried != named.size()) {
+    refuse("boot_images[]", "names a file the entries do not carry");
   }
 }
 

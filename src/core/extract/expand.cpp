@@ -37,6 +37,8 @@ std::string_view prefix_of(Part part) {
     return "artifacts/";
   case Part::oc_mirror:
     return "oc-mirror/";
+  case Part::boot:
+    return "boot/";
   }
   return "";
 }
@@ -250,7 +252,11 @@ Part parse_part(std::string_view name) {
   if (name == "oc-mirror") {
     return Part::oc_mirror;
   }
-  throw Error(ErrorKind::usage, str_cat("--only ", name, ": use registry, artifacts or oc-mirror"));
+  if (name == "boot") {
+    return Part::boot;
+  }
+  throw Error(ErrorKind::usage,
+              str_cat("--only ", name, ": use registry, artifacts, oc-mirror or boot"));
 }
 
 ExpandResult expand_bundle(const ExpandOptions& options) {

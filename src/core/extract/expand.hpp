@@ -16,9 +16,9 @@
 
 namespace zbundle::extract {
 
-enum class Part { registry, artifacts, oc_mirror };
+enum class Part { registry, artifacts, oc_mirror, boot };
 
-// "registry", "artifacts" or "oc-mirror". Throws Error{usage}.
+// "registry", "artifacts", "oc-mirror" or "boot". Throws Error{usage}.
 [[nodiscard]] Part parse_part(std::string_view name);
 
 struct ExpandOptions {

@@ -4,6 +4,7 @@
 // trusts once the signature holds. bundle/manifest serializes it; artifacts/ renders it.
 
 #include "core/ics/content_sources.hpp"
+#include "core/model/boot_image.hpp"
 #include "core/model/mirrored_images.hpp"
 #include "core/model/problem.hpp"
 
@@ -47,6 +48,8 @@ struct SignedModel {
   std::vector<RepositoryRecord> repositories;
   std::vector<CaCertificate> ca_certificates;
   std::vector<Waiver> waivers; // empty: made with nothing waived
+  // RHCOS images carried under boot/ (create --boot-images), each an entry of the bundle.
+  std::vector<BootImage> boot_images;
   friend bool operator==(const SignedModel&, const SignedModel&) = default;
 };
 
