@@ -77,8 +77,14 @@ int run_apply(const std::vector<std::string>& args) {
       "recipient-key", po::value<std::string>(), "its private key")(
       "manifests-dir",
       po::value<std::string>(),
-      "where the cluster artifacts go (default: ROOT/var/lib/zbundle/artifacts)")("help,h",
-                                                                                  "show this help");
+      "where the cluster artifacts go (default: ROOT/var/lib/zbundle/artifacts)")(
+      "boot-root",
+      po::value<std::string>(),
+      "the web root the bundle's boot images go to (DIR/<file>), with --boot-url")(
+      "boot-url",
+      po::value<std::string>(),
+      "the http(s) URL that serves --boot-root, for the AgentServiceConfig's osImages")(
+      "help,h", "show this help");
   add_sequence_options(options);
   const std::optional<po::variables_map> parsed = parse_bundle_arguments("apply", args, options);
   if (!parsed) {
@@ -99,6 +105,10 @@ int run_apply(const std::vector<std::string>& args) {
   apply.recipient_certificate = path_option(values, "recipient-cert");
   apply.recipient_key = path_option(values, "recipient-key");
   apply.manifests_dir = path_option(values, "manifests-dir");
+  apply.boot_root = path_option(values, "boot-root");
+  if (values.count("boot-url")) {
+    apply.boot_url = values["boot-url"].as<std::string>();
+  }
   apply.allow_rollback = values.count("allow-rollback") > 0;
   apply.state_dir = state_dir_from(values, {}); // empty: below the root
   apply.now = static_cast<std::int64_t>(std::time(nullptr));

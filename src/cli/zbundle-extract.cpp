@@ -30,6 +30,7 @@ commands:
                        it); nothing changes in DIR unless every entry matched
   apply B (--pubkey ... | --trust-ca ...) [--root DIR] [--dry-run] [--mirror HOST[:PORT][/NS]]
         [--ca CA.pem] [--authfile FILE] [--manifests-dir DIR] [--allow-rollback]
+        [--boot-root DIR --boot-url URL]
                        install the mirror's CA, registries.conf.d drop-in and credentials, and
                        write the cluster artifacts and apply-cluster.sh
   push B --to HOST[:PORT][/NS] (--pubkey ... | --trust-ca ...) [--ca CA.pem] [--authfile FILE]

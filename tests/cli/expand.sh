@@ -36,7 +36,7 @@ cmp -s before after || fail "a re-run changed the target: $(diff before after | 
 # --only
 expect 0 '' -- zbx expand b.zb --to only-artifacts --only artifacts --pubkey key.pub
 [ "$(ls only-artifacts)" = artifacts ] || fail "--only artifacts wrote $(ls only-artifacts)"
-expect 2 'only bogus: use registry, artifacts or oc-mirror' -- zbx expand b.zb --to x --only bogus --pubkey key.pub
+expect 2 'only bogus: use registry, artifacts, oc-mirror or boot' -- zbx expand b.zb --to x --only bogus --pubkey key.pub
 
 # Failures leave the target as it was: a damaged blob, a wrong key, an existing target
 blob=$("$PYTHON" "$tool" b.zb /dev/stdout members | grep -m1 '/data$')

@@ -188,6 +188,8 @@ std::string resource_steps(const Artifacts& out) {
   return steps;
 }
 
+// 5. assisted-service. Without our AgentServiceConfig (no boot images, or no --boot-url): the
+// mirror's CA and registries.conf merged into the ConfigMap an existing one names.
 constexpr std::string_view k_agent_step = R"sh(
 # 5. assisted-service: the mirror's CA and registries.conf added to the ConfigMap the
 # AgentServiceConfig names (mirror-config, the procedure's name, when it names none).
@@ -201,6 +203,23 @@ if oc get agentserviceconfig agent -o name >/dev/null 2>&1; then
 else
   say "no AgentServiceConfig 'agent': skipping the assisted-service mirror configuration"
 fi
+)sh";
+
+// With our AgentServiceConfig: merged into the cluster's (osImages, mirrorRegistryRef), or
+// created when there is none, once the site has filled in the storage class.
+constexpr std::string_view k_agent_step_with_images = R"sh(
+# 5. assisted-service: the mirror's CA and registries.conf added to the ConfigMap the
+# AgentServiceConfig names (mirror-config when it names none), and the bundle's RHCOS boot
+# images added to its osImages; created from agentserviceconfig.yaml when there is none.
+ref=
+if oc get agentserviceconfig agent -o name >/dev/null 2>&1; then
+  ref=$(oc get agentserviceconfig agent -o jsonpath='{.spec.mirrorRegistryRef.name}')
+elif grep -q '<storage-class>' "$here/agentserviceconfig.yaml"; then
+  say "no AgentServiceConfig 'agent' yet: replace <storage-class> in $here/agentserviceconfig.yaml first"
+  exit 1
+fi
+plan "assisted-service mirror ConfigMap" mirror-config.yaml configmap "${ref:-mirror-config}" -n multicluster-engine
+plan "AgentServiceConfig" agentserviceconfig.yaml agentserviceconfig agent
 )sh";
 
 constexpr std::string_view k_epilogue = R"sh(
@@ -247,7 +266,7 @@ void add_apply_script(const Context& context, Artifacts& out) {
       pull_secret_step(out),
       mirror_set_steps(out),
       resource_steps(out),
-      k_agent_step,
+      has(out, "agentserviceconfig.yaml") ? k_agent_step_with_images : k_agent_step,
       k_epilogue);
   out.push_back({"apply-cluster.sh", std::move(script), FileMode::script});
 }

@@ -28,6 +28,9 @@ struct RenderOptions {
   std::optional<NamedText> mirror_auth; // containers auth file with the mirror's credentials
   std::string release;                  // the release to pin; empty: the newest one mirrored
   std::string bundle_id;                // for the scripts' headers; may be empty
+  // The URL the site serves the bundle's boot images at (each as <boot_url>/<file>); empty:
+  // no AgentServiceConfig is rendered.
+  std::string boot_url;
 };
 
 enum class FileMode { regular, secret, script }; // 0644, 0600, 0755

@@ -59,6 +59,7 @@ std::vector<Artifact> render_artifacts(const model::SignedModel& model,
   detail::add_mirror_sets(context, out);
   detail::add_cluster_resources(context, out);
   detail::add_credentials(context, out);
+  detail::add_agent_service_config(context, out);
   detail::add_hcp_command(context, out);
   detail::add_apply_script(context, out);
   std::sort(

@@ -33,6 +33,8 @@ void add_cluster_resources(const Context& context, Artifacts& out);
 // pull-secret.json (or mirror-pull-secret.json) and pull-secret-mirror-entry.yaml, when the
 // mirror's credentials are given.
 void add_credentials(const Context& context, Artifacts& out);
+// agentserviceconfig.yaml, when the model carries a live ISO and a boot URL is given.
+void add_agent_service_config(const Context& context, Artifacts& out);
 // hcp-create-cluster.sh, when the model has a release.
 void add_hcp_command(const Context& context, Artifacts& out);
 // apply-cluster.sh: the `oc` steps for what `out` holds.

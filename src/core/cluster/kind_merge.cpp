@@ -222,6 +222,51 @@ void merge_mirror_list(Json& live,
   }
 }
 
+// osImages gains ours, matched by OpenShift version, architecture and RHCOS version (a known
+// one takes our URL); mirrorRegistryRef is set when it names nothing. The storage claims and
+// everything else the site chose stay.
+void merge_agent_service_config(Json& live,
+                                const Json& ours,
+                                std::string_view what,
+                                std::vector<std::string>& changes) {
+  Json& spec = object_member(live, "spec", what);
+  const Json ours_spec = ours.value("spec", Json::object());
+  const Json reference = ours_spec.value("mirrorRegistryRef", Json());
+  if (reference.is_object() && !spec.contains("mirrorRegistryRef")) {
+    spec["mirrorRegistryRef"] = reference;
+    changes.push_back("mirrorRegistryRef set");
+  }
+  Json& images = spec["osImages"];
+  if (images.is_null()) {
+    images = Json::array();
+  }
+  if (!images.is_array()) {
+    refuse(what, "spec.osImages is not a list");
+  }
+  const Json ours_images = ours_spec.value("osImages", Json::array());
+  for (const Json& image : ours_images) {
+    const auto same = std::find_if(images.begin(), images.end(), [&](const Json& item) {
+      return item.is_object()
+             && item.value("openshiftVersion", Json()) == image.value("openshiftVersion", Json())
+             && item.value("cpuArchitecture", Json()) == image.value("cpuArchitecture", Json())
+             && item.value("version", Json()) == image.value("version", Json());
+    });
+    const std::string label = str_cat("osImages ",
+                                      image.value("openshiftVersion", ""),
+                                      " ",
+                                      image.value("cpuArchitecture", ""),
+                                      " ",
+                                      image.value("version", ""));
+    if (same == images.end()) {
+      images.push_back(image);
+      changes.push_back(str_cat(label, " added"));
+    } else if (same->value("url", Json()) != image.value("url", Json())) {
+      (*same)["url"] = image.value("url", Json());
+      changes.push_back(str_cat(label, ": url updated"));
+    }
+  }
+}
+
 } // namespace
 
 std::string_view mirror_list_field(std::string_view kind) {
@@ -234,7 +279,8 @@ std::string_view mirror_list_field(std::string_view kind) {
 }
 
 bool has_merge_rule(std::string_view kind) {
-  return kind == "ConfigMap" || kind == "Secret" || !mirror_list_field(kind).empty();
+  return kind == "ConfigMap" || kind == "Secret" || kind == "AgentServiceConfig"
+         || !mirror_list_field(kind).empty();
 }
 
 void merge_kind(Json& live,
@@ -246,6 +292,8 @@ void merge_kind(Json& live,
     merge_config_map(live, ours, what, changes);
   } else if (kind == "Secret") {
     merge_pull_secret(live, ours, what, changes);
+  } else if (kind == "AgentServiceConfig") {
+    merge_agent_service_config(live, ours, what, changes);
   } else if (const std::string_view field = mirror_list_field(kind); !field.empty()) {
     // ours is an object of the same kind, or (for a HostedCluster) the hcp list itself
     const Json& list = ours.is_array() ? ours

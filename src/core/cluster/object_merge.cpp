@@ -100,6 +100,19 @@ std::vector<Json> parse_ours(const artifacts::NamedText& ours) {
     const bool strings =
         data.is_object()
         && std::all_of(data.begin(), data.end(), [](const Json& v) { return v.is_string(); });
+    const Json spec =
+        document.is_object() ? document.value("spec", Json::object()) : Json::object();
+    const Json images = spec.is_object() ? spec.value("osImages", Json::array()) : Json();
+    const bool images_ok =
+        images.is_array() && std::all_of(images.begin(), images.end(), [](const Json& image) {
+          return string_at(image, {"openshiftVersion"}) != nullptr
+                 && string_at(image, {"version"}) != nullptr && string_at(image, {"url"}) != nullptr
+                 && (!image.contains("cpuArchitecture")
+                     || string_at(image, {"cpuArchitecture"}) != nullptr);
+        });
+    if (kind == "AgentServiceConfig" && !images_ok) {
+      throw Error(ErrorKind::input, str_cat(ours.name, ": spec.osImages is not a list of images"));
+    }
     if ((kind == "ConfigMap" || kind == "Secret") && !strings) {
       throw Error(ErrorKind::input, str_cat(ours.name, ": data is not a map of strings"));
     }

@@ -7,6 +7,8 @@
 //                       (registries_conf_merge.hpp); a CA bundle gains the certificates it
 //                       lacks; any other key of ours replaces the live value; other keys kept
 //   Secret              .dockerconfigjson: our auths entries added or updated, others kept
+//   AgentServiceConfig  osImages gains ours (by OpenShift version, architecture, RHCOS
+//                       version; a known one takes our URL); mirrorRegistryRef set when unset
 //   ImageDigestMirrorSet, ImageTagMirrorSet, ImageContentSourcePolicy, HostedCluster
 //                       the union of the mirror lists: a new source appended, a known source
 //                       gains the mirrors it lacks, in order after its own

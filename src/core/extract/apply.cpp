@@ -3,6 +3,7 @@
 #include "core/artifacts/artifacts.hpp"
 #include "core/bundle/model_builder.hpp"
 #include "core/bundle/sequence.hpp"
+#include "core/extract/boot_files.hpp"
 #include "core/extract/host_files.hpp"
 #include "core/pki/ca_bundle.hpp"
 #include "core/pki/certificate_file.hpp"
@@ -12,6 +13,7 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -258,6 +260,30 @@ void install_all(const std::vector<HostFile>& files,
   }
 }
 
+// --boot-root and --boot-url go together, the URL an http(s) one the AgentServiceConfig can
+// name as it is; a bundle with boot images and nowhere to put them is worth a warning.
+void check_boot_options(const ApplyOptions& options,
+                        const bundle::Manifest& manifest,
+                        std::vector<std::string>& warnings) {
+  if (options.boot_root.empty() != options.boot_url.empty()) {
+    throw Error(ErrorKind::usage, "--boot-root and --boot-url go together");
+  }
+  const std::string_view url = options.boot_url;
+  const bool is_http = url.starts_with("http://") || url.starts_with("https://");
+  const bool is_plain = std::all_of(url.begin(), url.end(), [](char c) {
+    return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '\\';
+  });
+  if (!url.empty() && (!is_http || !is_plain || url.size() > 2048)) {
+    throw Error(ErrorKind::usage,
+                str_cat("--boot-url ", util::printable(url), ": not an http:// or https:// URL"));
+  }
+  if (options.boot_root.empty() && !manifest.boot_images.empty()) {
+    warnings.push_back(str_cat("the bundle carries ",
+                               manifest.boot_images.size(),
+                               " boot images: give --boot-root and --boot-url to serve them"));
+  }
+}
+
 } // namespace
 
 ApplyResult apply_bundle(const ApplyOptions& options) {
@@ -272,9 +298,16 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
       manifest,
       str_cat("apply:", fs::absolute(layout.root).lexically_normal().string()));
   (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
-  // Every byte is verified before anything changes: the first problem stops the run.
+  check_boot_options(options, manifest, result.warnings);
+  // Every byte is verified before anything changes: the first problem stops the run. Boot
+  // images stream into temporary files meanwhile, renamed into place only after.
   EntryCollector credentials(k_credentials_entry);
-  bundle::require_intact_payload(reader, &credentials);
+  std::optional<BootFilesWriter> boot;
+  bundle::EntrySink* sink = &credentials;
+  if (!options.boot_root.empty() && !manifest.boot_images.empty()) {
+    sink = &boot.emplace(manifest, options.boot_root, options.dry_run, &credentials);
+  }
+  bundle::require_intact_payload(reader, sink);
   if (!options.mirror && !manifest.mirror) {
     throw Error(ErrorKind::usage, "the bundle names no mirror: give --mirror HOST[:PORT][/NS]");
   }
@@ -282,6 +315,7 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
   render.mirror = options.mirror ? *options.mirror : ics::parse_mirror_name(*manifest.mirror);
   render.ca_pem = checked_ca(options, manifest, result.warnings);
   render.bundle_id = manifest.bundle_id;
+  render.boot_url = options.boot_url;
   std::vector<HostFile> files;
   resolve_credentials(manifest, credentials, options, layout, render, files, result.warnings);
   const std::vector<artifacts::Artifact> rendered = artifacts::render_artifacts(manifest, render);
@@ -300,6 +334,11 @@ ApplyResult apply_bundle(const ApplyOptions& options) {
     files.push_back({layout.manifests / artifact.name, artifact.content, mode_of(artifact.mode)});
   }
   install_all(files, layout, update_command, options.dry_run, result);
+  if (boot) {
+    for (auto& [path, what] : boot->commit()) {
+      result.actions.push_back({path.string(), std::move(what)});
+    }
+  }
   if (!options.dry_run) {
     sequence.record(manifest); // last: after everything else
   }

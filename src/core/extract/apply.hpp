@@ -29,6 +29,10 @@ struct ApplyOptions {
   std::filesystem::path recipient_certificate; // to open the credentials the bundle carries
   std::filesystem::path recipient_key;
   std::filesystem::path manifests_dir; // default: <root>/var/lib/zbundle/artifacts
+  // The bundle's boot images go to boot_root/<file>, which the site serves at boot_url (both
+  // or neither); the AgentServiceConfig rendered names them there.
+  std::filesystem::path boot_root;
+  std::string boot_url;
   std::filesystem::path state_dir; // the sequence against rollback; default <root>/var/lib/zbundle
   bool allow_rollback = false;
   std::int64_t now = 0;
@@ -45,7 +49,8 @@ struct ApplyResult {
   std::vector<std::string> warnings;
 };
 
-// Throws Error{check} for a bad signature, an older bundle than the state allows, or a CA
+// Throws Error{usage} for a boot URL that is not http(s)://... or given without a boot root;
+// Error{check} for a bad signature, an older bundle than the state allows, or a CA
 // that is expired or not a CA; Error{usage} when the mirror or the CA is neither given nor in
 // the bundle; Error{io} when a file cannot be written (those written before stay, with their
 // backups).
