@@ -1,6 +1,7 @@
 #include "core/bundle/entry_path.hpp"
 #include "core/bundle/manifest.hpp"
 #include "core/pki/certificate_file.hpp"
+#include "core/util/str_cat.hpp"
 #include "test_support.hpp"
 
 #include <nlohmann/json.hpp>
@@ -241,6 +242,88 @@ TEST(EntryPath, AcceptsTheThreeTreesOnly) {
   EXPECT_NE(payload_path_problem("oc-mirror/" + std::string(4100, 'x')), "");
   EXPECT_EQ(blob_entry_path(test::fake_digest('a')),
             "registry/docker/registry/v2/blobs/sha256/aa/" + std::string(64, 'a') + "/data");
+}
+
+} // namespace
+} // namespace zbundle::bundle
+
+namespace zbundle::bundle {
+namespace {
+
+using util::str_cat;
+
+constexpr std::string_view k_iso = "rhcos-416.94.202406251923-0-live.s390x.iso";
+
+Manifest with_boot_image() {
+  Manifest manifest = sample_manifest();
+  manifest.boot_images.push_back(*model::parse_boot_image_name(k_iso));
+  manifest.entries.push_back(
+      {str_cat("boot/", k_iso),
+       4,
+       util::Sha256Digest::from_digest(str_cat("sha256:", std::string(64, 'a')))});
+  return manifest;
+}
+
+// boot_images says what each boot/ entry is, and only what its name says (R6).
+TEST(BootImages, RoundTripAndCrossCheckWithTheEntries) {
+  const Manifest manifest = with_boot_image();
+  EXPECT_EQ(parse_manifest(serialize_manifest(manifest)).boot_images, manifest.boot_images);
+  // absent when there are none, so bundles without them stay readable by older extractors
+  EXPECT_FALSE(
+      nlohmann::json::parse(serialize_manifest(sample_manifest())).contains("boot_images"));
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["boot_images"][0]["version"] = "417.94.1-0"; })),
+                  ErrorKind::check,
+                  "not what its name says");
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["boot_images"][0]["architecture"] = "x86_64"; })),
+                  ErrorKind::check,
+                  "not what its name says");
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["boot_images"][0]["file"] = "../../etc/passwd"; })),
+                  ErrorKind::check,
+                  "not what its name says");
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["boot_images"].push_back(j["boot_images"][0]); })),
+                  ErrorKind::check,
+                  "named twice");
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j.erase("boot_images"); })),
+                  ErrorKind::check,
+                  "a boot/ entry no boot image names");
+  Manifest without_entry = with_boot_image();
+  without_entry.entries.pop_back();
+  EXPECT_ZB_ERROR(parse_manifest(serialize_manifest(without_entry)),
+                  ErrorKind::check,
+                  "names a file the entries do not carry");
+}
+
+TEST(BootImages, NamesAsRedHatPublishesThem) {
+  const auto iso = model::parse_boot_image_name(k_iso);
+  ASSERT_TRUE(iso);
+  EXPECT_EQ(iso->kind, model::BootImageKind::iso);
+  EXPECT_EQ(iso->version, "416.94.202406251923-0");
+  EXPECT_EQ(iso->openshift_version, "4.16");
+  EXPECT_EQ(iso->architecture, "s390x");
+  EXPECT_EQ(model::parse_boot_image_name("rhcos-412.86.202212081411-0-live-kernel-s390x")->kind,
+            model::BootImageKind::kernel);
+  EXPECT_EQ(model::parse_boot_image_name("rhcos-412.86.202212081411-0-live-kernel-s390x")
+                ->openshift_version,
+            "4.12");
+  EXPECT_EQ(model::parse_boot_image_name("rhcos-416.94.1-0-live-initramfs.x86_64.img")->kind,
+            model::BootImageKind::initramfs);
+  EXPECT_EQ(model::parse_boot_image_name("rhcos-416.94.1-0-live-rootfs.s390x.img")->kind,
+            model::BootImageKind::rootfs);
+  for (const std::string_view bad : {"rhcos-live.s390x.iso",                // no version
+                                     "rhcos-416.94.1-live.s390x.iso",       // no build number
+                                     "rhcos-416.94.1-0-live.s390.iso",      // no such arch
+                                     "rhcos-416.94.1-0-live.s390x.iso.sig", // not the image
+                                     "fedora-416.94.1-0-live.s390x.iso",
+                                     "rhcos-4x6.94.1-0-live.s390x.iso",
+                                     "rhcos-6.94.1-0-live.s390x.iso", // no minor
+                                     "rhcos-../1.2-0-live.s390x.iso",
+                                     "rhcos-416.94.1-0-live-rootfs.s390x.iso"}) {
+    EXPECT_FALSE(model::parse_boot_image_name(bad)) << bad;
+  }
 }
 
 } // namespace
