@@ -43,7 +43,10 @@ void add_render_options(po::options_description& options) {
       "mirror-auth",
       po::value<std::string>(),
       "containers auth file with the mirror registry's credentials")(
-      "release", po::value<std::string>(), "the release to pin, e.g. 4.16.5 (default: newest)");
+      "release", po::value<std::string>(), "the release to pin, e.g. 4.16.5 (default: newest)")(
+      "boot-url",
+      po::value<std::string>(),
+      "where the site serves the bundle's boot images, for agentserviceconfig.yaml");
 }
 
 artifacts::RenderOptions render_options_from(const po::variables_map& values) {
@@ -66,6 +69,9 @@ artifacts::RenderOptions render_options_from(const po::variables_map& values) {
   options.mirror_auth = named_file(values, "mirror-auth");
   if (values.count("release")) {
     options.release = values["release"].as<std::string>();
+  }
+  if (values.count("boot-url")) {
+    options.boot_url = values["boot-url"].as<std::string>();
   }
   return options;
 }

@@ -159,6 +159,32 @@ run rendered-ocp 2>err || fail "apply-cluster.sh failed with a site trust Config
 [ "$(query 'sorted(s["ConfigMap/openshift-config/registry-config"]["data"])')" = "['other.site..5000']" ] \
   || fail "registry-config was changed though image.config names site-ca"
 
+# A bundle with boot images, rendered with the URL the site serves them at: the existing
+# AgentServiceConfig gains osImages and keeps its storage; a cluster without one is refused
+# until the storage class is filled in, then gets ours, valid against assisted-service's schema
+zb keygen --out key >/dev/null
+mkdir boot
+echo iso >boot/rhcos-416.94.202406251923-0-live.s390x.iso
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --mirror mirror.test:8443/ocp \
+  --ca pki/root.pem --sign-key key.key --boot-images boot -o boot.zb
+expect 0 '' -- zb artifacts boot.zb --pubkey key.pub --mirror mirror.test:8443/ocp --ca pki/root.pem \
+  --boot-url http://boot.example/rhcos -o rendered-boot
+cp procedure.json state.json
+run rendered-boot 2>err || fail "apply-cluster.sh with boot images failed: $(cat err)"
+[ "$(query 's["AgentServiceConfig//agent"]["spec"]["osImages"][0]["url"]')" \
+  = http://boot.example/rhcos/rhcos-416.94.202406251923-0-live.s390x.iso ] || fail "osImages not merged: $(query 's["AgentServiceConfig//agent"]')"
+[ "$(query 's["AgentServiceConfig//agent"]["spec"]["databaseStorage"]["resources"]["requests"]["storage"]')" = 10Gi ] \
+  && [ "$(query '"storageClassName" in s["AgentServiceConfig//agent"]["spec"]["databaseStorage"]')" = False ] \
+  || fail "the cluster's storage claims changed"
+"$PYTHON" -c 'import json; s = json.load(open("procedure.json")); del s["AgentServiceConfig//agent"]; json.dump(s, open("state.json", "w"))'
+cp state.json no-asc.json
+expect 1 'replace <storage-class> in .*agentserviceconfig.yaml first' -- run rendered-boot
+cmp -s no-asc.json state.json || fail "a refused run changed the cluster"
+sed -i 's/<storage-class>/lvms-vg1/' rendered-boot/agentserviceconfig.yaml
+run rendered-boot 2>err || fail "creating the AgentServiceConfig failed: $(cat err)"
+[ "$(query 's["AgentServiceConfig//agent"]["spec"]["mirrorRegistryRef"]["name"]')" = mirror-config ] \
+  || fail "the AgentServiceConfig was not created from ours"
+
 # Without zbundle-extract the script stops before it reads anything
 cp procedure.json state.json
 : >oc.log

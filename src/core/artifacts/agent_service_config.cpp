@@ -7,9 +7,13 @@
 // mirror reference are merged in).
 
 #include "core/artifacts/renderers.hpp"
+#include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
 
 namespace zbundle::artifacts::detail {
 namespace {
@@ -72,3 +76,20 @@ void add_agent_service_config(const Context& context, Artifacts& out) {
 }
 
 } // namespace zbundle::artifacts::detail
+
+namespace zbundle::artifacts {
+
+void check_boot_url(std::string_view url) {
+  constexpr std::size_t k_max_url = 2048;
+  const bool is_http = url.starts_with("http://") || url.starts_with("https://");
+  const bool is_plain = std::all_of(url.begin(), url.end(), [](char c) {
+    return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '\\';
+  });
+  if (!url.empty() && (!is_http || !is_plain || url.size() > k_max_url)) {
+    throw Error(
+        ErrorKind::usage,
+        util::str_cat("--boot-url ", util::printable(url), ": not an http:// or https:// URL"));
+  }
+}
+
+} // namespace zbundle::artifacts

@@ -42,6 +42,10 @@ struct Artifact {
   friend bool operator==(const Artifact&, const Artifact&) = default;
 };
 
+// Throws Error{usage} unless `url` is empty or an http:// or https:// URL of printable
+// characters without quotes or backslashes (it is written into YAML as it is).
+void check_boot_url(std::string_view url);
+
 // Renders every artifact the model and the options allow, sorted by name. Throws
 // Error{input} naming the pull secret or auth file when it is not what it must be, or the
 // release when --release names none the model has; Error{usage} for an empty CA.

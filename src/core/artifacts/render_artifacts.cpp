@@ -51,6 +51,7 @@ std::vector<Artifact> render_artifacts(const model::SignedModel& model,
   if (options.ca_pem.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
     throw Error(ErrorKind::usage, "artifacts: the mirror registry's CA bundle is empty");
   }
+  check_boot_url(options.boot_url);
   const detail::Context context{model, options, relocated_sources(model, options.mirror)};
   detail::Artifacts out;
   detail::add_trust(context, out);

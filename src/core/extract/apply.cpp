@@ -268,15 +268,7 @@ void check_boot_options(const ApplyOptions& options,
   if (options.boot_root.empty() != options.boot_url.empty()) {
     throw Error(ErrorKind::usage, "--boot-root and --boot-url go together");
   }
-  const std::string_view url = options.boot_url;
-  const bool is_http = url.starts_with("http://") || url.starts_with("https://");
-  const bool is_plain = std::all_of(url.begin(), url.end(), [](char c) {
-    return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '\\';
-  });
-  if (!url.empty() && (!is_http || !is_plain || url.size() > 2048)) {
-    throw Error(ErrorKind::usage,
-                str_cat("--boot-url ", util::printable(url), ": not an http:// or https:// URL"));
-  }
+  artifacts::check_boot_url(options.boot_url);
   if (options.boot_root.empty() && !manifest.boot_images.empty()) {
     warnings.push_back(str_cat("the bundle carries ",
                                manifest.boot_images.size(),
