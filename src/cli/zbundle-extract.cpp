@@ -2,6 +2,7 @@
 // signature first, through the same reader zbundle uses.
 
 #include "bundle_commands.hpp"
+#include "check_command.hpp"
 #include "cli_support.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
@@ -37,6 +38,10 @@ commands:
        [--dry-run] [--json] [--rewrite] [--resolve HOST:ADDRESS] [--insecure-http]
                        push the bundle's images into the site's registry, verified while they
                        stream, skipping what it holds already
+  check B (--pubkey ... | --trust-ca ...) [--mirror HOST[:PORT]] [--ca CA.pem] [--boot-url URL]
+        [--cluster-domain NAME.BASE] [--json]
+                       preflight before hcp: the mirror over TLS with the CA, the CA's days
+                       left, each boot image at its URL by size and SHA-256, api. and *.apps.
   merge OURS.yaml [--live LIVE.json] -o MERGED.json
                        merge rendered objects into live ones (apply-cluster.sh runs it): one
                        line per change on stdout, MERGED.json written only when one is needed
@@ -78,6 +83,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "apply") {
     return zbundle::cli::run_apply(rest);
+  }
+  if (command == "check") {
+    return zbundle::cli::run_check(rest);
   }
   if (command == "merge") {
     return zbundle::cli::run_merge(rest);

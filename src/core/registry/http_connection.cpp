@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 
+#include <array>
 #include <optional>
 
 namespace zbundle::registry {
@@ -253,6 +254,25 @@ struct HttpConnection::Impl {
     }
   }
 
+  // Status and headers (names in lower case); the connection kept or closed as it says.
+  template <class Message> HttpResponse answer_of(const Message& message) {
+    HttpResponse response;
+    response.status = message.result_int();
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      response.headers[name] = std::string(field.value());
+    }
+    if (message.need_eof()) {
+      close();
+    } else {
+      is_reused = true;
+    }
+    return response;
+  }
+
   HttpResponse read_response(bool is_head) {
     http::response_parser<http::string_body> parser;
     parser.body_limit(k_body_limit);
@@ -262,23 +282,38 @@ struct HttpConnection::Impl {
     if (error) {
       fail("reading the answer failed", error);
     }
-    HttpResponse response;
-    const auto& message = parser.get();
-    response.status = message.result_int();
-    for (const auto& field : message) {
-      std::string name(field.name_string());
-      for (char& c : name) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-      response.headers[name] = std::string(field.value());
-    }
-    response.body = message.body();
-    if (message.need_eof()) {
-      close();
-    } else {
-      is_reused = true;
-    }
+    HttpResponse response = answer_of(parser.get());
+    response.body = parser.get().body();
     return response;
+  }
+
+  HttpResponse read_streamed(const std::function<void(std::span<const std::byte>)>& consume,
+                             std::uint64_t max_bytes) {
+    http::response_parser<http::buffer_body> parser;
+    constexpr std::uint64_t k_error_page = std::uint64_t{64} << 10; // room for a 404's page
+    parser.body_limit(max_bytes + k_error_page);
+    boost::system::error_code error;
+    with_stream([&](auto& stream) { http::read_header(stream, buffer, parser, error); });
+    if (error) {
+      fail("reading the answer failed", error);
+    }
+    std::array<char, std::size_t{64} * 1024> chunk{};
+    while (!parser.is_done()) {
+      parser.get().body().data = chunk.data();
+      parser.get().body().size = chunk.size();
+      with_stream([&](auto& stream) { http::read(stream, buffer, parser, error); });
+      if (error == http::error::need_buffer) {
+        error = {};
+      }
+      if (error) {
+        fail("reading the answer failed", error);
+      }
+      const std::size_t got = chunk.size() - parser.get().body().size;
+      if (parser.get().result_int() / 100 == 2) { // an error page is not the file
+        consume(std::as_bytes(std::span(chunk.data(), got)));
+      }
+    }
+    return answer_of(parser.get());
   }
 
   void send(http::request<http::string_body>& request) {
@@ -356,6 +391,19 @@ void HttpConnection::write_body(std::span<const std::byte> bytes) {
   if (error) {
     m_impl->fail("sending the body failed", error);
   }
+}
+
+HttpResponse
+HttpConnection::download(std::string_view target,
+                         const Headers& headers,
+                         const std::function<void(std::span<const std::byte>)>& consume,
+                         std::uint64_t max_bytes) {
+  Impl& impl = *m_impl;
+  http::request<http::string_body> request;
+  impl.prepare(request, "GET", target, headers);
+  request.prepare_payload();
+  impl.send(request);
+  return impl.read_streamed(consume, max_bytes);
 }
 
 HttpResponse HttpConnection::end_body() {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -62,6 +63,14 @@ public:
                   std::uint64_t length);
   void write_body(std::span<const std::byte> bytes);
   HttpResponse end_body();
+
+  // A GET whose answer's body, when the status is 2xx, streams through `consume` in chunks
+  // however large (up to about `max_bytes`, then Error{io}): for files served over HTTP,
+  // hashed as they arrive. The returned response has no body.
+  HttpResponse download(std::string_view target,
+                        const Headers& headers,
+                        const std::function<void(std::span<const std::byte>)>& consume,
+                        std::uint64_t max_bytes);
 
   // Drops the connection (the next request opens a new one): after an abandoned body.
   void close() noexcept;

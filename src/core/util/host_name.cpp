@@ -1,10 +1,14 @@
 #include "core/util/host_name.hpp"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <array>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 namespace zbundle::util {
@@ -68,6 +72,30 @@ std::optional<std::string> lookup_hosts_file(const std::filesystem::path& file,
     }
   }
   return std::nullopt;
+}
+
+std::optional<std::string> resolve_host(const std::filesystem::path& file,
+                                        const std::string& host) {
+  if (std::optional<std::string> listed = lookup_hosts_file(file, host)) {
+    return listed;
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0 || found == nullptr) {
+    return std::nullopt;
+  }
+  const std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owned(found, &freeaddrinfo);
+  std::array<char, INET6_ADDRSTRLEN> text{};
+  const void* address =
+      found->ai_family == AF_INET6
+          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(found->ai_addr)->sin6_addr)
+          : static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(found->ai_addr)->sin_addr);
+  if (inet_ntop(found->ai_family, address, text.data(), text.size()) == nullptr) {
+    return std::nullopt;
+  }
+  return std::string(text.data());
 }
 
 } // namespace zbundle::util

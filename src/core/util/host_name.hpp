@@ -24,4 +24,9 @@ namespace zbundle::util {
 [[nodiscard]] std::optional<std::string> lookup_hosts_file(const std::filesystem::path& file,
                                                            std::string_view host);
 
+// An address for `host`: from `file` first, then the system's resolver (DNS); nullopt when
+// neither knows it.
+[[nodiscard]] std::optional<std::string> resolve_host(const std::filesystem::path& file,
+                                                      const std::string& host);
+
 } // namespace zbundle::util
