@@ -140,10 +140,10 @@ void merge_pull_secret(Json& live,
                        const Json& ours,
                        std::string_view what,
                        std::vector<std::string>& changes) {
-  constexpr std::string_view key = ".dockerconfigjson";
+  constexpr std::string_view k_key = ".dockerconfigjson";
   const auto decode = [&](const Json& object, std::string_view side) {
     const Json data = object.value("data", Json::object());
-    const auto found = data.find(key);
+    const auto found = data.find(k_key);
     if (found == data.end() || !found->is_string()) {
       return Json{{"auths", Json::object()}};
     }
@@ -175,7 +175,7 @@ void merge_pull_secret(Json& live,
     changed = true;
   }
   if (changed) {
-    object_member(live, "data", what)[std::string(key)] = util::encode_base64(secret.dump());
+    object_member(live, "data", what)[std::string(k_key)] = util::encode_base64(secret.dump());
   }
 }
 
@@ -234,7 +234,7 @@ void merge_agent_service_config(Json& live,
   const Json reference = ours_spec.value("mirrorRegistryRef", Json());
   if (reference.is_object() && !spec.contains("mirrorRegistryRef")) {
     spec["mirrorRegistryRef"] = reference;
-    changes.push_back("mirrorRegistryRef set");
+    changes.emplace_back("mirrorRegistryRef set");
   }
   Json& images = spec["osImages"];
   if (images.is_null()) {

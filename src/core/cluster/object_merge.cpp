@@ -74,6 +74,52 @@ bool is_source_list(const Json& list) {
          });
 }
 
+bool is_image_list(const Json& images) {
+  return images.is_array() && std::all_of(images.begin(), images.end(), [](const Json& image) {
+           return string_at(image, {"openshiftVersion"}) != nullptr
+                  && string_at(image, {"version"}) != nullptr
+                  && string_at(image, {"url"}) != nullptr
+                  && (!image.contains("cpuArchitecture")
+                      || string_at(image, {"cpuArchitecture"}) != nullptr);
+         });
+}
+
+bool is_string_map(const Json& data) {
+  return data.is_object()
+         && std::all_of(data.begin(), data.end(), [](const Json& v) { return v.is_string(); });
+}
+
+// Why one of our documents cannot be merged, or empty: the fields its kind's rule reads must
+// have the types the rule expects.
+std::string shape_problem(const Json& document) {
+  const bool is_object = string_at(document, {"kind"}) != nullptr
+                         && string_at(document, {"metadata", "name"}) != nullptr;
+  if (!is_object) {
+    return is_source_list(document)
+               ? std::string()
+               : "neither a Kubernetes object nor an image content sources list";
+  }
+  const std::string kind = field(document, {"kind"});
+  const Json spec = document.value("spec", Json::object());
+  const std::string_view list_field = detail::mirror_list_field(kind);
+  if (!detail::has_merge_rule(kind)) {
+    return str_cat("no merge rule for kind ", util::printable(kind));
+  }
+  if ((kind == "ConfigMap" || kind == "Secret")
+      && !is_string_map(document.value("data", Json::object()))) {
+    return "data is not a map of strings";
+  }
+  if (kind == "AgentServiceConfig"
+      && !(spec.is_object() && is_image_list(spec.value("osImages", Json::array())))) {
+    return "spec.osImages is not a list of images";
+  }
+  if (!list_field.empty()
+      && !(spec.is_object() && is_source_list(spec.value(std::string(list_field), Json())))) {
+    return str_cat("spec.", list_field, " is not a source list");
+  }
+  return {};
+}
+
 // Our documents, each an object with a kind we merge and a name, or one source list.
 std::vector<Json> parse_ours(const artifacts::NamedText& ours) {
   std::vector<Json> documents;
@@ -82,44 +128,8 @@ std::vector<Json> parse_ours(const artifacts::NamedText& ours) {
     if (document.is_null()) {
       continue;
     }
-    const bool is_object = string_at(document, {"kind"}) != nullptr
-                           && string_at(document, {"metadata", "name"}) != nullptr;
-    if (!is_object && !is_source_list(document)) {
-      throw Error(
-          ErrorKind::input,
-          str_cat(ours.name, ": neither a Kubernetes object nor an image content sources list"));
-    }
-    const std::string kind = field(document, {"kind"});
-    const std::string_view list_field = detail::mirror_list_field(kind);
-    if (is_object && !detail::has_merge_rule(kind)) {
-      throw Error(ErrorKind::input,
-                  str_cat(ours.name, ": no merge rule for kind ", util::printable(kind)));
-    }
-    const Json data =
-        document.is_object() ? document.value("data", Json::object()) : Json::object();
-    const bool strings =
-        data.is_object()
-        && std::all_of(data.begin(), data.end(), [](const Json& v) { return v.is_string(); });
-    const Json spec =
-        document.is_object() ? document.value("spec", Json::object()) : Json::object();
-    const Json images = spec.is_object() ? spec.value("osImages", Json::array()) : Json();
-    const bool images_ok =
-        images.is_array() && std::all_of(images.begin(), images.end(), [](const Json& image) {
-          return string_at(image, {"openshiftVersion"}) != nullptr
-                 && string_at(image, {"version"}) != nullptr && string_at(image, {"url"}) != nullptr
-                 && (!image.contains("cpuArchitecture")
-                     || string_at(image, {"cpuArchitecture"}) != nullptr);
-        });
-    if (kind == "AgentServiceConfig" && !images_ok) {
-      throw Error(ErrorKind::input, str_cat(ours.name, ": spec.osImages is not a list of images"));
-    }
-    if ((kind == "ConfigMap" || kind == "Secret") && !strings) {
-      throw Error(ErrorKind::input, str_cat(ours.name, ": data is not a map of strings"));
-    }
-    if (is_object && !list_field.empty()
-        && !is_source_list(document["spec"].value(std::string(list_field), Json()))) {
-      throw Error(ErrorKind::input,
-                  str_cat(ours.name, ": spec.", list_field, " is not a source list"));
+    if (const std::string problem = shape_problem(document); !problem.empty()) {
+      throw Error(ErrorKind::input, str_cat(ours.name, ": ", problem));
     }
     documents.push_back(std::move(document));
   }

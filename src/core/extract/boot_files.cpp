@@ -33,7 +33,7 @@ bool holds(const fs::path& path, const bundle::Entry& entry) {
 } // namespace
 
 BootFilesWriter::BootFilesWriter(const bundle::Manifest& manifest,
-                                 fs::path directory,
+                                 const fs::path& directory,
                                  bool is_dry_run,
                                  bundle::EntrySink* next)
     : m_is_dry_run(is_dry_run), m_next(next) {

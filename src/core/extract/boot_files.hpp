@@ -20,7 +20,7 @@ public:
   // `directory`: where the files go (created 0755 when missing, unless dry); `next`: a sink
   // that hears every entry too, may be null. Checks which files are there already.
   BootFilesWriter(const bundle::Manifest& manifest,
-                  std::filesystem::path directory,
+                  const std::filesystem::path& directory,
                   bool is_dry_run,
                   bundle::EntrySink* next);
 
