@@ -3,8 +3,10 @@
 #include "bundle_commands.hpp"
 #include "cli_support.hpp"
 #include "core/bundle/bundle_reader.hpp"
+#include "core/check/collected_images.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/untrusted_text.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -151,6 +153,18 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
                            {"openshift_version", image.openshift_version},
                            {"architecture", image.architecture}});
   }
+  // Readiness, as far as the signed manifest tells: where each image the run names is, and
+  // whether the bundle's registry holds it (the waivers above say why one may be missing).
+  const std::vector<check::ImageStatus> statuses =
+      check::locate_images(manifest.images, check::lookup_in_records(manifest.repositories));
+  Json readiness = Json::array();
+  for (const check::ImageStatus& status : statuses) {
+    readiness.push_back({{"category", status.category},
+                         {"source", status.source},
+                         {"location", status.location},
+                         {"present", status.is_present},
+                         {"digest", status.digest}});
+  }
   std::size_t tags = 0;
   for (const model::RepositoryRecord& repository : manifest.repositories) {
     tags += repository.tags.size();
@@ -166,6 +180,7 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
                         {"releases", std::move(releases)},
                         {"ca_certificates", std::move(certificates)},
                         {"boot_images", std::move(boot_images)},
+                        {"images", std::move(readiness)},
                         {"repositories", manifest.repositories.size()},
                         {"tags", tags},
                         {"entries", manifest.entries.size()},
@@ -210,6 +225,11 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
   for (const model::CaCertificate& certificate : manifest.ca_certificates) {
     std::cout << "  CA:           " << certificate.subject << ", expires " << certificate.not_after
               << '\n';
+  }
+  for (const check::ImageStatus& status : statuses) {
+    std::cout << "  image:        " << status.category << ' ' << util::printable(status.source)
+              << (status.is_present ? " present" : " MISSING") << " at "
+              << util::printable(status.location) << '\n';
   }
   for (const model::BootImage& image : manifest.boot_images) {
     std::cout << "  boot image:   " << image.file << " (" << model::boot_image_kind_name(image.kind)

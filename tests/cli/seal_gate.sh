@@ -27,6 +27,10 @@ for inspect in "zb inspect" "zbx inspect"; do
   [ "$(head -1 "$work/out")" = "WAIVED missing-image (1): signed despite" ] \
     || fail "$inspect does not open with the waiver: $(head -3 "$work/out")"
   grep -q '^  registry.redhat.io/ubi9/ubi@sha256:' "$work/out" || fail "$inspect does not name the waived image"
+  # the readiness section: the waived image missing, the others present
+  grep -q '^  image:        generic registry.redhat.io/ubi9/ubi@sha256:[0-9a-f]* MISSING at ubi9/ubi@sha256:' "$work/out" \
+    || fail "$inspect does not show the missing image: $(grep image: "$work/out")"
+  [ "$(grep -c '^  image: .* present at ' "$work/out")" -ge 5 ] || fail "$inspect does not show the present images"
 done
 validate image.zb
 expect 0 '' -- zbx inspect image.zb --pubkey key.pub --json

@@ -54,18 +54,8 @@ std::string random_bundle_id() {
 // from the plan, and every image the run collected that the payload lacks.
 std::vector<model::Problem> installation_problems(PayloadPlan& plan, const Manifest& manifest) {
   std::vector<model::Problem> problems = std::move(plan.problems);
-  // plan.repositories is sorted by name (it comes from a map)
-  const auto lookup = [&plan](const ocmirror::MirroredLocation& location) {
-    const auto found = std::lower_bound(plan.repositories.begin(),
-                                        plan.repositories.end(),
-                                        location.repository,
-                                        [](const model::RepositoryRecord& record,
-                                           const std::string& name) { return record.name < name; });
-    return found != plan.repositories.end() && found->name == location.repository
-               ? ocmirror::find_manifest(*found, location)
-               : std::string();
-  };
-  check::CollectedImagesReport images = check::check_collected_images(manifest.images, lookup);
+  check::CollectedImagesReport images =
+      check::check_collected_images(manifest.images, check::lookup_in_records(plan.repositories));
   std::move(images.missing.begin(), images.missing.end(), std::back_inserter(problems));
   return problems;
 }

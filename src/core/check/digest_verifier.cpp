@@ -113,24 +113,14 @@ public:
   // Where each collected image is, what it holds and carries, and for a release its signature.
   std::vector<ImageStatus> image_statuses(const std::vector<model::CollectedImage>& images,
                                           const std::vector<ReleaseSignature>& signatures) const {
-    std::vector<ImageStatus> statuses;
-    for (const model::CollectedImage& image : images) {
-      const ics::ImageRef source = ics::parse_image_ref(image.source);
-      if (source.registry.empty() || (source.digest.empty() && source.tag.empty())) {
-        continue;
-      }
-      const ocmirror::MirroredLocation location = ocmirror::mirrored_location(image, source);
-      ImageStatus& status = statuses.emplace_back();
-      status.category = model::category_name(image.category);
-      status.source = image.source;
-      status.location = location.reference();
-      status.digest = lookup_in(m_graph.repositories())(location);
-      status.is_present = !status.digest.empty();
+    std::vector<ImageStatus> statuses = locate_images(images, lookup_in(m_graph.repositories()));
+    for (ImageStatus& status : statuses) {
       if (const auto platforms = m_graph.platforms_of(status.digest, status.location)) {
         status.platforms.assign(platforms->begin(), platforms->end());
       }
       for (const ReleaseSignature& signature : signatures) {
-        if (image.category == model::ImageCategory::release && signature.digest == status.digest) {
+        if (status.category == model::category_name(model::ImageCategory::release)
+            && signature.digest == status.digest) {
           status.signature = signature.problem
                                  ? std::string(model::problem_kind_name(signature.problem->kind))
                                  : "verified";

@@ -9,6 +9,7 @@
 // its layers in another. Each byte is read once; only small JSON blobs (manifests, configs)
 // are kept in memory.
 
+#include "core/check/collected_images.hpp"
 #include "core/oci/reference_graph.hpp"
 #include "core/pki/signing_key.hpp"
 
@@ -28,17 +29,6 @@ struct DigestOptions {
   std::vector<const pki::VerifyingKey*> release_keys = {};
   std::vector<std::filesystem::path> base = {}; // earlier runs whose blobs the bastion has
   unsigned jobs = 0;                            // hashing threads; 0 = one per core
-};
-
-// One image the oc-mirror run names, as the readiness report shows it.
-struct ImageStatus {
-  std::string category; // model::category_name
-  std::string source;   // as the run names it
-  std::string location; // where oc-mirror pushes it, below the mirror
-  bool is_present = false;
-  std::string digest;                 // what the location holds; empty when absent
-  std::vector<std::string> platforms; // "amd64", "s390x", ...: its own or its children's
-  std::string signature;              // releases: "verified" or the problem's kind; else empty
 };
 
 struct DigestReport {
