@@ -300,3 +300,43 @@ TEST(RenderArtifacts, IsDeterministicAndSorted) {
 
 } // namespace
 } // namespace zbundle::artifacts
+
+namespace zbundle::artifacts {
+namespace {
+
+std::vector<std::string> document_names(const std::string& text) {
+  std::vector<std::string> names;
+  for (const YAML::Node& document : YAML::LoadAll(text)) {
+    names.push_back(document["metadata"]["name"].as<std::string>());
+  }
+  return names;
+}
+
+// Each source goes into the mirror set of the images it covers: an operators-only bundle
+// renders zbundle-operator alone, so applying it after a release bundle leaves zbundle-release
+// as it was.
+TEST(RenderArtifacts, MirrorSetsPerCategory) {
+  model::SignedModel model = sample_model();
+  model.image_content_sources.add(
+      "registry.redhat.io/compliance", "old.example:5000/ns/compliance", ics::MirrorKind::digest);
+  model.images.push_back({"registry.redhat.io/compliance/operator@sha256:" + std::string(64, 'c'),
+                          model::ImageCategory::operator_image,
+                          ics::MappingRules::oc_mirror_v2});
+  const std::vector<Artifact> both = render_artifacts(model, options_for("new.example:8443"));
+  EXPECT_EQ(document_names(find(both, "imagedigestmirrorset.yaml").content),
+            (std::vector<std::string>{"zbundle-release", "zbundle-operator"}));
+  // a source no image of the model covers is generic
+  EXPECT_EQ(document_names(find(both, "imagetagmirrorset.yaml").content),
+            (std::vector<std::string>{"zbundle-generic"}));
+
+  model::SignedModel operators;
+  operators.image_content_sources.add(
+      "registry.redhat.io/compliance", "old.example:5000/ns/compliance", ics::MirrorKind::digest);
+  operators.images = {model.images.back()};
+  const std::vector<Artifact> alone = render_artifacts(operators, options_for("new.example:8443"));
+  EXPECT_EQ(document_names(find(alone, "imagedigestmirrorset.yaml").content),
+            (std::vector<std::string>{"zbundle-operator"}));
+}
+
+} // namespace
+} // namespace zbundle::artifacts
