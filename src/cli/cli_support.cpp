@@ -1,10 +1,12 @@
 #include "cli_support.hpp"
 
+#include "commit.hpp"
 #include "core/ics/mirror_name.hpp"
 #include "core/ics/mirror_scope.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/versions.hpp"
 
 #include <unistd.h>
 
@@ -56,6 +58,11 @@ nlohmann::ordered_json problems_json(const std::vector<model::Problem>& problems
                     {"actual", problem.actual}});
   }
   return list;
+}
+
+void print_version(std::string_view program) {
+  std::cout << program << ' ' << ZBUNDLE_VERSION << " (commit " << ZBUNDLE_COMMIT << ")\n"
+            << "linked with " << util::linked_library_versions() << '\n';
 }
 
 void write_output(const std::string& path, std::string_view text) {

@@ -34,6 +34,9 @@ parse_options(const std::vector<std::string>& args,
 // (the last two empty unless the problem is a comparison).
 [[nodiscard]] nlohmann::ordered_json problems_json(const std::vector<model::Problem>& problems);
 
+// "<program> <version> (commit <sha>)" and the libraries linked, for --version.
+void print_version(std::string_view program);
+
 // Writes `text` to `path` atomically, or to stdout when `path` is empty or "-".
 void write_output(const std::string& path, std::string_view text);
 

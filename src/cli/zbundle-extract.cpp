@@ -62,7 +62,7 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "--version") {
-    std::cout << "zbundle-extract " << ZBUNDLE_VERSION << '\n';
+    zbundle::cli::print_version("zbundle-extract");
     return 0;
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());

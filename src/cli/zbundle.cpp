@@ -336,7 +336,7 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "--version") {
-    std::cout << "zbundle " << ZBUNDLE_VERSION << '\n';
+    zbundle::cli::print_version("zbundle");
     return 0;
   }
   if (command == "inspect") {

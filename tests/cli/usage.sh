@@ -5,7 +5,14 @@ source "$(dirname "$0")/lib.sh"
 expect 2 'usage: zbundle' -- zb
 expect 0 '' -- zb --help
 contains '^  inspect' "$work/out"
-expect 0 '' -- zb --version
+for tool in zb zbx; do
+  expect 0 '' -- $tool --version
+  # the version, the commit it was built from, and the libraries it runs with (issue 28)
+  grep -Eq '^zbundle(-extract)? [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)$' "$work/out" \
+    || fail "$tool --version: $(cat "$work/out")"
+  grep -Eq '^linked with OpenSSL [0-9]+\.[0-9]+\.[0-9]+.*, libarchive [0-9.]+, zstd [0-9.]+, Boost' "$work/out" \
+    || fail "$tool --version names no libraries: $(cat "$work/out")"
+done
 contains '^zbundle [0-9]' "$work/out"
 expect 2 '^zbundle: error: frobnicate: unknown command' -- zb frobnicate
 expect 2 '^zbundle: error: .*unrecognised option|^zbundle: error: .*unknown option' -- zb inspect --no-such-flag "$SAMPLE/v2"
