@@ -27,14 +27,16 @@ artifacts::NamedText read_named(const std::string& path) {
 
 int run_merge(const std::vector<std::string>& args) {
   po::options_description options(
-      "zbundle-extract merge OURS [--live LIVE.json] [-o MERGED.json]\n"
+      "zbundle-extract merge OURS [--live LIVE.json] -o REPLACE.json --new CREATE.json\n"
       "Merges our rendered objects (OURS, YAML) into the live ones `oc get -o json` printed;\n"
-      "prints one line per change and writes the objects to apply, only when something changes");
+      "prints one line per change, writes the live objects that change (for oc replace) and\n"
+      "ours the cluster lacks (for oc create), each file only when it has something");
   options.add_options()("ours", po::value<std::string>(), "our rendered objects (YAML)")(
       "live",
       po::value<std::string>(),
       "the live object or List (JSON); absent or empty: the cluster has none")(
-      "output,o", po::value<std::string>(), "where the merged objects go (mode 0600)")(
+      "output,o", po::value<std::string>(), "the changed live objects, for oc replace (0600)")(
+      "new", po::value<std::string>(), "our objects the cluster lacks, for oc create (0600)")(
       "help,h", "show this help");
   if (wants_help(args, options)) {
     return 0;
@@ -42,8 +44,9 @@ int run_merge(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("ours", 1);
   const po::variables_map values = parse_options(args, options, positional);
-  if (!values.count("ours") || !values.count("output")) {
-    throw Error(ErrorKind::usage, "merge: OURS and -o MERGED.json are required");
+  if (!values.count("ours") || !values.count("output") || !values.count("new")) {
+    throw Error(ErrorKind::usage,
+                "merge: OURS, -o REPLACE.json and --new CREATE.json are required");
   }
   std::optional<artifacts::NamedText> live;
   if (values.count("live")) {
@@ -54,10 +57,13 @@ int run_merge(const std::vector<std::string>& args) {
   for (const std::string& change : merge.changes) {
     std::cout << change << '\n';
   }
-  if (merge.merged) {
-    util::AtomicFile file(values["output"].as<std::string>(), 0600);
-    file.write(*merge.merged);
-    file.commit();
+  for (const auto& [text, option] :
+       {std::pair{&merge.replaced, "output"}, std::pair{&merge.created, "new"}}) {
+    if (*text) {
+      util::AtomicFile file(values[option].as<std::string>(), 0600);
+      file.write(**text);
+      file.commit();
+    }
   }
   return 0;
 }

@@ -42,9 +42,10 @@ commands:
         [--cluster-domain NAME.BASE] [--json]
                        preflight before hcp: the mirror over TLS with the CA, the CA's days
                        left, each boot image at its URL by size and SHA-256, api. and *.apps.
-  merge OURS.yaml [--live LIVE.json] -o MERGED.json
+  merge OURS.yaml [--live LIVE.json] -o REPLACE.json --new CREATE.json
                        merge rendered objects into live ones (apply-cluster.sh runs it): one
-                       line per change on stdout, MERGED.json written only when one is needed
+                       line per change on stdout; the changed live objects (for oc replace) and
+                       ours the cluster lacks (for oc create), each file only when needed
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                        verify the mirror registry's certificate chain and the CA bundle
 

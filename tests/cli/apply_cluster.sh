@@ -103,6 +103,13 @@ cmp -s <("$PYTHON" -c 'import json,sys; print(json.dumps(json.load(open(sys.argv
   <("$PYTHON" -c 'import json; print(json.dumps(json.load(open("procedure.json"))["Secret/openshift-config/pull-secret"], sort_keys=True))') \
   || fail "the pull secret's backup is not the live object before the change"
 [ "$(stat -c %a backup/*pull-secret*.json)" = 600 ] || fail "the pull secret's backup is readable by others"
+# live objects are replaced at the resourceVersion read, ours created; oc apply only for the
+# objects zbundle alone makes (apply would copy a pull secret into its annotation)
+grep -q '^replace --dry-run=none -f .*/replace-[0-9]*.json$' oc.log || fail "no live object was replaced: $(cat oc.log)"
+grep -q '^create --dry-run=none -f .*/create-[0-9]*.json$' oc.log || fail "no object was created"
+if grep '^apply --dry-run=none' oc.log | grep -qv 'catalogsource-\|release-signatures-\|clustercatalog-\|updateservice-'; then
+  fail "oc apply was used for a live object: $(grep '^apply' oc.log)"
+fi
 # every change was tried with --dry-run=server before the first real one
 first_real=$(grep -n -- '--dry-run=none' oc.log | head -1 | cut -d: -f1)
 last_dry=$(grep -n -- '--dry-run=server' oc.log | tail -1 | cut -d: -f1)

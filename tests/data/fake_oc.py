@@ -8,8 +8,10 @@ $FAKE_OC_STATE (keys "Kind/namespace/name"), appends each call to $FAKE_OC_LOG, 
 object it is given against the schema of its kind in tests/data/schemas (a kind without one is
 refused), keeps a resourceVersion per object and refuses a write that names an older one, and
 refuses any verb, flag or resource it does not know. Verbs: get (-o json|name|jsonpath=...,
---ignore-not-found, -A), apply -f (an object or a List), patch --type=merge --patch-file, diff
--f, rollout restart|status; writes honour --dry-run=server (validate, change nothing).
+--ignore-not-found, -A), apply -f, create -f (refused when the object exists), replace -f
+(refused when it does not, or names another resourceVersion), each with an object or a List,
+patch --type=merge --patch-file, diff -f, rollout restart|status; writes honour
+--dry-run=server (validate, change nothing).
 """
 
 import copy
@@ -148,15 +150,29 @@ class Cluster:
         validate(document)
         live = self.objects.get(key)
         version = document.get("metadata", {}).get("resourceVersion")
-        current = (live or {}).get("metadata", {}).get("resourceVersion")
+        current = None if live is None else version_of(live)
         if version is not None and version != current:
             fail(f'Operation cannot be fulfilled on {key}: the object has been modified (resourceVersion {version}, '
                  f'live {current})')
         if dry == "none":
             stored = copy.deepcopy(document)
+            if version is not None and live is not None and "resourceVersion" not in live.get("metadata", {}):
+                stored["metadata"].pop("resourceVersion")  # as read: the state keeps what it had
             if stored != live:
                 stored.setdefault("metadata", {})["resourceVersion"] = str(int(current or 0) + 1)
             self.objects[key] = stored
+
+
+def version_of(document):
+    """Every object a server returns has a resourceVersion: "1" where the state file gives none."""
+    return document.get("metadata", {}).get("resourceVersion", "1")
+
+
+def as_served(document):
+    served = copy.deepcopy(document)
+    if isinstance(served.get("metadata"), dict):
+        served["metadata"]["resourceVersion"] = version_of(document)
+    return served
 
 
 def command_get(cluster, options, words):
@@ -166,7 +182,7 @@ def command_get(cluster, options, words):
     kind, namespaced, _ = resource(words[0])
     namespace = options.get("-n", "")
     if len(words) == 1:
-        items = [o for k, o in sorted(cluster.objects.items())
+        items = [as_served(o) for k, o in sorted(cluster.objects.items())
                  if k.split("/")[0] == kind and (options.get("-A") or not namespaced or k.split("/")[1] == namespace)]
         if output == "json":
             print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}, indent=1))
@@ -183,7 +199,7 @@ def command_get(cluster, options, words):
         fail(f'{words[0]} "{words[1]}" not found (NotFound)')
     document = cluster.objects[key]
     if output == "json":
-        print(json.dumps(document, indent=1))
+        print(json.dumps(as_served(document), indent=1))
     elif output == "name":
         print(f"{words[0].lower()}/{words[1]}")
     elif output.startswith("jsonpath="):
@@ -221,11 +237,18 @@ def main():
         return
     if verb == "diff":
         command_diff(cluster, options)
-    if verb == "apply":
+    if verb in ("apply", "create", "replace"):
         for document in load_documents(options["-f"]):
             validate(document)
             namespace = document["metadata"].get("namespace", "")
-            cluster.write(key_of(document["kind"], namespace, document["metadata"]["name"]), document, dry)
+            key = key_of(document["kind"], namespace, document["metadata"]["name"])
+            if verb == "create" and key in cluster.objects:
+                fail(f"{key} already exists (AlreadyExists)")
+            if verb == "replace" and key not in cluster.objects:
+                fail(f"{key} not found (NotFound)")
+            if verb == "replace" and "resourceVersion" not in document["metadata"]:
+                fail(f"{key}: this test expects replace to name the resourceVersion it read")
+            cluster.write(key, document, dry)
     elif verb == "patch":
         if options.get("--type") != "merge":
             fail("only --type=merge is expected")

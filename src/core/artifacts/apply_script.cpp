@@ -60,16 +60,24 @@ plan() {
   shift 2
   n=$((n + 1))
   oc get "$@" -o json --ignore-not-found >"$work/live-$n.json"
-  "$zx" merge "$here/$ours" --live "$work/live-$n.json" -o "$work/merged-$n.json" >"$work/changes-$n"
+  "$zx" merge "$here/$ours" --live "$work/live-$n.json" -o "$work/replace-$n.json" \
+    --new "$work/create-$n.json" >"$work/changes-$n"
   if [ -s "$work/changes-$n" ]; then
     sed 's/^/  /' "$work/changes-$n"
     echo "$n $label" >>"$work/changed"
-    echo "apply - $work/merged-$n.json" >>"$work/actions"
+  fi
+  # replace, with the resourceVersion read: an edit made meanwhile conflicts, and no
+  # last-applied annotation copies the object (a pull secret) into itself
+  if [ -e "$work/replace-$n.json" ]; then
+    echo "replace - $work/replace-$n.json" >>"$work/actions"
+  fi
+  if [ -e "$work/create-$n.json" ]; then
+    echo "create - $work/create-$n.json" >>"$work/actions"
   fi
 }
 
-# queue DESCRIPTION VERB RESOURCE PATH: a change that is not a merge: `apply - FILE`, or
-# `patch RESOURCE PATCH_FILE` (a merge patch of a field that was empty)
+# queue DESCRIPTION VERB RESOURCE PATH: a change that is not a merge: `apply - FILE` (an object
+# only zbundle makes), or `patch RESOURCE PATCH_FILE` (a merge patch of a field that was empty)
 queue() {
   echo "  $1"
   echo "$2 $3 $4" >>"$work/actions"
@@ -79,7 +87,7 @@ queue() {
 run_actions() {
   while read -r verb resource path; do
     case $verb in
-    apply) oc apply --dry-run="$1" -f "$path" ;;
+    apply | replace | create) oc "$verb" --dry-run="$1" -f "$path" ;;
     patch)
       if [ "$1" = none ]; then
         oc get "$resource" -o json >"$backup/patched-$(echo "$resource" | tr -c 'A-Za-z0-9\n' '-').json"

@@ -199,6 +199,7 @@ ObjectMerge merge_objects(const artifacts::NamedText& ours,
   const std::vector<Json> documents = parse_ours(ours);
   ObjectMerge result;
   std::vector<Json> changed;
+  std::vector<Json> created;
   const bool has_live = live && live->text.find_first_not_of(" \t\r\n") != std::string::npos;
   Json cluster = has_live ? parse_ordered(*live) : Json(Json::array());
   const bool is_list = !cluster.is_object() || field(cluster, {"kind"}) == "List";
@@ -209,7 +210,7 @@ ObjectMerge merge_objects(const artifacts::NamedText& ours,
                   str_cat(ours.name, ": has nothing for the live ", object_name(cluster)));
     }
     if (merge_one(cluster, *mine, live->name, result.changes)) {
-      result.merged = cluster.dump(2) + "\n";
+      result.replaced = cluster.dump(2) + "\n";
     }
     return result;
   }
@@ -229,12 +230,15 @@ ObjectMerge merge_objects(const artifacts::NamedText& ours,
       return !document.is_array() && match({document}, item, true) != nullptr;
     });
     if (!document.is_array() && !exists) {
-      changed.push_back(document);
+      created.push_back(document);
       result.changes.push_back(str_cat(object_name(document), ": created"));
     }
   }
   if (!changed.empty()) {
-    result.merged = as_list(std::move(changed)).dump(2) + "\n";
+    result.replaced = as_list(std::move(changed)).dump(2) + "\n";
+  }
+  if (!created.empty()) {
+    result.created = as_list(std::move(created)).dump(2) + "\n";
   }
   return result;
 }

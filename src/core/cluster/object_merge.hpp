@@ -23,9 +23,13 @@
 namespace zbundle::cluster {
 
 struct ObjectMerge {
-  // JSON for `oc apply -f`: the one changed object, or a List when the live side was a List;
-  // nullopt when nothing changes.
-  std::optional<std::string> merged;
+  // JSON for `oc replace -f`: the live objects that change, each with the resourceVersion it
+  // was read at (so an edit made meanwhile conflicts instead of being lost), one object or a
+  // List as the live side was; nullopt when none changes. Replace, not apply: apply would copy
+  // the whole object (a pull secret too) into its last-applied annotation.
+  std::optional<std::string> replaced;
+  // JSON for `oc create -f`: a List of our objects the live side lacks; nullopt when none.
+  std::optional<std::string> created;
   std::vector<std::string> changes; // "ConfigMap openshift-config/site-ca: data.x added", ...
 };
 

@@ -56,8 +56,8 @@ Json hand_made_mirror_config() {
 TEST(ObjectMerge, ConfigMapKeepsTheHandMadeEntries) {
   const ObjectMerge merge =
       merge_objects(ours(std::string(k_mirror_config)), live(hand_made_mirror_config()));
-  ASSERT_TRUE(merge.merged);
-  const Json merged = Json::parse(*merge.merged);
+  ASSERT_TRUE(merge.replaced);
+  const Json merged = Json::parse(*merge.replaced);
   EXPECT_EQ(merged["kind"], "ConfigMap"); // one live object in, one object out
   EXPECT_EQ(merged["metadata"]["resourceVersion"], "41");
   EXPECT_FALSE(merged["metadata"].contains("managedFields"));
@@ -76,7 +76,7 @@ TEST(ObjectMerge, ConfigMapKeepsTheHandMadeEntries) {
   EXPECT_EQ(merge.changes[0], "ConfigMap multicluster-engine/mirror-config: label app added");
 
   const ObjectMerge again = merge_objects(ours(std::string(k_mirror_config)), live(merged));
-  EXPECT_FALSE(again.merged);
+  EXPECT_FALSE(again.replaced);
   EXPECT_TRUE(again.changes.empty());
 }
 
@@ -84,22 +84,23 @@ TEST(ObjectMerge, TheLiveNameWins) {
   Json site = hand_made_mirror_config();
   site["metadata"]["name"] = "site-mirrors";
   const ObjectMerge merge = merge_objects(ours(std::string(k_mirror_config)), live(site));
-  ASSERT_TRUE(merge.merged);
-  EXPECT_EQ(Json::parse(*merge.merged)["metadata"]["name"], "site-mirrors");
+  ASSERT_TRUE(merge.replaced);
+  EXPECT_EQ(Json::parse(*merge.replaced)["metadata"]["name"], "site-mirrors");
 }
 
 TEST(ObjectMerge, NothingLiveCreatesOurs) {
   const ObjectMerge merge = merge_objects(ours(std::string(k_mirror_config)), std::nullopt);
-  ASSERT_TRUE(merge.merged);
-  const Json merged = Json::parse(*merge.merged);
-  EXPECT_EQ(merged["kind"], "List");
-  EXPECT_EQ(merged["items"][0]["metadata"]["name"], "mirror-config");
+  EXPECT_FALSE(merge.replaced);
+  ASSERT_TRUE(merge.created);
+  const Json created = Json::parse(*merge.created);
+  EXPECT_EQ(created["kind"], "List");
+  EXPECT_EQ(created["items"][0]["metadata"]["name"], "mirror-config");
   EXPECT_EQ(merge.changes,
             std::vector<std::string>{"ConfigMap multicluster-engine/mirror-config: created"});
   // an empty file is what `oc get --ignore-not-found` prints for nothing
   EXPECT_TRUE(
       merge_objects(ours(std::string(k_mirror_config)), artifacts::NamedText{"live.json", ""})
-          .merged);
+          .created);
 }
 
 Json pull_secret(const Json& auths) {
@@ -115,8 +116,8 @@ TEST(ObjectMerge, PullSecretGainsTheMirrorKeepsTheOthers) {
   const Json cluster = pull_secret({{"quay.io", {{"auth", "cXVheTpz"}, {"email", "a@b"}}},
                                     {"cloud.openshift.com", {{"auth", "Y2xvdWQ6cw=="}}}});
   const ObjectMerge merge = merge_objects(ours(ours_secret.dump()), live(cluster));
-  ASSERT_TRUE(merge.merged);
-  const Json merged = Json::parse(*merge.merged);
+  ASSERT_TRUE(merge.replaced);
+  const Json merged = Json::parse(*merge.replaced);
   const Json auths = Json::parse(
       *util::decode_base64(merged["data"][".dockerconfigjson"].get<std::string>(), 4096))["auths"];
   EXPECT_EQ(auths.size(), 3U);
@@ -126,7 +127,7 @@ TEST(ObjectMerge, PullSecretGainsTheMirrorKeepsTheOthers) {
   EXPECT_EQ(merge.changes,
             std::vector<std::string>{
                 "Secret openshift-config/pull-secret: auths.mirror.test:8443 added"});
-  EXPECT_FALSE(merge_objects(ours(ours_secret.dump()), live(merged)).merged);
+  EXPECT_FALSE(merge_objects(ours(ours_secret.dump()), live(merged)).replaced);
 }
 
 TEST(ObjectMerge, PullSecretNotBase64IsNamed) {
@@ -154,6 +155,25 @@ spec:
     source: quay.io/openshift-release-dev/ocp-release
 )";
 
+// A List in: the changed live objects to replace, ours the cluster lacks to create, apart.
+TEST(ObjectMerge, ReplacedAndCreatedApart) {
+  const std::string two = std::string(k_release_idms) + "---\n"
+                          + "apiVersion: config.openshift.io/v1\nkind: ImageDigestMirrorSet\n"
+                            "metadata:\n  name: zbundle-operator\nspec:\n  imageDigestMirrors:\n"
+                            "  - mirrors: [m/x]\n    source: registry.redhat.io/x\n";
+  const Json list = {{"kind", "List"},
+                     {"items",
+                      {{{"kind", "ImageDigestMirrorSet"},
+                        {"metadata", {{"name", "zbundle-release"}, {"resourceVersion", "9"}}},
+                        {"spec", {{"imageDigestMirrors", Json::array()}}}}}}};
+  const ObjectMerge merge = merge_objects(ours(two), live(list));
+  ASSERT_TRUE(merge.replaced && merge.created);
+  const Json replaced = Json::parse(*merge.replaced);
+  EXPECT_EQ(replaced["items"][0]["metadata"]["name"], "zbundle-release");
+  EXPECT_EQ(replaced["items"][0]["metadata"]["resourceVersion"], "9");
+  EXPECT_EQ(Json::parse(*merge.created)["items"][0]["metadata"]["name"], "zbundle-operator");
+}
+
 Json idms(std::string name, Json entries) {
   return {{"apiVersion", "config.openshift.io/v1"},
           {"kind", "ImageDigestMirrorSet"},
@@ -173,8 +193,8 @@ TEST(ObjectMerge, MirrorSetsAreAUnionMatchedByName) {
                           {{"source", "quay.io/openshift-release-dev/ocp-v4.0-art-dev"},
                            {"mirrors", {"old.site/art"}}}}))}}};
   const ObjectMerge merge = merge_objects(ours(std::string(k_release_idms)), live(list));
-  ASSERT_TRUE(merge.merged);
-  const Json merged = Json::parse(*merge.merged);
+  ASSERT_TRUE(merge.replaced);
+  const Json merged = Json::parse(*merge.replaced);
   ASSERT_EQ(merged["items"].size(), 1U); // the site's own set is not touched
   const Json entries = merged["items"][0]["spec"]["imageDigestMirrors"];
   EXPECT_EQ(entries.size(), 2U);
@@ -197,10 +217,10 @@ TEST(ObjectMerge, HostedClustersGainTheSources) {
          Json::array({{{"source", "registry.redhat.io/x"}, {"mirrors", {"m/x"}}}})}}}};
   const Json list = {{"kind", "List"}, {"items", {cluster, cluster}}};
   const ObjectMerge merge = merge_objects(ours(icsp), live(list));
-  ASSERT_TRUE(merge.merged);
-  EXPECT_EQ(Json::parse(*merge.merged)["items"][1]["spec"]["imageContentSources"].size(), 2U);
+  ASSERT_TRUE(merge.replaced);
+  EXPECT_EQ(Json::parse(*merge.replaced)["items"][1]["spec"]["imageContentSources"].size(), 2U);
   // no HostedCluster: nothing to create
-  EXPECT_FALSE(merge_objects(ours(icsp), std::nullopt).merged);
+  EXPECT_FALSE(merge_objects(ours(icsp), std::nullopt).replaced);
 }
 
 TEST(ObjectMerge, RefusesWhatItCannotMerge) {
