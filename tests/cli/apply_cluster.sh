@@ -96,7 +96,7 @@ PY
 contains 'reads mirror sets only when it starts' err
 grep -q 'rollout status deployment/operator -n hypershift' oc.log || fail "the restart was not waited for"
 # each changed live object saved before the change, the pull secret only readable by its owner
-ls backup | grep -q 'mirror-config\|assisted-service' || fail "no backup of mirror-config: $(ls backup)"
+compgen -G "backup/*assisted-service*" >/dev/null || fail "no backup of mirror-config: $(ls backup)"
 [ "$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["spec"])' backup/patched-image-config*.json)" = '{}' ] \
   || fail "image.config was not saved before its patch: $(ls backup)"
 cmp -s <("$PYTHON" -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' backup/*pull-secret*.json) \
