@@ -21,10 +21,13 @@ chmod +x bin/oc bin/zbundle-extract
 export FAKE_OC_STATE=$work/state.json FAKE_OC_LOG=$work/oc.log
 
 # run DIR [ARGS...]: DIR/apply-cluster.sh against the cluster; stdout in $work/out
+# (ZBUNDLE_EXTRACT names the wrapper: the harness's own ZBUNDLE_EXTRACT is the bare binary,
+# which under the s390x cross build only runs through qemu)
 run() {
   local dir=$1
   shift
-  PATH="$work/bin:$PATH" sh "$dir/apply-cluster.sh" --backup-dir "$work/backup" "$@" >"$work/out"
+  ZBUNDLE_EXTRACT="$work/bin/zbundle-extract" PATH="$work/bin:$PATH" \
+    sh "$dir/apply-cluster.sh" --backup-dir "$work/backup" "$@" >"$work/out"
 }
 # query PYTHON_EXPRESSION: evaluates with `s` bound to the cluster's objects, prints the value
 query() { "$PYTHON" -c "import base64, json; s = json.load(open('state.json')); print($1)"; }
