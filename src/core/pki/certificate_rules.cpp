@@ -24,6 +24,9 @@ std::optional<std::string> check_serial(X509* certificate) {
   return std::nullopt;
 }
 
+// RFC 5280 4.2.1.1: an authorityKeyIdentifier names the issuer's key; CABF 7.1.2.11.1 lets
+// it do so by keyIdentifier alone. (A missing one X509_STRICT refuses below the trust anchor;
+// the anchor is an input to path validation, RFC 5280 6.1.1(d), whatever its own issuer.)
 std::optional<std::string> check_authority_key_id(X509* certificate) {
   if (X509_get_ext_by_NID(certificate, NID_authority_key_identifier, -1) < 0) {
     return std::nullopt;
@@ -32,6 +35,10 @@ std::optional<std::string> check_authority_key_id(X509* certificate) {
       X509_get_ext_d2i(certificate, NID_authority_key_identifier, nullptr, nullptr)));
   if (!id || id->keyid == nullptr) {
     return "its authorityKeyIdentifier has no keyIdentifier";
+  }
+  if (id->issuer != nullptr || id->serial != nullptr) {
+    return "its authorityKeyIdentifier names the issuer by name and serial number, which CABF "
+           "7.1.2.11.1 forbids";
   }
   return std::nullopt;
 }
@@ -84,6 +91,25 @@ std::optional<std::string> check_certificate_rules(X509* certificate) {
     if (std::optional<std::string> problem = check(certificate)) {
       return problem;
     }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_root_key_identifiers(X509* root) {
+  const ASN1_OCTET_STRING* authority = X509_get0_authority_key_id(root);
+  const ASN1_OCTET_STRING* subject = X509_get0_subject_key_id(root);
+  if (authority != nullptr && subject != nullptr && ASN1_OCTET_STRING_cmp(authority, subject) != 0) {
+    return "its authorityKeyIdentifier differs from its own subjectKeyIdentifier, though it "
+           "signs itself";
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_revocation_list(X509_CRL* crl) {
+  const std::unique_ptr<ASN1_INTEGER, util::FreeWith<ASN1_INTEGER_free>> number(
+      static_cast<ASN1_INTEGER*>(X509_CRL_get_ext_d2i(crl, NID_crl_number, nullptr, nullptr)));
+  if (!number) {
+    return "the CRL that decides it has no CRL number, which RFC 5280 5.2.3 requires";
   }
   return std::nullopt;
 }

@@ -1,19 +1,14 @@
 #include "core/pki/server_profile.hpp"
 
 #include "core/pki/certificate_rules.hpp"
+#include "core/pki/server_names.hpp"
 #include "core/util/handles.hpp"
-#include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <openssl/bn.h>
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <array>
-#include <cctype>
-#include <fstream>
-#include <set>
 
 namespace zbundle::pki {
 namespace {
@@ -94,139 +89,44 @@ std::optional<std::string> check_extensions_decode(X509* certificate) {
   return std::nullopt;
 }
 
-bool is_public_suffix(std::string_view domain, const std::string& list_path) {
-  if (list_path.empty()) {
-    return false;
+// CABF 7.1.2.7.10: a server's certificate names its purpose, serverAuth, in a non-critical
+// extendedKeyUsage; RFC 5280 alone would read a missing one as "any purpose".
+std::optional<std::string> check_extended_key_usage(X509* leaf) {
+  const int index = X509_get_ext_by_NID(leaf, NID_ext_key_usage, -1);
+  if (index < 0) {
+    return "it has no extendedKeyUsage: a TLS server's certificate must name serverAuth";
   }
-  static std::string loaded_path;
-  static std::set<std::string, std::less<>> rules;
-  if (loaded_path != list_path) {
-    rules.clear();
-    std::ifstream list(list_path);
-    for (std::string line; std::getline(list, line);) {
-      if (!line.empty() && line.back() == '\r') {
-        line.pop_back();
-      }
-      if (!line.empty() && !line.starts_with("//") && line.find(' ') == std::string::npos) {
-        rules.insert(line);
-      }
-    }
-    loaded_path = list_path;
+  if (X509_EXTENSION_get_critical(X509_get_ext(leaf, index)) != 0) {
+    return "its extendedKeyUsage is marked critical, which CABF 7.1.2.7.10 forbids";
   }
-  const std::string lower = [&] {
-    std::string text(domain);
-    std::transform(
-        text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-  }();
-  if (rules.contains(lower)) {
-    return true;
+  const util::ExtendedKeyUsage usage(static_cast<EXTENDED_KEY_USAGE*>(
+      X509_get_ext_d2i(leaf, NID_ext_key_usage, nullptr, nullptr)));
+  bool has_server_auth = false;
+  for (int i = 0; usage && i < sk_ASN1_OBJECT_num(usage.get()); ++i) {
+    const int purpose = OBJ_obj2nid(sk_ASN1_OBJECT_value(usage.get(), i));
+    if (purpose == NID_anyExtendedKeyUsage) {
+      return "extendedKeyUsage includes anyExtendedKeyUsage";
+    }
+    has_server_auth = has_server_auth || purpose == NID_server_auth;
   }
-  const std::size_t dot = lower.find('.');
-  return dot != std::string::npos && rules.contains(str_cat("*", lower.substr(dot)))
-         && !rules.contains(str_cat("!", lower));
-}
-
-std::vector<std::string> dns_names(X509* certificate) {
-  std::vector<std::string> names;
-  const util::GeneralNames san(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr)));
-  for (int i = 0; san && i < sk_GENERAL_NAME_num(san.get()); ++i) {
-    const GENERAL_NAME* name = sk_GENERAL_NAME_value(san.get(), i);
-    if (name->type == GEN_DNS) {
-      names.push_back(ascii(name->d.dNSName));
-    }
-  }
-  return names;
-}
-
-std::vector<std::string> san_texts(X509* certificate) {
-  std::vector<std::string> texts = dns_names(certificate);
-  const util::GeneralNames san(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr)));
-  for (int i = 0; san && i < sk_GENERAL_NAME_num(san.get()); ++i) {
-    const GENERAL_NAME* name = sk_GENERAL_NAME_value(san.get(), i);
-    if (name->type == GEN_IPADD) {
-      const util::BasicIo bio(BIO_new(BIO_s_mem()));
-      std::array<char, 64> text{};
-      const ASN1_OCTET_STRING* address = name->d.iPAddress;
-      const int family = ASN1_STRING_length(address) == 4 ? AF_INET : AF_INET6;
-      if (inet_ntop(family, ASN1_STRING_get0_data(address), text.data(), text.size()) != nullptr) {
-        texts.emplace_back(text.data());
-      }
-    }
-  }
-  return texts;
-}
-
-// CABF BR 7.1.4.3: a subject CN naming a host must be a character-for-character copy of a
-// subjectAltName entry. Clients never match against the CN (hostflags), so what is refused
-// here are near-copies that show a mis-issued certificate: a different letter case, an
-// internationalized name as U-label, or an A-label the SANs do not hold. Other CNs (a
-// descriptive "Mirror Registry", or a name next to IP-only SANs) are left alone.
-std::optional<std::string> check_common_name(X509* leaf) {
-  const X509_NAME* subject = X509_get_subject_name(leaf);
-  const std::vector<std::string> names = san_texts(leaf);
-  const auto lower = [](std::string text) {
-    std::transform(
-        text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
-    return text;
-  };
-  for (int i = X509_NAME_get_index_by_NID(subject, NID_commonName, -1); i >= 0;
-       i = X509_NAME_get_index_by_NID(subject, NID_commonName, i)) {
-    const ASN1_STRING* value = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, i));
-    const std::string common_name(reinterpret_cast<const char*>(ASN1_STRING_get0_data(value)),
-                                  static_cast<std::size_t>(ASN1_STRING_length(value)));
-    if (std::find(names.begin(), names.end(), common_name) != names.end()) {
-      continue;
-    }
-    const bool is_non_ascii =
-        std::any_of(common_name.begin(), common_name.end(), [](char c) { return (c & 0x80) != 0; });
-    const bool has_a_label = lower(common_name).starts_with("xn--")
-                             || lower(common_name).find(".xn--") != std::string::npos;
-    const bool differs_in_case =
-        std::any_of(names.begin(), names.end(), [&](const std::string& name) {
-          return lower(name) == lower(common_name);
-        });
-    if (is_non_ascii || has_a_label || differs_in_case) {
-      return str_cat("subject CN '",
-                     common_name,
-                     "' is not a character-for-character copy of a subjectAltName entry");
-    }
+  if (!has_server_auth) {
+    return "extendedKeyUsage does not include serverAuth";
   }
   return std::nullopt;
 }
 
-std::optional<std::string> check_leaf(X509* leaf, const std::string& public_suffix_list_path) {
+std::optional<std::string> check_leaf(X509* leaf,
+                                      const std::optional<std::string>& dns_name,
+                                      const std::string& public_suffix_list_path) {
   // basicConstraints cA=TRUE alone decides: X509_check_ca also wants keyCertSign.
   if (X509_check_ca(leaf) != 0 || (X509_get_extension_flags(leaf) & EXFLAG_CA) != 0) {
     return "a CA certificate cannot be a TLS server's certificate";
   }
-  if (X509_get_extension_flags(leaf) & EXFLAG_XKUSAGE) {
-    const util::ExtendedKeyUsage usage(static_cast<EXTENDED_KEY_USAGE*>(
-        X509_get_ext_d2i(leaf, NID_ext_key_usage, nullptr, nullptr)));
-    bool has_server_auth = false;
-    for (int i = 0; usage && i < sk_ASN1_OBJECT_num(usage.get()); ++i) {
-      const int purpose = OBJ_obj2nid(sk_ASN1_OBJECT_value(usage.get(), i));
-      if (purpose == NID_anyExtendedKeyUsage) {
-        return "extendedKeyUsage includes anyExtendedKeyUsage";
-      }
-      has_server_auth = has_server_auth || purpose == NID_server_auth;
-    }
-    if (!has_server_auth) {
-      return "extendedKeyUsage does not include serverAuth";
-    }
+  if (std::optional<std::string> problem = check_extended_key_usage(leaf)) {
+    return problem;
   }
-  for (const std::string& name : dns_names(leaf)) {
-    if (!is_valid_dns_name(name)) {
-      return str_cat("subjectAltName holds an invalid DNS name '", name, "'");
-    }
-    if (name.starts_with("*.")
-        && is_public_suffix(std::string_view(name).substr(2), public_suffix_list_path)) {
-      return str_cat("wildcard '", name, "' covers a public suffix");
-    }
-  }
-  if (std::optional<std::string> problem = check_common_name(leaf)) {
+  if (std::optional<std::string> problem =
+          check_server_names(leaf, dns_name, public_suffix_list_path)) {
     return problem;
   }
   const int san_index = X509_get_ext_by_NID(leaf, NID_subject_alt_name, -1);
@@ -272,22 +172,26 @@ std::optional<std::string> check_constraints(X509* ca, const std::vector<std::st
   return std::nullopt;
 }
 
-} // namespace
-
-bool is_valid_dns_name(std::string_view name) noexcept {
-  if (name.starts_with("*.")) {
-    name.remove_prefix(2);
+std::optional<std::string> check_anchor(X509* anchor) {
+  if (X509_get_ext_by_NID(anchor, NID_ext_key_usage, -1) >= 0) {
+    return "a trust anchor must not carry extendedKeyUsage";
   }
-  return util::is_dns_name(name);
+  if (X509_NAME_cmp(X509_get_subject_name(anchor), X509_get_issuer_name(anchor)) == 0) {
+    return check_root_key_identifiers(anchor);
+  }
+  return std::nullopt;
 }
 
+} // namespace
+
 std::optional<ChainProblem> check_server_profile(const std::vector<X509*>& chain,
+                                                 const std::optional<std::string>& dns_name,
                                                  const std::string& public_suffix_list_path) {
   if (chain.empty()) {
     return ChainProblem{0, "empty chain"};
   }
   const std::size_t anchor = chain.size() - 1;
-  const std::vector<std::string> leaf_names = dns_names(chain.front());
+  const std::vector<std::string> leaf_names = san_dns_names(chain.front());
   for (std::size_t i = 0; i < chain.size(); ++i) {
     X509* certificate = chain[i];
     std::optional<std::string> problem = check_key(certificate);
@@ -301,14 +205,13 @@ std::optional<ChainProblem> check_server_profile(const std::vector<X509*>& chain
       problem = check_signature(certificate);
     }
     if (!problem && i == 0) {
-      problem = check_leaf(certificate, public_suffix_list_path);
+      problem = check_leaf(certificate, dns_name, public_suffix_list_path);
     }
     if (!problem && i != 0) {
       problem = check_constraints(certificate, leaf_names);
     }
-    if (!problem && i == anchor && i != 0
-        && X509_get_ext_by_NID(certificate, NID_ext_key_usage, -1) >= 0) {
-      problem = "a trust anchor must not carry extendedKeyUsage";
+    if (!problem && i == anchor && i != 0) {
+      problem = check_anchor(certificate);
     }
     if (problem) {
       return ChainProblem{i, std::move(*problem)};

@@ -5,9 +5,9 @@
 //   every certificate: no DSA keys, EC only on P-256/P-384/P-521, RSA of 2048 bits or more and
 //     a multiple of 8; no extension that fails to decode;
 //   every certificate but the trust anchor: no SHA-1 or MD5 signature, no serial number 0;
-//   the server's certificate: not a CA, an EKU (when present) that names serverAuth, DNS names
-//     in subjectAltName that are valid host names, no wildcard on a public suffix, a critical
-//     subjectAltName only with an empty subject, no name constraints;
+//   the server's certificate: not a CA, a non-critical EKU that names serverAuth (and not
+//     anyExtendedKeyUsage), the names of server_names.hpp, a critical subjectAltName only with
+//     an empty subject, no name constraints;
 //   CA certificates: name constraints with at least one subtree, and no wildcard name of the
 //     server that could reach a name a CA excludes (CVE-2025-61727);
 //   the trust anchor: no extendedKeyUsage (CABF 7.1.2.1.2).
@@ -27,9 +27,8 @@ struct ChainProblem {
 
 // The first problem of `chain` (leaf first, trust anchor last), or nothing.
 [[nodiscard]] std::optional<ChainProblem>
-check_server_profile(const std::vector<X509*>& chain, const std::string& public_suffix_list_path);
-
-// True for a syntactically valid DNS host name, optionally with one leading "*." label.
-[[nodiscard]] bool is_valid_dns_name(std::string_view name) noexcept;
+check_server_profile(const std::vector<X509*>& chain,
+                     const std::optional<std::string>& dns_name,
+                     const std::string& public_suffix_list_path);
 
 } // namespace zbundle::pki

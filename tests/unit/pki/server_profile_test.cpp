@@ -1,3 +1,4 @@
+#include "core/pki/server_names.hpp"
 #include "core/pki/server_profile.hpp"
 
 #include <gtest/gtest.h>
@@ -24,7 +25,7 @@ TEST(IsValidDnsName, RefusesMalformedNames) {
 }
 
 TEST(CheckServerProfile, EmptyChainIsAProblem) {
-  const auto problem = check_server_profile({}, "");
+  const auto problem = check_server_profile({}, std::nullopt, "");
   ASSERT_TRUE(problem.has_value());
   EXPECT_EQ(problem->reason, "empty chain");
 }
