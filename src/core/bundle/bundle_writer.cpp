@@ -16,12 +16,11 @@
 #include "core/ocmirror/reader.hpp"
 #include "core/pki/ca_bundle.hpp"
 #include "core/pki/certificate_file.hpp"
-#include "core/pki/chain_verifier.hpp"
 #include "core/pki/openssl_error.hpp"
 #include "core/pki/tls_probe.hpp"
+#include "core/pki/verify_ca.hpp"
 #include "core/util/error.hpp"
 #include "core/util/hex.hpp"
-#include "core/util/host_name.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/work_pool.hpp"
@@ -166,17 +165,9 @@ std::vector<model::CaCertificate> checked_ca_certificates(const CreateOptions& o
         pki::parse_probe_target(registry.find(':') == std::string::npos || registry.ends_with("]")
                                     ? str_cat(registry, ":443")
                                     : registry);
-    const std::vector<util::Certificate> chain = pki::fetch_server_chain(target);
     pki::VerifyOptions verify;
-    (util::is_ip_literal(target.host) ? verify.ip_address : verify.dns_name) = target.host;
     verify.at = options.created;
-    std::vector<util::Certificate> intermediates;
-    for (std::size_t i = 1; i < chain.size(); ++i) {
-      X509_up_ref(chain[i].get());
-      intermediates.emplace_back(chain[i].get());
-    }
-    const pki::ChainVerification result =
-        pki::verify_server_chain(bundle, intermediates, chain.front().get(), {}, verify);
+    const pki::ChainVerification result = pki::verify_live_server(target, bundle, verify);
     if (!result.is_trusted) {
       throw Error(ErrorKind::check,
                   str_cat("--probe ",

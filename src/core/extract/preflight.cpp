@@ -3,8 +3,8 @@
 #include "core/artifacts/artifacts.hpp"
 #include "core/bundle/entry_path.hpp"
 #include "core/pki/certificate_file.hpp"
-#include "core/pki/chain_verifier.hpp"
 #include "core/pki/tls_probe.hpp"
+#include "core/pki/verify_ca.hpp"
 #include "core/registry/http_connection.hpp"
 #include "core/util/error.hpp"
 #include "core/util/host_name.hpp"
@@ -78,16 +78,9 @@ PreflightLine check_mirror(const ics::MirrorName& mirror,
     target.port = mirror.port.value_or(443);
     target.timeout_seconds = options.timeout_seconds;
     target.hosts_file = options.hosts_file;
-    const std::vector<util::Certificate> chain = pki::fetch_server_chain(target);
-    std::vector<util::Certificate> untrusted;
-    for (std::size_t i = 1; i < chain.size(); ++i) {
-      untrusted.push_back(util::Certificate(X509_dup(chain[i].get())));
-    }
     pki::VerifyOptions verify;
-    (util::is_ip_literal(target.host) ? verify.ip_address : verify.dns_name) = target.host;
     verify.at = options.now;
-    const pki::ChainVerification result =
-        pki::verify_server_chain(trusted, untrusted, chain.front().get(), {}, verify);
+    const pki::ChainVerification result = pki::verify_live_server(target, trusted, verify);
     line.ok = result.is_trusted;
     line.detail = result.is_trusted ? "answers over TLS, its chain verified with the CA"
                                     : str_cat("not trusted: ", result.reason);

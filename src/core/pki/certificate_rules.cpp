@@ -98,7 +98,8 @@ std::optional<std::string> check_certificate_rules(X509* certificate) {
 std::optional<std::string> check_root_key_identifiers(X509* root) {
   const ASN1_OCTET_STRING* authority = X509_get0_authority_key_id(root);
   const ASN1_OCTET_STRING* subject = X509_get0_subject_key_id(root);
-  if (authority != nullptr && subject != nullptr && ASN1_OCTET_STRING_cmp(authority, subject) != 0) {
+  if (authority != nullptr && subject != nullptr
+      && ASN1_OCTET_STRING_cmp(authority, subject) != 0) {
     return "its authorityKeyIdentifier differs from its own subjectKeyIdentifier, though it "
            "signs itself";
   }

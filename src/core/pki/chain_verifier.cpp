@@ -34,8 +34,8 @@ public:
   Verification(const std::vector<X509*>& trusted,
                const std::vector<X509*>& untrusted,
                const std::vector<util::CertificateRevocationList>& crls)
-      : m_store(X509_STORE_new()), m_untrusted(sk_X509_new_null()),
-        m_context(X509_STORE_CTX_new()), m_has_crls(!crls.empty()) {
+      : m_store(X509_STORE_new()), m_untrusted(sk_X509_new_null()), m_context(X509_STORE_CTX_new()),
+        m_has_crls(!crls.empty()) {
     if (!m_store || !m_untrusted || !m_context) {
       throw Error(ErrorKind::io,
                   str_cat("certificate verification: cannot start: ", openssl_error_message()));
@@ -135,8 +135,9 @@ std::optional<ChainProblem> check_depth(const std::vector<X509*>& chain, std::op
 }
 
 // A CRL that decides a certificate of the path must itself be well-formed.
-std::optional<ChainProblem> check_revocation_lists(
-    const std::vector<X509*>& chain, const std::vector<util::CertificateRevocationList>& crls) {
+std::optional<ChainProblem>
+check_revocation_lists(const std::vector<X509*>& chain,
+                       const std::vector<util::CertificateRevocationList>& crls) {
   for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
     for (const util::CertificateRevocationList& crl : crls) {
       if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_issuer_name(chain[i])) != 0) {
@@ -211,14 +212,14 @@ ChainVerification verify_server_chain(const std::vector<util::Certificate>& trus
   std::optional<ChainVerification> first_failure;
   for (const std::vector<X509*>& path : candidate_paths(leaf, anchors, intermediates)) {
     const std::vector<X509*> anchor{path.back()};
-    const std::vector<X509*> between =
-        path.size() > 2 ? std::vector<X509*>(path.begin() + 1, path.end() - 1)
-                        : std::vector<X509*>{};
+    const std::vector<X509*> between = path.size() > 2
+                                           ? std::vector<X509*>(path.begin() + 1, path.end() - 1)
+                                           : std::vector<X509*>{};
     ChainVerification result = judge(validate(anchor, between, leaf, crls, options),
-                                      leaf,
-                                      crls,
-                                      options,
-                                      !intermediates.empty());
+                                     leaf,
+                                     crls,
+                                     options,
+                                     !intermediates.empty());
     if (result.is_trusted) {
       return result;
     }

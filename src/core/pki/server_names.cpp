@@ -129,9 +129,8 @@ std::optional<std::string> check_common_name(X509* leaf) {
     const std::string lower = lowercase(common_name);
     const bool is_non_ascii =
         std::any_of(common_name.begin(), common_name.end(), [](char c) { return (c & 0x80) != 0; });
-    const bool differs_in_case = std::any_of(names.begin(), names.end(), [&](const auto& name) {
-      return lowercase(name) == lower;
-    });
+    const bool differs_in_case = std::any_of(
+        names.begin(), names.end(), [&](const auto& name) { return lowercase(name) == lower; });
     if (is_non_ascii || is_a_label_name(lower) || differs_in_case) {
       return str_cat("subject CN '",
                      util::printable(common_name),

@@ -38,19 +38,27 @@ std::vector<util::CertificateRevocationList> revocation_lists(const VerifyCaRequ
   return crls;
 }
 
-// The presented certificates and what to call them; a probe checks the name it connected to,
-// as the container runtime will, unless another was asked for.
-std::pair<std::vector<util::Certificate>, std::string> presented_chain(VerifyCaRequest& request) {
-  if (request.certificate) {
-    return {load_certificates(*request.certificate), request.certificate->string()};
+// A probe checks the name it connected to, as the container runtime will, unless another was
+// asked for.
+void name_the_target(VerifyOptions& options, const ProbeTarget& target) {
+  if (!options.dns_name && !options.ip_address) {
+    (util::is_ip_literal(target.host) ? options.ip_address : options.dns_name) = target.host;
   }
-  const ProbeTarget& target = *request.probe;
-  VerifyOptions& verify = request.verify;
-  if (!verify.dns_name && !verify.ip_address) {
-    (util::is_ip_literal(target.host) ? verify.ip_address : verify.dns_name) = target.host;
+}
+
+// The first presented certificate is the server's; the rest join the intermediates.
+ChainVerification verify_presented(const std::vector<util::Certificate>& trusted,
+                                   std::vector<util::Certificate> presented,
+                                   std::vector<util::Certificate> untrusted,
+                                   const std::vector<util::CertificateRevocationList>& crls,
+                                   const VerifyOptions& options) {
+  if (presented.empty()) {
+    throw Error(ErrorKind::input, "no certificate presented");
   }
-  return {fetch_server_chain(target),
-          str_cat(target.host, ":", static_cast<unsigned>(target.port))};
+  for (std::size_t i = 1; i < presented.size(); ++i) {
+    untrusted.push_back(std::move(presented[i]));
+  }
+  return verify_server_chain(trusted, untrusted, presented.front().get(), crls, options);
 }
 
 } // namespace
@@ -74,14 +82,27 @@ VerifyCaResult verify_ca(VerifyCaRequest request) {
     untrusted = load_certificates(*request.untrusted);
   }
   const std::vector<util::CertificateRevocationList> crls = revocation_lists(request);
-  auto [presented, subject] = presented_chain(request);
-  for (std::size_t i = 1; i < presented.size(); ++i) {
-    untrusted.push_back(std::move(presented[i]));
+  if (request.probe) {
+    name_the_target(request.verify, *request.probe);
+    result.verification = verify_presented(
+        trusted, fetch_server_chain(*request.probe), std::move(untrusted), crls, request.verify);
+    result.subject = str_cat(request.probe->host, ":", static_cast<unsigned>(request.probe->port));
+  } else {
+    result.verification = verify_presented(trusted,
+                                           load_certificates(*request.certificate),
+                                           std::move(untrusted),
+                                           crls,
+                                           request.verify);
+    result.subject = request.certificate->string();
   }
-  result.verification =
-      verify_server_chain(trusted, untrusted, presented.front().get(), crls, request.verify);
-  result.subject = std::move(subject);
   return result;
+}
+
+ChainVerification verify_live_server(const ProbeTarget& target,
+                                     const std::vector<util::Certificate>& trusted,
+                                     VerifyOptions options) {
+  name_the_target(options, target);
+  return verify_presented(trusted, fetch_server_chain(target), {}, {}, options);
 }
 
 } // namespace zbundle::pki

@@ -41,4 +41,11 @@ struct VerifyCaResult {
 // store with use_system_store), Error{io} for a probe that cannot connect.
 [[nodiscard]] VerifyCaResult verify_ca(VerifyCaRequest request);
 
+// Connects to `target` and verifies the chain it presents against `trusted` only, for the name
+// it was reached by (or `options`' name when one is set), as the container runtime will. Throws
+// Error{io} for a server that cannot be reached or sends no certificate.
+[[nodiscard]] ChainVerification verify_live_server(const ProbeTarget& target,
+                                                   const std::vector<util::Certificate>& trusted,
+                                                   VerifyOptions options);
+
 } // namespace zbundle::pki
