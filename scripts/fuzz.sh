@@ -25,6 +25,8 @@ if [ ! -d "$seeds" ]; then
   cp -r tests/data/ocmirror tests/data/schemas "$seeds/data/"
   tests/data/make-pki.sh "$seeds/pki.work" >/dev/null
   cp "$seeds"/pki.work/*.pem "$seeds/pki/"
+  # A whole presented chain, leaf to anchor, for path building.
+  cat "$seeds"/pki.work/leaf-chain.pem "$seeds"/pki.work/root.pem >"$seeds/pki/full-chain.pem"
   sample=$(mktemp -d)
   trap 'rm -rf "$sample"' EXIT
   scripts/make-sample.sh "$sample/run" >/dev/null

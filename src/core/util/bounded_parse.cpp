@@ -3,6 +3,9 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
+#include <sstream>
 #include <string>
 
 namespace zbundle::util {
@@ -50,6 +53,45 @@ private:
   std::size_t m_nodes = 0;
 };
 
+// yaml-cpp 0.7 answers a token that cannot begin a node at the top of a document (a ',' after
+// a root collection, or alone) with an empty document that does not consume it, so LoadAll
+// appends empty documents until memory runs out (tests/fuzz/regressions/mirror_sets). A pass
+// over the events first stops where a document begins where the previous one began.
+class DocumentProgress final : public YAML::EventHandler {
+public:
+  explicit DocumentProgress(std::string_view what) : m_what(what) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (m_documents++ > 0 && mark.pos == m_last_start) {
+      refuse(m_what,
+             str_cat(mark.line + 1,
+                     ": malformed YAML: a token no node can begin with (a ',' outside any "
+                     "[ ] or { } collection?)"));
+    }
+    m_last_start = mark.pos;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void
+  OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&,
+                       const std::string&,
+                       YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&,
+                  const std::string&,
+                  YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+private:
+  std::string_view m_what;
+  std::size_t m_documents = 0;
+  int m_last_start = -1;
+};
+
 } // namespace
 
 nlohmann::json
@@ -77,6 +119,11 @@ load_bounded_yaml(std::string_view text, std::string_view what, const ParseBound
   check_size(text, what, bounds);
   std::vector<YAML::Node> documents;
   try {
+    std::istringstream stream{std::string(text)};
+    YAML::Parser parser(stream);
+    DocumentProgress progress(what);
+    while (parser.HandleNextDocument(progress)) {
+    }
     documents = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& error) {
     throw Error(ErrorKind::input,
