@@ -32,6 +32,7 @@ if [ ! -d "$seeds" ]; then
   scripts/make-sample.sh "$sample/run" >/dev/null
   "$build/src/cli/zbundle" keygen --out "$sample/key" >/dev/null
   "$build/src/cli/zbundle" create "$sample/run/v2/mirror_000001.tar" --sign-key "$sample/key.key" \
+    --release-key "$sample/run/release-key.pem" \
     -o "$sample/b.zb" >/dev/null
   zstd -dc "$sample/b.zb" | tar -xOf - ZBUNDLE/manifest.json >"$seeds/manifest/manifest.json"
 fi

@@ -63,3 +63,14 @@ for i in $(seq 300); do mkdir -p "many/working-dir/d$i" && echo "$i" >"many/work
 expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" many --sign-key key.key -o many.zb
 (ulimit -n 64 && zbx expand many.zb --to many-dir --pubkey key.pub >/dev/null) || fail "expand of 300 directories ran out of descriptors"
 [ "$(find many-dir -name f | wc -l)" = 300 ] || fail "not every file of many.zb was expanded"
+
+# A --base delta carries none of b.zb's blobs: it expands where b.zb went (the tree already
+# holds them: its registry is left as it was) and is refused, leaving nothing, where b.zb never went.
+sleep 1 # a later creation time than b.zb's, which out-dir's sequence now holds
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem --base b.zb -o delta.zb
+snapshot out-dir/registry >registry-before
+expect 0 '' -- zbx expand delta.zb --to out-dir --pubkey key.pub
+cmp -s registry-before <(snapshot out-dir/registry) || fail "the delta changed a registry that held everything"
+expect 1 'delta-dir: [0-9]+ blobs this bundle leaves to its base bundle \([0-9a-f]{32}\) are not in the tree, the first registry/docker/registry/v2/blobs/sha256/[0-9a-f]{2}/[0-9a-f]{64}/data: expand the base bundle here first' \
+  -- zbx expand delta.zb --to delta-dir --pubkey key.pub
+[ ! -e delta-dir ] || fail "a refused delta left delta-dir behind"

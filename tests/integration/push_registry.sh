@@ -152,3 +152,23 @@ while read -r name _ _; do
     "https://$registry/v2/fresh/$name/blobs/$digest")
   [ "$status" = 404 ] || fail "the damaged blob was committed to fresh/$name (HTTP $status)"
 done <tags
+
+# a delta (--base big.zb) carries none of big's blobs or manifests; pushed where big went, it
+# finds them all, and a tag moved meanwhile (big/app:t2 onto t1's image) is put back with the
+# registry's own bytes of the manifest the signed record names
+expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key --base big.zb -o delta.zb
+skopeo copy --quiet --src-cert-dir pki-certs --dest-cert-dir pki-certs \
+  --src-creds 'pusher:s3cret pass' --dest-creds 'pusher:s3cret pass' \
+  "docker://$registry/big/big/app:t1" "docker://$registry/big/big/app:t2" 2>err || fail "skopeo could not move the tag: $(cat err)"
+expect 0 '' -- zbx push delta.zb --to "$registry/big" --pubkey key.pub --authfile auth.json --ca pki/root.pem --json
+cp "$work/out" delta.json
+[ "$(summary delta.json '(d["blobs"]["uploaded"], d["manifests"]["pushed"], d["manifests"]["present"], d["tags"]["pushed"], d["tags"]["present"], d["failures"])')" = "(0, 0, 25, 1, 24, [])" ] \
+  || fail "the delta did not push clean: $(cat delta.json)"
+zstd -dc big.zb | tar -xOf - ZBUNDLE/manifest.json >big-manifest.json
+t2=$("$PYTHON" -c 'import json; print([r for r in json.load(open("big-manifest.json"))["repositories"] if r["name"] == "big/app"][0]["tags"]["t2"])')
+skopeo inspect --raw --cert-dir pki-certs --creds 'pusher:s3cret pass' "docker://$registry/big/big/app:t2" >raw 2>err \
+  || fail "big/app:t2 is gone: $(cat err)"
+[ "sha256:$(sha256sum <raw | cut -c1-64)" = "$t2" ] || fail "big/app:t2 was not put back on $t2"
+# where the base never went, the delta is refused, naming what the base carried
+expect 1 'big3/big/app@sha256:[0-9a-f]{64}: not pushed: not in this bundle \(a --base bundle carried it\) and not in the registry: push the base bundle first' \
+  -- zbx push delta.zb --to "$registry/big3" --rewrite --pubkey key.pub --authfile auth.json --ca pki/root.pem

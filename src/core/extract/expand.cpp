@@ -221,6 +221,35 @@ void require_space(const fs::path& target, std::uint64_t needed) {
   }
 }
 
+// A bundle made with --base names blobs only its base carried; linking them into a tree that
+// lacks them would make a registry that answers for images it cannot serve.
+void require_base_blobs(const bundle::Manifest& manifest, int target_fd, const fs::path& target) {
+  if (manifest.base_bundles.empty()) {
+    return;
+  }
+  std::vector<std::string> lacking;
+  for (const std::string& path : blobs_left_to_base(manifest)) {
+    if (!holds_regular_file(target_fd, path)) {
+      lacking.push_back(path);
+    }
+  }
+  if (!lacking.empty()) {
+    std::string bases;
+    for (const std::string& id : manifest.base_bundles) {
+      bases += str_cat(bases.empty() ? "" : ", ", id);
+    }
+    throw Error(ErrorKind::check,
+                str_cat(target.string(),
+                        ": ",
+                        lacking.size(),
+                        " blobs this bundle leaves to its base bundle (",
+                        bases,
+                        ") are not in the tree, the first ",
+                        lacking.front(),
+                        ": expand the base bundle here first"));
+  }
+}
+
 void stage_links(const std::vector<LinkFile>& links,
                  Staging& staging,
                  int target_fd,
@@ -285,6 +314,9 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
     const std::vector<LinkFile> links = !options.only || *options.only == Part::registry
                                             ? registry_links(manifest.repositories)
                                             : std::vector<LinkFile>{};
+    if (!links.empty()) {
+      require_base_blobs(manifest, target.get(), options.target);
+    }
     Staging staging(options.target, target.get()); // after `links`: it keeps their paths
     StagingSink sink(options, staging, target.get(), result);
     bundle::require_intact_payload(reader, &sink); // expand stops at the first problem

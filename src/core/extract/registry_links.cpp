@@ -5,6 +5,9 @@
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 
+#include <algorithm>
+#include <set>
+
 namespace zbundle::extract {
 namespace {
 
@@ -44,6 +47,24 @@ std::vector<LinkFile> registry_links(const std::vector<model::RepositoryRecord>&
     }
   }
   return links;
+}
+
+std::vector<std::string> blobs_left_to_base(const bundle::Manifest& manifest) {
+  std::set<std::string> carried;
+  for (const bundle::Entry& entry : manifest.entries) {
+    carried.insert(entry.path);
+  }
+  std::set<std::string> left;
+  const auto note = [&](const std::string& digest) {
+    if (std::string path = bundle::blob_entry_path(digest); !carried.contains(path)) {
+      left.insert(std::move(path));
+    }
+  };
+  for (const model::RepositoryRecord& repository : manifest.repositories) {
+    std::for_each(repository.manifests.begin(), repository.manifests.end(), note);
+    std::for_each(repository.blobs.begin(), repository.blobs.end(), note);
+  }
+  return {left.begin(), left.end()};
 }
 
 } // namespace zbundle::extract

@@ -20,4 +20,9 @@ struct LinkFile {
 [[nodiscard]] std::vector<LinkFile>
 registry_links(const std::vector<model::RepositoryRecord>& repositories);
 
+// The payload paths of the blobs (manifests, configs, layers) the signed records of `manifest`
+// name but none of its entries carries: what a --base bundle carried and the target tree must
+// already hold. Sorted, without repeats.
+[[nodiscard]] std::vector<std::string> blobs_left_to_base(const bundle::Manifest& manifest);
+
 } // namespace zbundle::extract

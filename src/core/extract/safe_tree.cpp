@@ -91,10 +91,11 @@ void sync(int fd, std::string_view subject) {
   }
 }
 
-bool holds_file(int root,
-                std::string_view relative,
-                std::uint64_t size,
-                std::string_view sha256_hex) {
+namespace {
+
+// `relative` below `root`, opened for reading when it is a regular file reached without
+// following a symbolic link; closed (with `status` unset) otherwise.
+util::Fd open_regular_file(int root, std::string_view relative, struct stat& status) {
   const auto [parent, name] = split_parent(relative);
   util::Fd directory(::fcntl(root, F_DUPFD_CLOEXEC, 0));
   bool is_reachable = directory.is_open();
@@ -105,13 +106,30 @@ bool holds_file(int root,
     }
   });
   if (!is_reachable) {
-    return false;
+    return {};
   }
-  const util::Fd file(
+  util::Fd file(
       ::openat(directory.get(), std::string(name).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!file.is_open() || ::fstat(file.get(), &status) != 0 || !S_ISREG(status.st_mode)) {
+    return {};
+  }
+  return file;
+}
+
+} // namespace
+
+bool holds_regular_file(int root, std::string_view relative) {
   struct stat status {};
-  if (!file.is_open() || ::fstat(file.get(), &status) != 0 || !S_ISREG(status.st_mode)
-      || static_cast<std::uint64_t>(status.st_size) != size) {
+  return open_regular_file(root, relative, status).is_open();
+}
+
+bool holds_file(int root,
+                std::string_view relative,
+                std::uint64_t size,
+                std::string_view sha256_hex) {
+  struct stat status {};
+  const util::Fd file = open_regular_file(root, relative, status);
+  if (!file.is_open() || static_cast<std::uint64_t>(status.st_size) != size) {
     return false;
   }
   util::Sha256 hash;

@@ -34,6 +34,9 @@ create_file(int directory, std::string_view name, unsigned mode, std::string_vie
 // fsync, throwing Error{io} naming `subject`.
 void sync(int fd, std::string_view subject);
 
+// True when `relative` below `root` is a regular file, reached without following a symlink.
+[[nodiscard]] bool holds_regular_file(int root, std::string_view relative);
+
 // True when `relative` below `root` is a regular file (not a symlink) of `size` bytes whose
 // SHA-256 is `sha256_hex`: what an earlier expansion left and need not be written again.
 [[nodiscard]] bool

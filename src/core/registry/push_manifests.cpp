@@ -77,7 +77,15 @@ struct RepositoryPush {
   // Pushes `digest` when its children are done; false to try again after the others.
   bool push(const std::string& digest, std::string& why_not) {
     if (!state.manifests.holds(digest)) {
-      why_not = "its bytes were not verified in the bundle";
+      // Left out by a --base bundle (or its bytes failed verification): the registry must
+      // hold it already.
+      if (retried([&] { return client.manifest_digest(name, digest); })) {
+        ++result.manifests_present;
+        done.insert(digest);
+      } else {
+        why_not = "not in this bundle (a --base bundle carried it) and not in the registry: "
+                  "push the base bundle first";
+      }
       return true;
     }
     const std::string body = state.manifests.read(digest);
@@ -146,14 +154,25 @@ struct RepositoryPush {
           ++result.tags_present;
           continue;
         }
-        const std::string body = state.manifests.read(digest);
-        const oci::Manifest parsed = oci::parse_manifest(body, str_cat(name, ":", tag));
-        retried([&] { client.put_manifest(name, tag, parsed.media_type, body); });
+        // A manifest a --base bundle carried is tagged with the registry's own bytes, which
+        // must have the digest the signed record names.
+        const std::optional<std::string> body =
+            state.manifests.holds(digest) ? state.manifests.read(digest)
+                                          : retried([&] { return client.manifest(name, digest); });
+        if (!body) {
+          result.failures.push_back(
+              str_cat(name, ":", tag, ": not tagged: the registry no longer holds ", digest));
+          continue;
+        }
+        const oci::Manifest parsed = oci::parse_manifest(*body, str_cat(name, ":", tag));
+        retried([&] { client.put_manifest(name, tag, parsed.media_type, *body); });
         ++result.tags_pushed;
       } catch (const RegistryError& error) {
         if (error.failure() == Failure::fatal) {
           throw;
         }
+        result.failures.push_back(str_cat(name, ":", tag, ": not tagged: ", error.what()));
+      } catch (const Error& error) { // a registry's manifest that does not parse
         result.failures.push_back(str_cat(name, ":", tag, ": not tagged: ", error.what()));
       }
     }

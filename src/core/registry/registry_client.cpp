@@ -1,6 +1,7 @@
 #include "core/registry/registry_client.hpp"
 
 #include "core/util/bounded_parse.hpp"
+#include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/untrusted_text.hpp"
 
@@ -12,6 +13,11 @@ namespace zbundle::registry {
 namespace {
 
 using util::str_cat;
+
+constexpr std::string_view k_manifest_types =
+    "application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json,"
+    "application/vnd.docker.distribution.manifest.list.v2+json,"
+    "application/vnd.docker.distribution.manifest.v2+json";
 
 // "code: message" of the first error in a distribution error body, or the status line.
 std::string registry_says(const HttpResponse& response) {
@@ -217,14 +223,10 @@ void RegistryClient::abort() noexcept {
 std::optional<std::string> RegistryClient::manifest_digest(std::string_view repository,
                                                            std::string_view reference) {
   const std::string name(repository);
-  HttpResponse response =
-      send("HEAD",
-           str_cat("/v2/", name, "/manifests/", reference),
-           name,
-           {{"accept",
-             "application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json,"
-             "application/vnd.docker.distribution.manifest.list.v2+json,"
-             "application/vnd.docker.distribution.manifest.v2+json"}});
+  HttpResponse response = send("HEAD",
+                               str_cat("/v2/", name, "/manifests/", reference),
+                               name,
+                               {{"accept", std::string(k_manifest_types)}});
   if (response.status == 404) {
     return std::nullopt;
   }
@@ -232,6 +234,28 @@ std::optional<std::string> RegistryClient::manifest_digest(std::string_view repo
     refuse("cannot check the manifest", response);
   }
   return response.headers["docker-content-digest"];
+}
+
+std::optional<std::string> RegistryClient::manifest(std::string_view repository,
+                                                    std::string_view digest) {
+  const std::string name(repository);
+  HttpResponse response = send("GET",
+                               str_cat("/v2/", name, "/manifests/", digest),
+                               name,
+                               {{"accept", std::string(k_manifest_types)}});
+  if (response.status == 404) {
+    return std::nullopt;
+  }
+  if (response.status != 200) {
+    refuse("cannot read the manifest", response);
+  }
+  util::Sha256 hasher;
+  hasher.update(std::as_bytes(std::span(response.body)));
+  if (hasher.finish() != digest) {
+    throw RegistryError(str_cat(name, "@", digest, ": the registry answered other bytes"),
+                        Failure::refused);
+  }
+  return std::move(response.body);
 }
 
 void RegistryClient::put_manifest(std::string_view repository,

@@ -38,6 +38,10 @@ public:
   // The digest the registry holds under `reference` (a tag or digest), or nullopt.
   [[nodiscard]] std::optional<std::string> manifest_digest(std::string_view repository,
                                                            std::string_view reference);
+  // The bytes of the manifest `digest` (a sha256 digest) in `repository`, or nullopt when the
+  // registry lacks it. Throws a refused RegistryError when the bytes have another digest.
+  [[nodiscard]] std::optional<std::string> manifest(std::string_view repository,
+                                                    std::string_view digest);
   void put_manifest(std::string_view repository,
                     std::string_view reference,
                     std::string_view media_type,
