@@ -88,6 +88,7 @@ public:
       }
       m_path = pattern;
       m_fd = open_directory(m_path);
+      lock_directory(m_fd.get(), m_path.string()); // alive: a later run leaves it alone
     }
     const auto [parent, name] = split_parent(path);
     if (!m_last_directory.is_open() || parent != m_last_parent) { // entries come grouped
@@ -310,6 +311,7 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
   }
   try {
     const util::Fd target = open_directory(options.target);
+    (void)remove_abandoned(options.target, ".zbundle-staging-"); // left by a killed run
     require_space(options.target, needed);
     const std::vector<LinkFile> links = !options.only || *options.only == Part::registry
                                             ? registry_links(manifest.repositories)

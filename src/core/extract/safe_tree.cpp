@@ -5,6 +5,7 @@
 #include "core/util/str_cat.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <array>
@@ -117,6 +118,29 @@ util::Fd open_regular_file(int root, std::string_view relative, struct stat& sta
 }
 
 } // namespace
+
+void lock_directory(int fd, std::string_view subject) {
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    fail(subject, "cannot lock", errno);
+  }
+}
+
+std::size_t remove_abandoned(const std::filesystem::path& directory, std::string_view prefix) {
+  std::size_t removed = 0;
+  std::error_code error;
+  for (const auto& item : std::filesystem::directory_iterator(directory, error)) {
+    const std::string name = item.path().filename().string();
+    if (!name.starts_with(prefix) || !item.is_directory(error) || item.is_symlink(error)) {
+      continue;
+    }
+    const util::Fd held(::open(item.path().c_str(), k_directory_flags));
+    if (held.is_open() && ::flock(held.get(), LOCK_EX | LOCK_NB) == 0) {
+      remove_tree(item.path());
+      ++removed;
+    }
+  }
+  return removed;
+}
 
 bool holds_regular_file(int root, std::string_view relative) {
   struct stat status {};

@@ -34,6 +34,14 @@ create_file(int directory, std::string_view name, unsigned mode, std::string_vie
 // fsync, throwing Error{io} naming `subject`.
 void sync(int fd, std::string_view subject);
 
+// Takes an exclusive lock on the open directory `fd`, held until it is closed or the process
+// dies: a staging directory a live run works in. Throws Error{io} naming `subject`.
+void lock_directory(int fd, std::string_view subject);
+
+// Removes each directory named `prefix`* directly below `directory` whose lock nobody holds:
+// what a run killed half way (kill -9, a power cut) left behind. Returns how many.
+std::size_t remove_abandoned(const std::filesystem::path& directory, std::string_view prefix);
+
 // True when `relative` below `root` is a regular file, reached without following a symlink.
 [[nodiscard]] bool holds_regular_file(int root, std::string_view relative);
 

@@ -9,9 +9,10 @@
 
 namespace zbundle::util {
 
-// Writes a file so that readers see either the old content or the whole new content: a
-// temporary file in the same directory, fsync, then rename in commit(). Destroyed without
-// commit(), it deletes the temporary file and the target stays as it was.
+// Writes a file so that readers see either the old content or the whole new content: an
+// unnamed file in the same directory (O_TMPFILE; a hidden temporary name where the file system
+// has none), fsync, then named and renamed into place in commit(). Destroyed without commit(),
+// or killed, it leaves the target as it was and, with O_TMPFILE, nothing else.
 class AtomicFile {
 public:
   // Creates the temporary file next to `target` with `mode` (e.g. 0644, 0600).
