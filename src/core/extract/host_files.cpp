@@ -7,6 +7,8 @@
 
 #include <sys/stat.h>
 
+#include <vector>
+
 namespace zbundle::extract {
 namespace {
 
@@ -15,12 +17,36 @@ using util::str_cat;
 
 constexpr std::size_t k_max_host_file = std::size_t{16} << 20;
 
-void make_parent(const fs::path& path) {
+// Creates the missing parents of `path`; returns the ones it made, outermost first.
+std::vector<fs::path> make_parent(const fs::path& path) {
+  std::vector<fs::path> missing;
   std::error_code error;
+  for (fs::path parent = path.parent_path(); !parent.empty() && !fs::exists(parent, error);
+       parent = parent.parent_path()) {
+    missing.insert(missing.begin(), parent);
+  }
   fs::create_directories(path.parent_path(), error);
   if (error) {
     throw Error(ErrorKind::io,
                 str_cat(path.parent_path().string(), ": cannot create: ", error.message()));
+  }
+  return missing;
+}
+
+// Writes `content` to `path` whole or not at all; the directories made for it go again when
+// the write fails, so a failed run leaves the tree as it found it.
+void write_whole(const fs::path& path, unsigned mode, std::string_view content) {
+  const std::vector<fs::path> made = make_parent(path);
+  try {
+    util::AtomicFile out(path, mode);
+    out.write(content);
+    out.commit();
+  } catch (...) {
+    for (auto directory = made.rbegin(); directory != made.rend(); ++directory) {
+      std::error_code ignored;
+      fs::remove(*directory, ignored); // only when empty: something else may have come meanwhile
+    }
+    throw;
   }
 }
 
@@ -65,17 +91,12 @@ Change install(const HostFile& file, const fs::path& root, const fs::path& backu
   if (change == Change::unchanged) {
     return change;
   }
-  if (change == Change::replaced) {
-    const fs::path copy = backups / file.path.lexically_relative(root);
-    make_parent(copy);
-    util::AtomicFile backup(copy, mode_of(file.path) & 0700U); // secrets stay secret
-    backup.write(*read_if_present(file.path));
-    backup.commit();
+  if (change == Change::replaced) { // secrets stay secret in the backup too
+    write_whole(backups / file.path.lexically_relative(root),
+                mode_of(file.path) & 0700U,
+                *read_if_present(file.path));
   }
-  make_parent(file.path);
-  util::AtomicFile out(file.path, file.mode);
-  out.write(file.content);
-  out.commit();
+  write_whole(file.path, file.mode, file.content);
   return change;
 }
 
