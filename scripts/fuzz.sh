@@ -12,7 +12,7 @@ only=${1:-all}
 seconds=${2:-60}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=(bundle_manifest oci_manifest mirror_sets mapping image_set_config names www_authenticate
-  certificates cluster_merge)
+  certificates cluster_merge bundle_reader)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZBUNDLE_BUILD_TESTS=OFF -DZBUNDLE_FUZZ=ON -DZBUNDLE_SANITIZE="address;undefined" >/dev/null
@@ -21,7 +21,7 @@ cmake --build "$build" --target "${build_targets[@]}" zbundle >/dev/null
 
 seeds=$build/seeds
 if [ ! -d "$seeds" ]; then
-  mkdir -p "$seeds/data" "$seeds/pki" "$seeds/manifest"
+  mkdir -p "$seeds/data" "$seeds/pki" "$seeds/manifest" "$seeds/bundle"
   cp -r tests/data/ocmirror tests/data/schemas "$seeds/data/"
   tests/data/make-pki.sh "$seeds/pki.work" >/dev/null
   cp "$seeds"/pki.work/*.pem "$seeds/pki/"
@@ -30,20 +30,23 @@ if [ ! -d "$seeds" ]; then
   sample=$(mktemp -d)
   trap 'rm -rf "$sample"' EXIT
   scripts/make-sample.sh "$sample/run" >/dev/null
-  "$build/src/cli/zbundle" keygen --out "$sample/key" >/dev/null
-  "$build/src/cli/zbundle" create "$sample/run/v2/mirror_000001.tar" --sign-key "$sample/key.key" \
+  "$build/src/cli/zbundle" keygen --out "$seeds/key" >/dev/null
+  "$build/src/cli/zbundle" create "$sample/run/v2/mirror_000001.tar" --sign-key "$seeds/key.key" \
     --release-key "$sample/run/release-key.pem" \
-    -o "$sample/b.zb" >/dev/null
-  zstd -dc "$sample/b.zb" | tar -xOf - ZBUNDLE/manifest.json >"$seeds/manifest/manifest.json"
+    -o "$seeds/bundle/b.zb" >/dev/null
+  zstd -dc "$seeds/bundle/b.zb" | tar -xOf - ZBUNDLE/manifest.json >"$seeds/manifest/manifest.json"
 fi
 seed_dirs() {
   case $1 in
     certificates) echo "$seeds/pki" ;;
     bundle_manifest) echo "$seeds/manifest" ;;
+    bundle_reader) echo "$seeds/bundle" ;;
     *) echo "$seeds/data" ;;
   esac
 }
 
+# bundle_reader trusts the key the seed bundle is signed with
+export ZB_FUZZ_PUBKEY=$seeds/key.pub
 status=0
 for target in "${targets[@]}"; do
   [ "$only" = all ] || [ "$only" = "$target" ] || continue

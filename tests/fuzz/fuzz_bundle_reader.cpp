@@ -1,0 +1,67 @@
+// A whole bundle as zbundle-extract verify reads it: the outer tar, the zstd frames, the signed
+// head, the manifest, then every payload member against it. The trusted key is the PEM public
+// key named by ZB_FUZZ_PUBKEY (scripts/fuzz.sh signs its seed bundle with the matching private
+// key, so mutations past the signed head reach the payload's framing and checks); without it, a
+// key made here that signed nothing, and only the way to the signature check is exercised.
+#include "core/bundle/bundle_reader.hpp"
+#include "core/pki/signing_key.hpp"
+#include "fuzz_target.hpp"
+
+#include <openssl/evp.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <string>
+
+namespace {
+
+zbundle::bundle::Trust fuzz_trust() {
+  zbundle::bundle::Trust trust;
+  if (const char* path = std::getenv("ZB_FUZZ_PUBKEY")) {
+    trust.key = std::make_shared<zbundle::pki::VerifyingKey>(std::filesystem::path(path));
+  } else {
+    trust.key = std::make_shared<zbundle::pki::VerifyingKey>(
+        zbundle::util::PublicKey(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")), "fuzz key");
+  }
+  return trust;
+}
+
+// The input as a file the reader can open by name, rewritten for each run.
+class InputFile {
+public:
+  InputFile() : m_fd(::memfd_create("bundle", MFD_CLOEXEC)) {}
+  std::filesystem::path hold(const std::uint8_t* data, std::size_t size) {
+    if (m_fd < 0 || ::ftruncate(m_fd, 0) != 0
+        || ::pwrite(m_fd, data, size, 0) != static_cast<ssize_t>(size)) {
+      std::abort(); // the harness, not the reader, failed
+    }
+    return "/proc/self/fd/" + std::to_string(m_fd);
+  }
+
+private:
+  int m_fd;
+};
+
+class DiscardingSink final : public zbundle::bundle::EntrySink {
+public:
+  void begin(const zbundle::bundle::Entry&) override {}
+  void write(std::span<const std::byte>) override {}
+  void end(const zbundle::bundle::Entry&, bool) override {}
+};
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const zbundle::bundle::Trust trust = fuzz_trust();
+  static InputFile input;
+  const std::filesystem::path path = input.hold(data, size);
+  return zbundle::fuzz::refuse_or_accept([&] {
+    zbundle::bundle::BundleReader reader(path, trust);
+    DiscardingSink sink;
+    (void)reader.read_payload(&sink, [](const zbundle::model::Problem&) {
+      return zbundle::model::AfterProblem::keep_reading;
+    });
+  });
+}
