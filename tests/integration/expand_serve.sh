@@ -9,19 +9,7 @@ source "$(dirname "$0")/registry_lib.sh"
 command -v skopeo >/dev/null || fail "skopeo is not installed (scripts/bootstrap.sh installs it)"
 cd "$work"
 
-"$TEST_DATA/make-pki.sh" pki >/dev/null
-cat >config.yml <<YAML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $work/bastion/registry}
-  maintenance: {readonly: {enabled: true}}
-http:
-  addr: 127.0.0.1:@PORT@
-  secret: zbundle-test
-  tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
-YAML
-start_registry config.yml
+start_tls_registry "$work/bastion/registry" '  maintenance: {readonly: {enabled: true}}'
 mirror=127.0.0.1:$port
 zb keygen --out key >/dev/null
 expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$mirror" --ca pki/root.pem -o b.zb

@@ -16,18 +16,7 @@ points=${KILL_POINTS:-12}
 RANDOM=${KILL_SEED:-20261202}
 release_key=$SAMPLE/release-key.pem
 
-"$TEST_DATA/make-pki.sh" pki >/dev/null
-cat >config.yml <<YAML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $work/storage}
-http:
-  addr: 127.0.0.1:@PORT@
-  secret: zbundle-test
-  tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
-YAML
-start_registry config.yml
+start_tls_registry "$work/storage"
 registry=127.0.0.1:$port
 zb keygen --out key >/dev/null
 "$PYTHON" "$TEST_DATA/make_storage.py" big 16 8

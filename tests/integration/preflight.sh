@@ -7,18 +7,7 @@
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
-"$TEST_DATA/make-pki.sh" pki >/dev/null
-cat >config.yml <<YAML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $work/storage}
-http:
-  addr: 127.0.0.1:@PORT@
-  secret: zbundle-test
-  tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
-YAML
-start_registry config.yml
+start_tls_registry "$work/storage"
 zb keygen --out key >/dev/null
 version=416.94.202406251923-0
 iso=rhcos-$version-live.s390x.iso
@@ -71,7 +60,7 @@ expect 1 'check: 1 problems' -- check
 contains "^PROBLEM  mirror 127.0.0.1:$port: " out
 # another CA than the registry's
 "$TEST_DATA/make-pki.sh" other >/dev/null
-start_registry config.yml
+start_tls_registry "$work/storage"
 expect 1 'check: [0-9]+ problems' -- check --mirror "127.0.0.1:$port" --ca other/root.pem
 contains "^PROBLEM  mirror 127.0.0.1:$port: not trusted" out
 expect 2 'not an http:// or https:// URL' -- check --boot-url ftp://x/

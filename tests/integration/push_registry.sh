@@ -11,21 +11,8 @@ command -v skopeo >/dev/null || fail "skopeo is not installed (scripts/bootstrap
 command -v htpasswd >/dev/null || fail "htpasswd is not installed (scripts/bootstrap.sh installs apache2-utils)"
 cd "$work"
 
-"$TEST_DATA/make-pki.sh" pki >/dev/null
 htpasswd -Bbn pusher 's3cret pass' >htpasswd
-cat >config.yml <<YAML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $work/storage}
-http:
-  addr: 127.0.0.1:@PORT@
-  secret: zbundle-test
-  tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
-auth:
-  htpasswd: {realm: zbundle-test, path: $work/htpasswd}
-YAML
-start_registry config.yml
+start_tls_registry "$work/storage" '' "auth: {htpasswd: {realm: zbundle-test, path: $work/htpasswd}}"
 registry=127.0.0.1:$port
 "$TEST_DATA/make-pki.sh" other-pki >/dev/null
 zb keygen --out key >/dev/null

@@ -15,23 +15,12 @@ start_helper token-service "$PYTHON" "$TEST_DATA/token_server.py" pki/leaf-chain
   token.key token.pem zbundle-issuer zbundle-registry 'pusher:s3cret' token.log
 token_port=$helper_port
 
-cat >config.yml <<YAML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $work/storage}
-http:
-  addr: 127.0.0.1:@PORT@
-  secret: zbundle-test
-  tls: {certificate: $work/pki/leaf-chain.pem, key: $work/pki/leaf.key}
-auth:
+start_tls_registry "$work/storage" '' "auth:
   token:
     realm: https://127.0.0.1:$token_port/token
     service: zbundle-registry
     issuer: zbundle-issuer
-    rootcertbundle: $work/token.pem
-YAML
-start_registry config.yml
+    rootcertbundle: $work/token.pem"
 registry=127.0.0.1:$port
 zb keygen --out key >/dev/null
 expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --ca pki/root.pem -o b.zb

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154 # work and fail come from tests/cli/lib.sh
 # Shared by the integration tests that run Debian's docker-registry (distribution) on
 # 127.0.0.1: a free port, the server started and waited for, helper servers (proxies, token
 # services) likewise, all stopped by PID however the test ends. Sourced after tests/cli/lib.sh.
@@ -74,4 +76,19 @@ storage:
 http: {addr: "127.0.0.1:@PORT@", secret: zbundle-test}
 YAML
   start_registry "$work/plain-config.yml"
+}
+
+# start_tls_registry ROOT [STORAGE-YAML] [TOP-YAML]: docker-registry over TLS with the
+# certificate of $work/pki (tests/data/make-pki.sh, made here when missing), storage in ROOT;
+# STORAGE-YAML adds indented lines under storage:, TOP-YAML whole sections (auth: ...).
+start_tls_registry() {
+  [ -d "$work/pki" ] || "$TEST_DATA/make-pki.sh" "$work/pki" >/dev/null
+  {
+    printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\n' "$1"
+    [ -z "${2:-}" ] || printf '%s\n' "$2"
+    printf 'http:\n  addr: 127.0.0.1:@PORT@\n  secret: zbundle-test\n'
+    printf '  tls: {certificate: %s/pki/leaf-chain.pem, key: %s/pki/leaf.key}\n' "$work" "$work"
+    [ -z "${3:-}" ] || printf '%s\n' "$3"
+  } >"$work/tls-config.yml"
+  start_registry "$work/tls-config.yml"
 }

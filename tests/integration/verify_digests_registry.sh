@@ -10,16 +10,7 @@ for tool in skopeo umoci; do
 done
 storage=$work/storage
 mkdir -p "$storage"
-cat >"$work/config.yml" <<YAML
-version: 0.1
-log: {level: error}
-storage:
-  filesystem: {rootdirectory: $storage}
-http:
-  addr: 127.0.0.1:@PORT@
-  secret: zbundle-test
-YAML
-start_registry "$work/config.yml"
+start_plain_registry
 
 # Two single-arch images with umoci, one layer each.
 oci=$work/oci
