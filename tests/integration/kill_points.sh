@@ -99,11 +99,16 @@ for point in $(seq "$points"); do
     create) rm -rf made && mkdir made ;;
     apply) fresh_root ;;
   esac
+  # In a process group of its own (job control on for the launch), so that kill -9 reaches the
+  # binary itself, not only the shell function that runs it.
+  set -m
   "run_$name" >/dev/null 2>&1 &
   pid=$!
+  set +m
   sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
-  kill -9 "$pid" 2>/dev/null || true
+  kill -9 -- "-$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  while pgrep -g "$pid" >/dev/null; do sleep 0.01; done # every process of the group is gone
   echo "kill point $point: $name after ${delay} ms (undisturbed ${took_ms[$name]} ms)"
   case $name in
     create)
