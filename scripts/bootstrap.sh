@@ -12,7 +12,7 @@ packages=(
   libboost-program-options-dev libboost-dev libgtest-dev googletest
   clang-format clang-tidy python3 python3-jsonschema python3-yaml
   openssl ca-certificates publicsuffix time bc shellcheck
-  docker-registry skopeo umoci libarchive-tools apache2-utils curl
+  docker-registry skopeo umoci libarchive-tools apache2-utils curl procps
 )
 if [ "${1:-}" = cross ]; then
   packages+=(g++-s390x-linux-gnu qemu-user-static)
