@@ -285,4 +285,12 @@ Manifest parse_manifest(std::string_view json) {
   return manifest;
 }
 
+std::string base_bundle_ids(const Manifest& manifest) {
+  std::string ids;
+  for (const std::string& id : manifest.base_bundles) {
+    ids += str_cat(ids.empty() ? "" : ", ", id);
+  }
+  return ids;
+}
+
 } // namespace zbundle::bundle

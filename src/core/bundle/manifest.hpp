@@ -57,4 +57,7 @@ struct Manifest : model::SignedModel {
 // "oc-mirror-v2" etc. for the manifest's source.kind.
 [[nodiscard]] std::string_view source_kind_name(ocmirror::SourceFormat format) noexcept;
 
+// The ids of the bundles `manifest` was made against (--base), ", "-separated, for messages.
+[[nodiscard]] std::string base_bundle_ids(const Manifest& manifest);
+
 } // namespace zbundle::bundle

@@ -235,16 +235,12 @@ void require_base_blobs(const bundle::Manifest& manifest, int target_fd, const f
     }
   }
   if (!lacking.empty()) {
-    std::string bases;
-    for (const std::string& id : manifest.base_bundles) {
-      bases += str_cat(bases.empty() ? "" : ", ", id);
-    }
     throw Error(ErrorKind::check,
                 str_cat(target.string(),
                         ": ",
                         lacking.size(),
                         " blobs this bundle leaves to its base bundle (",
-                        bases,
+                        bundle::base_bundle_ids(manifest),
                         ") are not in the tree, the first ",
                         lacking.front(),
                         ": expand the base bundle here first"));

@@ -7,6 +7,7 @@
 #include "core/util/text_file.hpp"
 
 #include <chrono>
+#include <set>
 #include <thread>
 
 namespace zbundle::registry {
@@ -233,6 +234,46 @@ void push_blobs(const PushOptions& options,
   }
 }
 
+// A --base bundle leaves out manifests an earlier one carried: the registry must hold each
+// before a byte is sent, or the push would end with blobs up and images missing.
+void require_base_manifests(const bundle::Manifest& manifest,
+                            const PushOptions& options,
+                            RegistryClient& client) {
+  if (manifest.base_bundles.empty()) {
+    return;
+  }
+  std::set<std::string> carried;
+  for (const bundle::Entry& entry : manifest.entries) {
+    if (std::optional<std::string> digest = blob_digest(entry)) {
+      carried.insert(std::move(*digest));
+    }
+  }
+  std::size_t missing = 0;
+  std::string first;
+  for (const model::RepositoryRecord& record : manifest.repositories) {
+    const std::string name =
+        detail::destination(options.target, record.name, manifest.max_nested_paths);
+    for (const std::string& digest : record.manifests) {
+      if (!carried.contains(digest) && !client.manifest_digest(name, digest)) {
+        first = first.empty() ? str_cat(name, "@", digest) : first;
+        ++missing;
+      }
+    }
+  }
+  if (missing > 0) {
+    throw Error(ErrorKind::check,
+                str_cat("push to ",
+                        options.target.location(),
+                        ": ",
+                        missing,
+                        " manifests the base bundle (",
+                        bundle::base_bundle_ids(manifest),
+                        ") carried are not in the registry, the first ",
+                        first,
+                        ": push the base bundle first; nothing was sent"));
+  }
+}
+
 void refuse_other_mirror(const PushOptions& options, const bundle::Manifest& manifest) {
   if (!manifest.mirror || options.rewrite) {
     return;
@@ -286,6 +327,7 @@ PushResult push_bundle(const PushOptions& options) {
   detail::UploadPool uploads(
       options.jobs, endpoint_for(options, manifest), credentials_for(options));
   uploads.client().check_api();
+  require_base_manifests(manifest, options, uploads.client());
   push_blobs(options, reader, state, uploads, result);
   detail::push_manifests(manifest, options.target, options.retry, state, uploads.client(), result);
   const detail::BlobCounters& counters = uploads.counters();
