@@ -17,13 +17,13 @@ using util::str_cat;
 
 constexpr std::size_t k_max_host_file = std::size_t{16} << 20;
 
-// Creates the missing parents of `path`; returns the ones it made, outermost first.
+// Creates the missing parents of `path`; returns the ones it made, innermost first.
 std::vector<fs::path> make_parent(const fs::path& path) {
   std::vector<fs::path> missing;
   std::error_code error;
   for (fs::path parent = path.parent_path(); !parent.empty() && !fs::exists(parent, error);
        parent = parent.parent_path()) {
-    missing.insert(missing.begin(), parent);
+    missing.push_back(parent);
   }
   fs::create_directories(path.parent_path(), error);
   if (error) {
@@ -42,9 +42,9 @@ void write_whole(const fs::path& path, unsigned mode, std::string_view content) 
     out.write(content);
     out.commit();
   } catch (...) {
-    for (auto directory = made.rbegin(); directory != made.rend(); ++directory) {
+    for (const fs::path& directory : made) { // innermost first: each is empty when its turn comes
       std::error_code ignored;
-      fs::remove(*directory, ignored); // only when empty: something else may have come meanwhile
+      fs::remove(directory, ignored); // fails, harmlessly, if something came in meanwhile
     }
     throw;
   }
