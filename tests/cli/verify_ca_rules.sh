@@ -24,26 +24,26 @@ cert serial21 root leaf.cnf "0x7f$(printf '%040x' 1)"
 expect 1 'certificate 0 \(CN=serial21\): its serial number is 21 octets long' \
   -- zb verify-ca --ca root.pem --host mirror.test serial21.pem
 
+# aki_root NAME AKI: a root NAME whose authorityKeyIdentifier is AKI (openssl's spelling),
+# and under-NAME.pem, a server certificate it signed.
+aki_root() {
+  ext "$1" 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
+    'subjectKeyIdentifier=hash' "authorityKeyIdentifier=$2"
+  ca "$1" "$1.cnf"
+  cert "under-$1" "$1" leaf.cnf
+}
+
 # 4.2.1.1: an authorityKeyIdentifier holds a keyIdentifier, in a root too.
-ext root-aki-issuer 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
-  'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=issuer:always'
-ca root-aki-issuer root-aki-issuer.cnf
-cert under-aki-issuer root-aki-issuer leaf.cnf
+aki_root root-aki-issuer issuer:always
 expect 1 'CN=root-aki-issuer\): its authorityKeyIdentifier has no keyIdentifier' \
-  -- zb verify-ca --ca root-aki-issuer.pem --host mirror.test under-aki-issuer.pem
-ext root-aki-keyid 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
-  'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always'
-ca root-aki-keyid root-aki-keyid.cnf
-cert under-aki-keyid root-aki-keyid leaf.cnf
-trusted zb verify-ca --ca root-aki-keyid.pem --host mirror.test under-aki-keyid.pem
+  -- zb verify-ca --ca root-aki-issuer.pem --host mirror.test under-root-aki-issuer.pem
+aki_root root-aki-keyid keyid:always
+trusted zb verify-ca --ca root-aki-keyid.pem --host mirror.test under-root-aki-keyid.pem
 
 # CABF 7.1.2.11.1: the keyIdentifier alone (not also the issuer's name and serial number).
-ext root-aki-all 'basicConstraints=critical,CA:TRUE' 'keyUsage=critical,keyCertSign,cRLSign' \
-  'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid:always,issuer:always'
-ca root-aki-all root-aki-all.cnf
-cert under-aki-all root-aki-all leaf.cnf
+aki_root root-aki-all keyid:always,issuer:always
 expect 1 'CN=root-aki-all\): its authorityKeyIdentifier names the issuer by name and serial' \
-  -- zb verify-ca --ca root-aki-all.pem --host mirror.test under-aki-all.pem
+  -- zb verify-ca --ca root-aki-all.pem --host mirror.test under-root-aki-all.pem
 
 # CABF 7.1.2.1.3: a root's authorityKeyIdentifier is its own subjectKeyIdentifier. The root
 # is signed by its own key but through a twin certificate with another key identifier.

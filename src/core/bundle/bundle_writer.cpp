@@ -130,7 +130,6 @@ std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
   std::set<std::string> blobs;
   Trust trust;
   trust.key = std::make_shared<const pki::VerifyingKey>(key.verifying_key());
-  const std::string prefix = str_cat(k_registry_tree, "docker/registry/v2/blobs/sha256/");
   for (const fs::path& base : bases) {
     std::optional<BundleReader> reader;
     try {
@@ -139,11 +138,7 @@ std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
       throw Error(ErrorKind::input, str_cat("--base ", base.string(), ": ", error.what()));
     }
     ids.push_back(reader->manifest().bundle_id);
-    for (const Entry& entry : reader->manifest().entries) {
-      if (entry.path.starts_with(prefix) && entry.path.ends_with("/data")) {
-        blobs.insert(str_cat("sha256:", entry.sha256.hex()));
-      }
-    }
+    blobs.merge(carried_blob_digests(reader->manifest()));
   }
   return blobs;
 }

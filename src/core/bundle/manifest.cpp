@@ -293,4 +293,21 @@ std::string base_bundle_ids(const Manifest& manifest) {
   return ids;
 }
 
+std::optional<std::string> blob_digest(const Entry& entry) {
+  if (!entry.path.starts_with(k_blob_tree)) {
+    return std::nullopt;
+  }
+  return str_cat("sha256:", entry.sha256.hex());
+}
+
+std::set<std::string> carried_blob_digests(const Manifest& manifest) {
+  std::set<std::string> digests;
+  for (const Entry& entry : manifest.entries) {
+    if (std::optional<std::string> digest = blob_digest(entry)) {
+      digests.insert(std::move(*digest));
+    }
+  }
+  return digests;
+}
+
 } // namespace zbundle::bundle

@@ -60,4 +60,11 @@ struct Manifest : model::SignedModel {
 // The ids of the bundles `manifest` was made against (--base), ", "-separated, for messages.
 [[nodiscard]] std::string base_bundle_ids(const Manifest& manifest);
 
+// "sha256:<hex>" of a registry blob entry (parse_manifest checked that its path is its
+// digest), or nullopt for every other entry.
+[[nodiscard]] std::optional<std::string> blob_digest(const Entry& entry);
+
+// The digests of every registry blob `manifest` carries.
+[[nodiscard]] std::set<std::string> carried_blob_digests(const Manifest& manifest);
+
 } // namespace zbundle::bundle
