@@ -17,16 +17,7 @@ using detail::BlobWork;
 using detail::PushState;
 using util::str_cat;
 
-constexpr std::string_view k_blob_prefix = "registry/docker/registry/v2/blobs/sha256/";
 constexpr std::size_t k_ca_file_limit = std::size_t{1} << 20;
-
-// "sha256:<hex>" of a registry blob entry, or nullopt for other entries.
-std::optional<std::string> blob_digest(const bundle::Entry& entry) {
-  if (!entry.path.starts_with(k_blob_prefix) || !entry.path.ends_with("/data")) {
-    return std::nullopt;
-  }
-  return str_cat("sha256:", entry.sha256.hex());
-}
 
 // Every blob and manifest each repository needs, from the signed model.
 PushState plan(const bundle::Manifest& manifest, const PushOptions& options, PushResult& result) {
@@ -55,7 +46,7 @@ PushState plan(const bundle::Manifest& manifest, const PushOptions& options, Pus
   }
   for (std::size_t position = 0; position < manifest.entries.size(); ++position) {
     const bundle::Entry& entry = manifest.entries[position];
-    if (const std::optional<std::string> digest = blob_digest(entry)) {
+    if (const std::optional<std::string> digest = bundle::blob_digest(entry)) {
       if (const auto found = state.blobs.find(*digest); found != state.blobs.end()) {
         found->second.size = entry.size;
         found->second.entry = position;
@@ -83,7 +74,7 @@ public:
   void begin(const bundle::Entry& entry) override {
     m_is_handed = false;
     m_is_manifest = false;
-    const std::optional<std::string> digest = blob_digest(entry);
+    const std::optional<std::string> digest = bundle::blob_digest(entry);
     if (!digest) {
       return;
     }
@@ -238,24 +229,26 @@ void push_blobs(const PushOptions& options,
 // before a byte is sent, or the push would end with blobs up and images missing.
 void require_base_manifests(const bundle::Manifest& manifest,
                             const PushOptions& options,
-                            RegistryClient& client) {
+                            RegistryClient& client,
+                            PushState& state) {
   if (manifest.base_bundles.empty()) {
     return;
   }
-  std::set<std::string> carried;
-  for (const bundle::Entry& entry : manifest.entries) {
-    if (std::optional<std::string> digest = blob_digest(entry)) {
-      carried.insert(std::move(*digest));
-    }
-  }
+  const std::set<std::string> carried = bundle::carried_blob_digests(manifest);
   std::size_t missing = 0;
   std::string first;
   for (const model::RepositoryRecord& record : manifest.repositories) {
     const std::string name =
         detail::destination(options.target, record.name, manifest.max_nested_paths);
     for (const std::string& digest : record.manifests) {
-      if (!carried.contains(digest) && !client.manifest_digest(name, digest)) {
-        first = first.empty() ? str_cat(name, "@", digest) : first;
+      if (carried.contains(digest)) {
+        continue;
+      }
+      std::string reference = str_cat(name, "@", digest);
+      if (client.manifest_digest(name, digest)) {
+        state.base_manifests_present.insert(std::move(reference));
+      } else {
+        first = first.empty() ? std::move(reference) : first;
         ++missing;
       }
     }
@@ -327,7 +320,7 @@ PushResult push_bundle(const PushOptions& options) {
   detail::UploadPool uploads(
       options.jobs, endpoint_for(options, manifest), credentials_for(options));
   uploads.client().check_api();
-  require_base_manifests(manifest, options, uploads.client());
+  require_base_manifests(manifest, options, uploads.client(), state);
   push_blobs(options, reader, state, uploads, result);
   detail::push_manifests(manifest, options.target, options.retry, state, uploads.client(), result);
   const detail::BlobCounters& counters = uploads.counters();

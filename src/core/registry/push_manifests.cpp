@@ -79,7 +79,8 @@ struct RepositoryPush {
     if (!state.manifests.holds(digest)) {
       // Left out by a --base bundle (or its bytes failed verification): the registry must
       // hold it already.
-      if (retried([&] { return client.manifest_digest(name, digest); })) {
+      if (state.base_manifests_present.contains(str_cat(name, "@", digest))
+          || retried([&] { return client.manifest_digest(name, digest); })) {
         ++result.manifests_present;
         done.insert(digest);
       } else {

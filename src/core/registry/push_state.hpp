@@ -68,6 +68,9 @@ struct PushState {
   std::set<std::string> manifest_digests; // every manifest any repository lists
   ManifestStore manifests;
   std::vector<std::string> problems; // the bundle's own (digest mismatch, ...)
+  // "<destination>@<digest>" of the manifests a --base bundle carried, found in the registry
+  // before anything was sent (asked once).
+  std::set<std::string> base_manifests_present;
 };
 
 // Every repository's destination name below the target: "<namespace>/<name>", limited as

@@ -220,42 +220,48 @@ void RegistryClient::abort() noexcept {
   m_upload_location.clear();
 }
 
-std::optional<std::string> RegistryClient::manifest_digest(std::string_view repository,
-                                                           std::string_view reference) {
-  const std::string name(repository);
-  HttpResponse response = send("HEAD",
-                               str_cat("/v2/", name, "/manifests/", reference),
-                               name,
+std::optional<HttpResponse> RegistryClient::request_manifest(std::string_view method,
+                                                             const std::string& repository,
+                                                             std::string_view reference,
+                                                             std::string_view failure) {
+  HttpResponse response = send(method,
+                               str_cat("/v2/", repository, "/manifests/", reference),
+                               repository,
                                {{"accept", std::string(k_manifest_types)}});
   if (response.status == 404) {
     return std::nullopt;
   }
   if (response.status != 200) {
-    refuse("cannot check the manifest", response);
+    refuse(failure, response);
   }
-  return response.headers["docker-content-digest"];
+  return response;
+}
+
+std::optional<std::string> RegistryClient::manifest_digest(std::string_view repository,
+                                                           std::string_view reference) {
+  std::optional<HttpResponse> response =
+      request_manifest("HEAD", std::string(repository), reference, "cannot check the manifest");
+  if (!response) {
+    return std::nullopt;
+  }
+  return response->headers["docker-content-digest"];
 }
 
 std::optional<std::string> RegistryClient::manifest(std::string_view repository,
                                                     std::string_view digest) {
   const std::string name(repository);
-  HttpResponse response = send("GET",
-                               str_cat("/v2/", name, "/manifests/", digest),
-                               name,
-                               {{"accept", std::string(k_manifest_types)}});
-  if (response.status == 404) {
+  std::optional<HttpResponse> response =
+      request_manifest("GET", name, digest, "cannot read the manifest");
+  if (!response) {
     return std::nullopt;
   }
-  if (response.status != 200) {
-    refuse("cannot read the manifest", response);
-  }
   util::Sha256 hasher;
-  hasher.update(std::as_bytes(std::span(response.body)));
+  hasher.update(std::as_bytes(std::span(response->body)));
   if (hasher.finish() != digest) {
     throw RegistryError(str_cat(name, "@", digest, ": the registry answered other bytes"),
                         Failure::refused);
   }
-  return std::move(response.body);
+  return std::move(response->body);
 }
 
 void RegistryClient::put_manifest(std::string_view repository,

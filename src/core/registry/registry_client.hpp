@@ -56,6 +56,12 @@ private:
                     Headers headers,
                     std::string_view body = {});
   [[noreturn]] void refuse(std::string_view what, const HttpResponse& response) const;
+  // HEAD or GET of a manifest: the answer, nullopt on 404; any other status is refused with
+  // `failure` ("cannot check the manifest").
+  std::optional<HttpResponse> request_manifest(std::string_view method,
+                                               const std::string& repository,
+                                               std::string_view reference,
+                                               std::string_view failure);
 
   HttpConnection m_connection;
   Authenticator m_auth;
