@@ -1,7 +1,8 @@
 #pragma once
 
-// The bundle commands: keygen and create (zbundle), verify, list and inspect (both binaries,
-// one implementation over the shared reader).
+// The bundle commands: create (zbundle, create_command.cpp), verify, list and inspect (both
+// binaries, one implementation over the shared reader), and the trust and sequence options
+// every reading command shares.
 
 #include "core/bundle/bundle_reader.hpp"
 
@@ -14,7 +15,6 @@
 
 namespace zbundle::cli {
 
-int run_keygen(const std::vector<std::string>& args);
 int run_create(const std::vector<std::string>& args);
 int run_verify(std::string_view program, const std::vector<std::string>& args);
 int run_list(std::string_view program, const std::vector<std::string>& args);

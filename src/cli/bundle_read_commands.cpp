@@ -54,10 +54,12 @@ Json sources_json(const bundle::Manifest& manifest) {
 } // namespace
 
 int run_verify(std::string_view program, const std::vector<std::string>& args) {
-  const std::optional<ParsedCommand> command = parse_bundle_command(
-      "verify",
-      str_cat(program, " verify B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME)"),
-      args);
+  const std::optional<ParsedCommand> command =
+      parse_bundle_command("verify",
+                           str_cat(program,
+                                   " verify B (--pubkey PUB.pem | --trust-dir DIR | --trust-ca "
+                                   "ROOT.pem --signer-name NAME)"),
+                           args);
   if (!command) {
     return 0;
   }
@@ -98,7 +100,9 @@ int run_verify(std::string_view program, const std::vector<std::string>& args) {
 int run_list(std::string_view program, const std::vector<std::string>& args) {
   const std::optional<ParsedCommand> command = parse_bundle_command(
       "list",
-      str_cat(program, " list B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME)"),
+      str_cat(
+          program,
+          " list B (--pubkey PUB.pem | --trust-dir DIR | --trust-ca ROOT.pem --signer-name NAME)"),
       args);
   if (!command) {
     return 0;
@@ -121,10 +125,12 @@ int run_list(std::string_view program, const std::vector<std::string>& args) {
 }
 
 int run_bundle_inspect(std::string_view program, const std::vector<std::string>& args) {
-  const std::optional<ParsedCommand> command = parse_bundle_command(
-      "inspect",
-      str_cat(program, " inspect B [--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME]"),
-      args);
+  const std::optional<ParsedCommand> command =
+      parse_bundle_command("inspect",
+                           str_cat(program,
+                                   " inspect B [--pubkey PUB.pem | --trust-dir DIR | --trust-ca "
+                                   "ROOT.pem --signer-name NAME]"),
+                           args);
   if (!command) {
     return 0;
   }

@@ -21,7 +21,8 @@ namespace po = boost::program_options;
 
 int run_check(const std::vector<std::string>& args) {
   po::options_description options(
-      "zbundle-extract check B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME) "
+      "zbundle-extract check B (--pubkey PUB.pem | --trust-dir DIR | --trust-ca ROOT.pem "
+      "--signer-name NAME) "
       "[--mirror HOST[:PORT]] [--ca CA.pem] [--boot-url URL] [--cluster-domain NAME.BASE] "
       "[--json]");
   options.add_options()(

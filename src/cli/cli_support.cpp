@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
@@ -77,6 +78,12 @@ void write_output(const std::string& path, std::string_view text) {
   util::AtomicFile file(path, 0644);
   file.write(text);
   file.commit();
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string human_bytes(std::uint64_t bytes) {

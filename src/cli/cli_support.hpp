@@ -68,6 +68,9 @@ void add_release_key_option(boost::program_options::options_description& options
 [[nodiscard]] std::vector<pki::VerifyingKey>
 release_keys(const boost::program_options::variables_map& values);
 
+// Seconds since the epoch, now.
+[[nodiscard]] std::int64_t unix_now();
+
 // "1.5 MiB" style size for people.
 [[nodiscard]] std::string human_bytes(std::uint64_t bytes);
 

@@ -56,9 +56,9 @@ std::filesystem::path path_option(const po::variables_map& values, const char* n
 } // namespace
 
 int run_apply(const std::vector<std::string>& args) {
-  po::options_description options(
-      "zbundle-extract apply B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME) "
-      "[options]");
+  po::options_description options("zbundle-extract apply B (--pubkey PUB.pem | --trust-dir DIR | "
+                                  "--trust-ca ROOT.pem --signer-name NAME) "
+                                  "[options]");
   options.add_options()(
       "root", po::value<std::string>()->default_value("/"), "install below this directory")(
       "dry-run", "print what would change, and change nothing")(

@@ -20,25 +20,25 @@ constexpr std::string_view k_usage = R"(usage: zbundle-extract <command> [option
 
 Runs on the s390x bastion: verifies a signed zbundle and expands, pushes or applies it.
 commands:
-  verify B (--pubkey PUB.pem | --trust-ca ROOT.pem --signer-name NAME)
+  verify B (--pubkey PUB.pem | --trust-dir DIR | --trust-ca ROOT.pem --signer-name NAME)
                        verify the signature and every byte of a bundle
-  list B (--pubkey ... | --trust-ca ...)
+  list B (--pubkey ... | --trust-dir ... | --trust-ca ...)
                        list the entries of a bundle, after checking its signature
   inspect B [--pubkey ...] [--json]
                        summarize a bundle's manifest
-  expand B --to DIR (--pubkey ... | --trust-ca ...) [--only registry|artifacts|oc-mirror|boot]
+  expand B --to DIR (--pubkey ... | --trust-dir ... | --trust-ca ...) [--only registry|artifacts|oc-mirror|boot]
                        write the verified payload into DIR (the registry as distribution serves
                        it); nothing changes in DIR unless every entry matched
-  apply B (--pubkey ... | --trust-ca ...) [--root DIR] [--dry-run] [--mirror HOST[:PORT][/NS]]
+  apply B (--pubkey ... | --trust-dir ... | --trust-ca ...) [--root DIR] [--dry-run] [--mirror HOST[:PORT][/NS]]
         [--ca CA.pem] [--authfile FILE] [--manifests-dir DIR] [--allow-rollback]
         [--boot-root DIR --boot-url URL]
                        install the mirror's CA, registries.conf.d drop-in and credentials, and
                        write the cluster artifacts and apply-cluster.sh
-  push B --to HOST[:PORT][/NS] (--pubkey ... | --trust-ca ...) [--ca CA.pem] [--authfile FILE]
+  push B --to HOST[:PORT][/NS] (--pubkey ... | --trust-dir ... | --trust-ca ...) [--ca CA.pem] [--authfile FILE]
        [--dry-run] [--json] [--rewrite] [--resolve HOST:ADDRESS] [--insecure-http]
                        push the bundle's images into the site's registry, verified while they
                        stream, skipping what it holds already
-  check B (--pubkey ... | --trust-ca ...) [--mirror HOST[:PORT]] [--ca CA.pem] [--boot-url URL]
+  check B (--pubkey ... | --trust-dir ... | --trust-ca ...) [--mirror HOST[:PORT]] [--ca CA.pem] [--boot-url URL]
         [--cluster-domain NAME.BASE] [--json]
                        preflight before hcp: the mirror over TLS with the CA, the CA's days
                        left, each boot image at its URL by size and SHA-256, api. and *.apps.

@@ -10,6 +10,7 @@
 #include "core/ocmirror/reader.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "key_commands.hpp"
 #include "readiness_command.hpp"
 #include "verify_ca_command.hpp"
 #include "verify_digests_command.hpp"
@@ -35,6 +36,9 @@ constexpr std::string_view k_usage = R"(usage: zbundle <command> [options]
 commands:
   keygen --out PREFIX [--type ed25519|ecdsa-p256|rsa3072]
                                    make a signing key pair; prints the key id
+  keygen --pkcs11 'pkcs11:token=T;object=LABEL' [--pin-file F] [--pkcs11-module SO] [--type T]
+                                   make the key pair on a PKCS#11 token (HSM, IBM Z crypto card)
+  pubkey KEY -o PUB.pem            export a key's public half (KEY: a file or a pkcs11: URI)
   create SRC... --sign-key KEY -o OUT [--mirror HOST[:PORT][/NS]] [--ca CA.pem] [--split 4G]
          [--boot-images DIR]       pack oc-mirror output (and RHCOS boot images) into a signed
                                    bundle
@@ -347,6 +351,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "keygen") {
     return cli::run_keygen(rest);
+  }
+  if (command == "pubkey") {
+    return cli::run_pubkey(rest);
   }
   if (command == "artifacts") {
     return cli::run_artifacts(rest);

@@ -31,6 +31,7 @@ struct ReaderState; // reader_state.hpp: the stream, the signed head, the last p
 struct Trust {
   std::shared_ptr<const pki::VerifyingKey> key; // a key already at hand, e.g. for --base
   std::filesystem::path public_key;
+  std::filesystem::path trust_dir; // every *.pub in it (pki/trusted_keys.hpp)
   std::filesystem::path trust_ca;
   std::string signer_name;
   std::int64_t at = 0; // validation time for a signer chain, Unix seconds

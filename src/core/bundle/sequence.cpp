@@ -1,5 +1,6 @@
 #include "core/bundle/sequence.hpp"
 
+#include "core/pki/trusted_keys.hpp"
 #include "core/util/atomic_file.hpp"
 #include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
@@ -33,6 +34,11 @@ nlohmann::json read_state(const fs::path& file) {
 }
 
 std::string trust_identity(const Trust& trust, const Manifest& manifest) {
+  if (!trust.trust_dir.empty()) {
+    std::error_code error;
+    const fs::path directory = fs::weakly_canonical(fs::absolute(trust.trust_dir), error);
+    return str_cat("dir:", error ? trust.trust_dir.string() : directory.string());
+  }
   if (trust.trust_ca.empty()) {
     return str_cat("key:", manifest.key_id); // the reader checked it is the trusted key's (R3)
   }
@@ -42,25 +48,44 @@ std::string trust_identity(const Trust& trust, const Manifest& manifest) {
   return str_cat("ca:", hasher.finish(), ":", trust.signer_name);
 }
 
+// The records that tell which bundle the target saw last: its own, and for a trust directory
+// also those each of its keys left when it was trusted alone (--pubkey), so moving a bastion
+// from one pinned key to a directory keeps its place in the sequence.
+std::vector<std::string>
+consulted_keys(const Trust& trust, const Manifest& manifest, std::string_view target) {
+  std::vector<std::string> keys{str_cat(trust_identity(trust, manifest), " ", target)};
+  if (!trust.trust_dir.empty()) {
+    for (const pki::TrustedKey& trusted : pki::load_trusted_keys(trust.trust_dir)) {
+      keys.push_back(str_cat("key:", trusted.key->key_id(), " ", target));
+    }
+  }
+  return keys;
+}
+
 } // namespace
 
 BundleSequence::BundleSequence(const fs::path& state_dir,
                                const Trust& trust,
                                const Manifest& manifest,
                                std::string_view target)
-    : m_file(state_dir / "sequence.json"),
-      m_key(str_cat(trust_identity(trust, manifest), " ", target)) {}
+    : m_file(state_dir / "sequence.json"), m_keys(consulted_keys(trust, manifest, target)) {}
 
 bool BundleSequence::check(const Manifest& manifest,
                            bool allow_rollback,
                            std::string_view subject) const {
   const nlohmann::json state = read_state(m_file);
-  const auto last = state.find(m_key);
-  if (last == state.end() || !last->is_object()) {
+  std::string id;
+  std::string created;
+  for (const std::string& key : m_keys) { // the newest of the records decides
+    const auto last = state.find(key);
+    if (last != state.end() && last->is_object() && last->value("created", "") > created) {
+      id = last->value("bundle_id", "");
+      created = last->value("created", "");
+    }
+  }
+  if (created.empty()) {
     return false;
   }
-  const std::string id = last->value("bundle_id", "");
-  const std::string created = last->value("created", "");
   if (id == manifest.bundle_id) {
     return true;
   }
@@ -83,7 +108,7 @@ bool BundleSequence::check(const Manifest& manifest,
 
 void BundleSequence::record(const Manifest& manifest) const {
   nlohmann::json state = read_state(m_file);
-  state[m_key] = {{"bundle_id", manifest.bundle_id}, {"created", manifest.created}};
+  state[m_keys.front()] = {{"bundle_id", manifest.bundle_id}, {"created", manifest.created}};
   std::error_code error;
   fs::create_directories(m_file.parent_path(), error);
   if (error) {

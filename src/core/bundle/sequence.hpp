@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace zbundle::bundle {
 
@@ -18,9 +19,10 @@ class BundleSequence {
 public:
   // The sequence of `target` under the trust configuration that verified `manifest`, kept in
   // `state_dir`/sequence.json. Who is trusted to sign is named stably: "key:<key id>" for a
-  // pinned key, or "ca:<sha256 of the CA file>:<signer name>", the same for every certificate
-  // that CA issues the signer, so an older bundle under the signer's previous certificate is
-  // still older.
+  // pinned key, "dir:<path>" for a trusted-key directory (whichever of its keys signed, so a
+  // retired key still in it cannot roll the target back), or "ca:<sha256 of the CA
+  // file>:<signer name>", the same for every certificate that CA issues the signer, so an
+  // older bundle under the signer's previous certificate is still older.
   BundleSequence(const std::filesystem::path& state_dir,
                  const Trust& trust,
                  const Manifest& manifest,
@@ -34,7 +36,7 @@ public:
 
 private:
   std::filesystem::path m_file;
-  std::string m_key;
+  std::vector<std::string> m_keys; // the record kept, then the older ones consulted too
 };
 
 } // namespace zbundle::bundle

@@ -3,6 +3,7 @@
 #include "core/bundle/bundle_index.hpp"
 #include "core/pki/certificate_file.hpp"
 #include "core/pki/signer_chain.hpp"
+#include "core/pki/trusted_keys.hpp"
 #include "core/util/error.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
@@ -29,6 +30,31 @@ SignedHead read_signed_head(MemberStream& stream, const Trust& trust) {
         chain, k_signer_member, trust.trust_ca, trust.signer_name, trust.at));
     head.members = 3;
     head.signer = str_cat("certificate for ", trust.signer_name, " (key ", head.key->key_id(), ")");
+  } else if (!trust.trust_dir.empty()) {
+    // The key that made the signature, among the trusted ones: no unverified field chooses.
+    const std::vector<pki::TrustedKey> keys = pki::load_trusted_keys(trust.trust_dir);
+    const auto signed_text = std::as_bytes(std::span(text.data(), text.size()));
+    const auto signature_bytes = std::as_bytes(std::span(signature.data(), signature.size()));
+    for (const pki::TrustedKey& trusted : keys) {
+      if (trusted.key->verify(signed_text, signature_bytes)) {
+        head.key = trusted.key;
+        head.signer = str_cat(trusted.key->algorithm(),
+                              " key ",
+                              trusted.key->key_id(),
+                              " (",
+                              trusted.file.string(),
+                              ")");
+        break;
+      }
+    }
+    if (!head.key) {
+      throw Error(ErrorKind::check,
+                  str_cat(k_signature_member,
+                          ": the signature does not verify with any of the ",
+                          keys.size(),
+                          " keys in ",
+                          trust.trust_dir.string()));
+    }
   } else if (trust.key || !trust.public_key.empty()) {
     head.key = trust.key ? trust.key : std::make_shared<const pki::VerifyingKey>(trust.public_key);
     head.signer = str_cat(head.key->algorithm(), " key ", head.key->key_id());

@@ -107,6 +107,12 @@ int passphrase_callback(char* buffer, int size, int /*rwflag*/, void* user_data)
   return static_cast<int>(passphrase->size());
 }
 
+void refuse_existing(const fs::path& path) {
+  if (fs::symlink_status(path).type() != fs::file_type::not_found) {
+    throw Error(ErrorKind::usage, str_cat(path.string(), ": exists: refusing to overwrite a key"));
+  }
+}
+
 void write_pem(const fs::path& path, unsigned mode, const std::function<int(BIO*)>& write) {
   const util::BasicIo bio(BIO_new(BIO_s_mem()));
   if (!bio || write(bio.get()) != 1) {
@@ -148,12 +154,8 @@ std::string
 generate_signing_key(const fs::path& prefix, KeyType type, const std::string& passphrase) {
   const fs::path private_path = str_cat(prefix.string(), ".key");
   const fs::path public_path = str_cat(prefix.string(), ".pub");
-  for (const fs::path& path : {private_path, public_path}) {
-    if (fs::symlink_status(path).type() != fs::file_type::not_found) {
-      throw Error(ErrorKind::usage,
-                  str_cat(path.string(), ": exists: refusing to overwrite a key"));
-    }
-  }
+  refuse_existing(private_path);
+  refuse_existing(public_path);
   util::PrivateKey key;
   if (type == KeyType::ed25519) {
     key.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
@@ -193,9 +195,32 @@ SigningKey::SigningKey(const fs::path& path, const std::string& passphrase) {
   }
   classify_key(m_key.get(), path.string());
   m_key_id = compute_key_id(m_key.get());
+  m_subject = path.string();
+}
+
+SigningKey::SigningKey(util::PublicKey public_half,
+                       std::shared_ptr<const ExternalSigner> signer,
+                       std::string subject)
+    : m_key(std::move(public_half)), m_external(std::move(signer)), m_subject(std::move(subject)) {
+  classify_key(m_key.get(), m_subject);
+  m_key_id = compute_key_id(m_key.get());
+}
+
+void SigningKey::write_public_key(const fs::path& path) const {
+  refuse_existing(path);
+  write_pem(path, 0644, [&](BIO* bio) { return PEM_write_bio_PUBKEY(bio, m_key.get()); });
 }
 
 std::vector<unsigned char> SigningKey::sign(std::span<const std::byte> message) const {
+  if (m_external) {
+    std::vector<unsigned char> signature = m_external->sign(message);
+    if (!verifying_key().verify(message, std::as_bytes(std::span(signature)))) {
+      throw Error(
+          ErrorKind::io,
+          str_cat(m_subject, ": the signature does not verify with the key's own public half"));
+    }
+    return signature;
+  }
   const util::DigestContext context(EVP_MD_CTX_new());
   if (!context) {
     throw Error(ErrorKind::io, "signature: out of memory");

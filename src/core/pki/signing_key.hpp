@@ -7,6 +7,7 @@
 #include "core/util/handles.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -27,18 +28,41 @@ std::string generate_signing_key(const std::filesystem::path& prefix,
                                  KeyType type,
                                  const std::string& passphrase);
 
+// A private key kept elsewhere (on a PKCS#11 token) that signs as section 4 fixes for its
+// type: Ed25519, ECDSA P-256 over SHA-256 (DER), RSA-PSS SHA-256 with a 32-byte salt.
+class ExternalSigner {
+public:
+  ExternalSigner() = default;
+  ExternalSigner(const ExternalSigner&) = delete;
+  ExternalSigner& operator=(const ExternalSigner&) = delete;
+  virtual ~ExternalSigner() = default;
+  [[nodiscard]] virtual std::vector<unsigned char>
+  sign(std::span<const std::byte> message) const = 0;
+};
+
 class SigningKey {
 public:
   // Loads a PEM private key. Throws Error{input} naming the file: unreadable, wrong
   // passphrase, or a key type zbundle does not sign with.
   SigningKey(const std::filesystem::path& path, const std::string& passphrase);
+  // A key whose private half `signer` holds; `public_half` is its public key and `subject`
+  // names it in messages. Throws Error{input} for a key type zbundle does not sign with.
+  SigningKey(util::PublicKey public_half,
+             std::shared_ptr<const ExternalSigner> signer,
+             std::string subject);
+  // An external signer's signature is checked with the public half before it is returned:
+  // a token that signs with other parameters fails here, not on the bastion.
   [[nodiscard]] std::vector<unsigned char> sign(std::span<const std::byte> message) const;
   [[nodiscard]] const std::string& key_id() const noexcept { return m_key_id; }
   // The public half, to check what this key signed (earlier bundles, for --base).
   [[nodiscard]] class VerifyingKey verifying_key() const;
+  // Writes the public half as SubjectPublicKeyInfo PEM; refuses to overwrite `path`.
+  void write_public_key(const std::filesystem::path& path) const;
 
 private:
-  util::PrivateKey m_key;
+  util::PrivateKey m_key; // for an external signer: the public half only
+  std::shared_ptr<const ExternalSigner> m_external;
+  std::string m_subject;
   std::string m_key_id;
 };
 
