@@ -5,13 +5,18 @@
 #   ci/cross-s390x.sh --full     every test that can run under qemu (integration stays native)
 #   ci/cross-s390x.sh --release  also dist/zbundle-s390x, dist/zbundle-extract-s390x (stripped)
 #                                and dist/SHA256SUMS
+#   ci/cross-s390x.sh --dynamic  instead: zbundle linked against glibc dynamically, for IBM Z
+#                                connected hosts whose signing key sits in a Crypto Express card
+#                                (openCryptoki is loaded with dlopen, which a static program
+#                                cannot do); tests/cli/pkcs11.sh runs it under qemu against the
+#                                s390x SoftHSM
 # The libraries come from Debian's s390x packages, fetched with a private apt state (the host's
 # dpkg architectures stay as they are) and unpacked with dpkg -x into a sysroot cached under
 # .cache/, keyed by the packages' versions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-}
-case "$mode" in ""|--full|--release) ;; *) echo "usage: $0 [--full|--release]" >&2; exit 2 ;; esac
+case "$mode" in ""|--full|--release|--dynamic) ;; *) echo "usage: $0 [--full|--release|--dynamic]" >&2; exit 2 ;; esac
 
 scripts/bootstrap.sh cross
 root=$PWD
@@ -21,6 +26,15 @@ native_build=${NATIVE_BUILD_DIR:-build}
 packages=(libarchive-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libzstd-dev
           libboost-program-options1.74-dev libboost1.74-dev libgtest-dev
           zlib1g-dev liblzma-dev libbz2-dev liblz4-dev libacl1-dev nettle-dev libxml2-dev)
+if [ "$mode" = --dynamic ]; then
+  build=${BUILD_DIR:-build-s390x-dynamic}
+  # The shared libraries the -dev packages' links point to, the loader and C++ runtime qemu
+  # runs the program with, p11-kit's header, and SoftHSM to sign with.
+  packages+=(libarchive13 libssl3 libyaml-cpp0.7 libzstd1 libboost-program-options1.74.0
+             zlib1g liblzma5 libbz2-1.0 liblz4-1 libacl1 libnettle8 libxml2 libicu72
+             libc6 libstdc++6 libgcc-s1 libp11-kit-dev libsofthsm2 softhsm2 softhsm2-common
+             libsqlite3-0)
+fi
 
 # --- sysroot ------------------------------------------------------------------------------
 apt_state=$cache/apt
@@ -37,12 +51,37 @@ key=$(sha256sum <<<"$versions" | cut -c1-16)
 sysroot=$cache/sysroot-$key
 if [ ! -f "$sysroot/.complete" ]; then
   echo "cross: building the s390x sysroot ($key)"
-  rm -rf "$cache"/sysroot-* "$cache/debs"
-  mkdir -p "$cache/debs" "$sysroot"
-  (cd "$cache/debs" && apt-get "${apt_opts[@]}" download $(sed 's/=.*//' <<<"$versions" | sed 's/$/:s390x/') 2>&1 \
+  rm -rf "$sysroot" "$cache/debs-$key"
+  mkdir -p "$cache/debs-$key" "$sysroot"
+  (cd "$cache/debs-$key" && apt-get "${apt_opts[@]}" download $(sed 's/=.*//' <<<"$versions" | sed 's/$/:s390x/') 2>&1 \
     | grep -v -e unsandboxed -e '^Get:' -e '^Fetched' || true)
-  for deb in "$cache"/debs/*.deb; do dpkg -x "$deb" "$sysroot"; done
+  for deb in "$cache/debs-$key"/*.deb; do dpkg -x "$deb" "$sysroot"; done
+  rm -rf "$cache/debs-$key"
   echo "$versions" >"$sysroot/.complete"
+fi
+
+if [ "$mode" = --dynamic ]; then
+  cmake -S . -B "$build" -G Ninja \
+    -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/s390x-linux-gnu.cmake" -DZBUNDLE_SYSROOT="$sysroot" \
+    -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j "$(nproc)" --target zbundle zbundle-extract
+  description=$(file -b "$build/src/cli/zbundle")
+  if ! grep -q 'IBM S/390' <<<"$description" || ! grep -q 'dynamically linked' <<<"$description"; then
+    echo "cross: zbundle is not a dynamic s390x program: $description" >&2
+    exit 1
+  fi
+  sample=$build/sample
+  [ -d "$sample/v2" ] || scripts/make-sample.sh "$sample" >/dev/null
+  # qemu finds the loader, glibc and the libraries in the sysroot; the token is s390x SoftHSM,
+  # initialised by its own s390x softhsm2-util.
+  run=(qemu-s390x-static -L "$sysroot")
+  ZBUNDLE="$build/src/cli/zbundle" ZBUNDLE_EXTRACT="$build/src/cli/zbundle-extract" \
+    SAMPLE="$sample" TEST_DATA="$root/tests/data" \
+    ZB_EXEC_PREFIX="${run[*]}" SOFTHSM2_UTIL="${run[*]} $sysroot/usr/bin/softhsm2-util" \
+    PKCS11_MODULE=/usr/lib/s390x-linux-gnu/softhsm/libsofthsm2.so \
+    bash tests/cli/pkcs11.sh
+  echo "cross: dynamic s390x zbundle signs with a PKCS#11 token under qemu"
+  exit 0
 fi
 
 # --- build ----------------------------------------------------------------------------------

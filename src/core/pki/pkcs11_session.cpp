@@ -64,11 +64,14 @@ std::string pkcs11_return_name(ck_rv_t value) {
                  std::string_view(digits.data(), error == std::errc() ? end : digits.data()));
 }
 
-// The loaded module: C_Finalize and dlclose when the last session on it ends.
+// The loaded module: C_Finalize when the session ends. A module that was initialised stays
+// mapped: modules leave threads, atexit handlers and OpenSSL state behind (SoftHSM, p11-kit's
+// proxy), and unmapping the code under them crashes the process at exit.
 struct Pkcs11Session::Module {
   void* library = nullptr;
   struct ck_function_list* api = nullptr;
   bool is_initialized = false;
+  bool may_unload = true;
 
   explicit Module(const std::filesystem::path& path) {
     library = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -89,6 +92,7 @@ struct Pkcs11Session::Module {
     // Modules lock with the operating system's primitives; zbundle signs from one thread.
     struct ck_c_initialize_args arguments {};
     arguments.flags = CKF_OS_LOCKING_OK;
+    may_unload = false;
     const ck_rv_t started = api->C_Initialize(&arguments);
     if (started != CKR_OK && started != CKR_CRYPTOKI_ALREADY_INITIALIZED) {
       close();
@@ -109,10 +113,10 @@ struct Pkcs11Session::Module {
       api->C_Finalize(nullptr);
       is_initialized = false;
     }
-    if (library != nullptr) {
+    if (library != nullptr && may_unload) {
       ::dlclose(library);
-      library = nullptr;
     }
+    library = nullptr;
   }
 };
 
