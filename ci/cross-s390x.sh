@@ -61,15 +61,18 @@ if [ ! -f "$sysroot/.complete" ]; then
 fi
 
 if [ "$mode" = --dynamic ]; then
+  # The linker resolves the libraries' own dependencies (liblzma for libarchive, ...) there too.
+  link_paths="-Wl,-rpath-link,$sysroot/usr/lib/s390x-linux-gnu -Wl,-rpath-link,$sysroot/lib/s390x-linux-gnu"
   cmake -S . -B "$build" -G Ninja \
     -DCMAKE_TOOLCHAIN_FILE="$root/toolchains/s390x-linux-gnu.cmake" -DZBUNDLE_SYSROOT="$sysroot" \
-    -DCMAKE_BUILD_TYPE=Release >/dev/null
+    -DCMAKE_EXE_LINKER_FLAGS="$link_paths" -DCMAKE_BUILD_TYPE=Release >/dev/null
   cmake --build "$build" -j "$(nproc)" --target zbundle zbundle-extract
   description=$(file -b "$build/src/cli/zbundle")
   if ! grep -q 'IBM S/390' <<<"$description" || ! grep -q 'dynamically linked' <<<"$description"; then
     echo "cross: zbundle is not a dynamic s390x program: $description" >&2
     exit 1
   fi
+  build=$(cd "$build" && pwd)
   sample=$build/sample
   [ -d "$sample/v2" ] || scripts/make-sample.sh "$sample" >/dev/null
   # qemu finds the loader, glibc and the libraries in the sysroot; the token is s390x SoftHSM,

@@ -71,6 +71,7 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
       create.allowed.merge(check::parse_waivable_kinds(list));
     }
   }
+  create.space_check = values.count("no-space-check") == 0;
   if (values.count("split")) {
     create.volume_size = parse_size(values["split"].as<std::string>());
   }
@@ -141,6 +142,7 @@ int run_create(const std::vector<std::string>& args) {
       po::value<unsigned>()->default_value(0),
       "zstd threads for large entries (0: one per core)")(
       "split", po::value<std::string>(), "write volumes of at most this size (e.g. 4G)")(
+      "no-space-check", "write even when the bundle may not fit (a full disk still fails clean)")(
       "json", "print the summary as JSON")("help,h", "show this help");
   add_max_nested_paths_option(options);
   add_architecture_options(options);

@@ -20,7 +20,9 @@ int run_expand(const std::vector<std::string>& args) {
   options.add_options()("to", po::value<std::string>(), "the directory to expand into")(
       "only",
       po::value<std::string>(),
-      "expand only this part: registry, artifacts, oc-mirror or boot")("help,h", "show this help");
+      "expand only this part: registry, artifacts, oc-mirror or boot")(
+      "no-space-check", "write even when the payload may not fit (a full disk still fails clean)")(
+      "help,h", "show this help");
   add_sequence_options(options);
   const std::optional<po::variables_map> parsed = parse_bundle_arguments("expand", args, options);
   if (!parsed) {
@@ -39,6 +41,7 @@ int run_expand(const std::vector<std::string>& args) {
   }
   expand.state_dir = state_dir_from(values, "/var/lib/zbundle");
   expand.allow_rollback = values.count("allow-rollback") > 0;
+  expand.space_check = values.count("no-space-check") == 0;
   const extract::ExpandResult result = extract::expand_bundle(expand);
   std::cout << "expanded " << expand.bundle.string() << " into " << expand.target.string() << ": "
             << result.written << " files written (" << human_bytes(result.bytes) << "), "

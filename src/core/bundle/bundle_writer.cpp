@@ -20,6 +20,7 @@
 #include "core/pki/tls_probe.hpp"
 #include "core/pki/verify_ca.hpp"
 #include "core/util/error.hpp"
+#include "core/util/free_space.hpp"
 #include "core/util/hex.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
@@ -27,6 +28,7 @@
 
 #include <openssl/pem.h>
 #include <openssl/rand.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <array>
@@ -176,6 +178,21 @@ std::vector<model::CaCertificate> checked_ca_certificates(const CreateOptions& o
   return carried_certificates(bundle, options.ca);
 }
 
+// At most what the bundle's files take: each member framed as zstd never grows past
+// ZSTD_compressBound of its tar record (header, pax record, data rounded to blocks); the
+// manifest and the index list every path with its size and digest.
+std::uint64_t written_bound(const Manifest& manifest) {
+  constexpr std::uint64_t k_record_overhead = 4 * 512;      // header, pax header and data, padding
+  constexpr std::uint64_t k_listing_per_entry = 2 * 192;    // manifest and index, digest and size
+  constexpr std::uint64_t k_fixed = std::uint64_t{4} << 20; // the model, signatures, end frames
+  std::uint64_t bound = k_fixed;
+  for (const Entry& entry : manifest.entries) {
+    bound += ZSTD_compressBound(entry.size + k_record_overhead) + k_listing_per_entry
+             + 2 * entry.path.size();
+  }
+  return bound;
+}
+
 } // namespace
 
 CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& key) {
@@ -214,6 +231,11 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
     manifest.entries.push_back(planned.entry);
   }
   result.warnings = std::move(plan.warnings);
+  if (options.space_check) {
+    const fs::path directory = options.output.parent_path();
+    util::require_free_space(
+        directory.empty() ? fs::path(".") : directory, written_bound(manifest), "the bundle");
+  }
 
   if (options.volume_size == 0) {
     VolumeWriter out(options.output);

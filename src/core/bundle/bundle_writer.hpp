@@ -46,6 +46,7 @@ struct CreateOptions {
   int level = 3;
   unsigned threads = 0;          // zstd workers for large entries; 0 = one per core
   std::uint64_t volume_size = 0; // 0: one file
+  bool space_check = true;       // refuse before writing when the bundle may not fit
   std::int64_t created = 0;      // seconds since the epoch
   std::function<void(std::uint64_t done, std::uint64_t total)> progress; // may be empty
 };

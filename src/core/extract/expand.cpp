@@ -6,12 +6,12 @@
 #include "core/util/background_writer.hpp"
 #include "core/util/error.hpp"
 #include "core/util/file_appender.hpp"
+#include "core/util/free_space.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 
 #include <array>
 #include <cerrno>
@@ -208,20 +208,6 @@ private:
       [this](std::span<const std::byte> bytes) { m_file.write(bytes); }};
 };
 
-void require_space(const fs::path& target, std::uint64_t needed) {
-  struct statvfs status {};
-  if (::statvfs(target.c_str(), &status) != 0) {
-    throw Error(ErrorKind::io,
-                str_cat(target.string(), ": cannot tell the free space: ", errno_message(errno)));
-  }
-  const std::uint64_t available = static_cast<std::uint64_t>(status.f_bavail) * status.f_frsize;
-  if (available < needed) {
-    throw Error(
-        ErrorKind::io,
-        str_cat(target.string(), ": ", available, " bytes free, the bundle needs ", needed));
-  }
-}
-
 // A bundle made with --base names blobs only its base carried; linking them into a tree that
 // lacks them would make a registry that answers for images it cannot serve.
 void require_base_blobs(const bundle::Manifest& manifest, int target_fd, const fs::path& target) {
@@ -308,7 +294,9 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
   try {
     const util::Fd target = open_directory(options.target);
     (void)remove_abandoned(options.target, ".zbundle-staging-"); // left by a killed run
-    require_space(options.target, needed);
+    if (options.space_check) {
+      util::require_free_space(options.target, needed, "the bundle");
+    }
     const std::vector<LinkFile> links = !options.only || *options.only == Part::registry
                                             ? registry_links(manifest.repositories)
                                             : std::vector<LinkFile>{};

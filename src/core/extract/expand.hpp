@@ -28,6 +28,7 @@ struct ExpandOptions {
   std::optional<Part> only;
   std::filesystem::path state_dir; // the sequence against rollback (sequence.json)
   bool allow_rollback = false;
+  bool space_check = true; // refuse before writing when the payload would not fit
 };
 
 struct ExpandResult {
