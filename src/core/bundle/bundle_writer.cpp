@@ -182,9 +182,12 @@ std::vector<model::CaCertificate> checked_ca_certificates(const CreateOptions& o
 // ZSTD_compressBound of its tar record (header, pax record, data rounded to blocks); the
 // manifest and the index list every path with its size and digest.
 std::uint64_t written_bound(const Manifest& manifest) {
-  constexpr std::uint64_t k_record_overhead = 4 * 512;      // header, pax header and data, padding
-  constexpr std::uint64_t k_listing_per_entry = 2 * 192;    // manifest and index, digest and size
-  constexpr std::uint64_t k_fixed = std::uint64_t{4} << 20; // the model, signatures, end frames
+  // A tar header, a pax header and its record, the data's padding.
+  constexpr std::uint64_t k_record_overhead = std::uint64_t{4} * 512;
+  // One line in the manifest and one in the index: digest, size, offsets, punctuation.
+  constexpr std::uint64_t k_listing_per_entry = std::uint64_t{2} * 192;
+  // The model, the signatures, the end-of-archive frames.
+  constexpr std::uint64_t k_fixed = std::uint64_t{4} << 20;
   std::uint64_t bound = k_fixed;
   for (const Entry& entry : manifest.entries) {
     bound += ZSTD_compressBound(entry.size + k_record_overhead) + k_listing_per_entry

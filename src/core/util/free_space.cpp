@@ -14,8 +14,9 @@ void require_free_space(const std::filesystem::path& directory,
                         std::string_view what) {
   struct statvfs status {};
   if (::statvfs(directory.c_str(), &status) != 0) {
-    throw Error(ErrorKind::io,
-                str_cat(directory.string(), ": cannot tell the free space: ", errno_message(errno)));
+    throw Error(
+        ErrorKind::io,
+        str_cat(directory.string(), ": cannot tell the free space: ", errno_message(errno)));
   }
   const std::uint64_t available = static_cast<std::uint64_t>(status.f_bavail) * status.f_frsize;
   if (available < needed) {
