@@ -188,8 +188,7 @@ Pkcs11Session::Pkcs11Session(const std::filesystem::path& module,
       CKF_SERIAL_SESSION | (access == TokenAccess::generate ? CKF_RW_SESSION : 0);
   require_ok(api.C_OpenSession(m_slot, flags, nullptr, nullptr, &m_session), "open a session");
   m_is_open = true;
-  if ((info.flags & CKF_LOGIN_REQUIRED) == 0
-      || (access == TokenAccess::read_public && pin.empty())) {
+  if ((info.flags & CKF_LOGIN_REQUIRED) == 0) {
     return;
   }
   if (pin.empty() && (info.flags & CKF_PROTECTED_AUTHENTICATION_PATH) == 0) {

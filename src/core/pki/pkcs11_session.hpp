@@ -18,9 +18,8 @@
 
 namespace zbundle::pki {
 
-// What a session is for: reading a public key needs no PIN; signing and generating do, when
-// the token asks for one; generating also writes.
-enum class TokenAccess { read_public, sign, generate };
+// What a session is for: signing logs in; generating logs in and writes.
+enum class TokenAccess { sign, generate };
 
 class Pkcs11Session {
 public:
