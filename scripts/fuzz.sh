@@ -12,7 +12,7 @@ only=${1:-all}
 seconds=${2:-60}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=(bundle_manifest oci_manifest mirror_sets mapping image_set_config names www_authenticate
-  certificates cluster_merge bundle_reader catalog)
+  certificates cluster_merge bundle_reader catalog frames)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZBUNDLE_BUILD_TESTS=OFF -DZBUNDLE_FUZZ=ON -DZBUNDLE_SANITIZE="address;undefined" >/dev/null
@@ -36,8 +36,19 @@ if [ ! -d "$seeds" ]; then
     -o "$seeds/bundle/b.zb" >/dev/null
   zstd -dc "$seeds/bundle/b.zb" | tar -xOf - ZBUNDLE/manifest.json >"$seeds/manifest/manifest.json"
 fi
+# frames and catalog read their first bytes as parameters: their seeds carry them.
+if [ ! -d "$seeds/frames" ]; then
+  mkdir -p "$seeds/frames" "$seeds/catalog"
+  { printf '\x14\x00'; cat "$seeds/bundle/b.zb"; } >"$seeds/frames/whole"
+  { printf '\x14\x01'; cat "$seeds/bundle/b.zb"; } >"$seeds/frames/skipping"
+  find "$seeds/data" -name '*.json' -size -64k | head -50 | while read -r json; do
+    { printf '\x07'; cat "$json"; } >"$seeds/catalog/$(sha256sum <"$json" | cut -c1-16)"
+  done
+fi
 seed_dirs() {
   case $1 in
+    frames) echo "$seeds/frames" ;;
+    catalog) echo "$seeds/catalog" ;;
     certificates) echo "$seeds/pki" ;;
     bundle_manifest) echo "$seeds/manifest" ;;
     bundle_reader) echo "$seeds/bundle" ;;

@@ -9,11 +9,7 @@
 
 #include <openssl/evp.h>
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <cstdlib>
-#include <string>
 
 namespace {
 
@@ -28,22 +24,6 @@ zbundle::bundle::Trust fuzz_trust() {
   return trust;
 }
 
-// The input as a file the reader can open by name, rewritten for each run.
-class InputFile {
-public:
-  InputFile() : m_fd(::memfd_create("bundle", MFD_CLOEXEC)) {}
-  std::filesystem::path hold(const std::uint8_t* data, std::size_t size) {
-    if (m_fd < 0 || ::ftruncate(m_fd, 0) != 0
-        || ::pwrite(m_fd, data, size, 0) != static_cast<ssize_t>(size)) {
-      std::abort(); // the harness, not the reader, failed
-    }
-    return "/proc/self/fd/" + std::to_string(m_fd);
-  }
-
-private:
-  int m_fd;
-};
-
 class DiscardingSink final : public zbundle::bundle::EntrySink {
 public:
   void begin(const zbundle::bundle::Entry&) override {}
@@ -55,7 +35,7 @@ public:
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const zbundle::bundle::Trust trust = fuzz_trust();
-  static InputFile input;
+  static zbundle::fuzz::InputFile input;
   const std::filesystem::path path = input.hold(data, size);
   return zbundle::fuzz::refuse_or_accept([&] {
     zbundle::bundle::BundleReader reader(path, trust);
