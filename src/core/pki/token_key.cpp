@@ -4,6 +4,7 @@
 #include "core/pki/pkcs11_session.hpp"
 #include "core/util/error.hpp"
 #include "core/util/handles.hpp"
+#include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <openssl/core_names.h>
@@ -65,16 +66,6 @@ fs::path module_for(const Pkcs11Uri& uri, const TokenOptions& options) {
   return uri.module_path ? fs::path(*uri.module_path) : default_pkcs11_module();
 }
 
-std::string sha256_of(std::span<const std::byte> message) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  if (EVP_Digest(message.data(), message.size(), digest.data(), &length, EVP_sha256(), nullptr)
-      != 1) {
-    throw Error(ErrorKind::io, str_cat("SHA-256: ", openssl_error_message()));
-  }
-  return {reinterpret_cast<const char*>(digest.data()), length};
-}
-
 // CKA_EC_POINT is a DER OCTET STRING around the point; some tokens give the bare point.
 std::string bare_point(std::string point, std::size_t size) {
   if (point.size() == size + 2 && point[0] == '\x04'
@@ -100,6 +91,7 @@ util::PublicKey key_from_params(const char* algorithm, const OSSL_PARAM* params)
 struct TokenPublicKey {
   util::PublicKey key;
   KeyType type = KeyType::ed25519;
+  ck_key_type_t token_type = 0; // CKA_KEY_TYPE, to hold the private key to
 };
 
 ck_key_type_t key_type_of(const Pkcs11Session& session, ck_object_handle_t object) {
@@ -138,7 +130,7 @@ TokenPublicKey read_public_key(const Pkcs11Session& session, ck_object_handle_t 
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group.data(), 0),
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
         OSSL_PARAM_construct_end()};
-    return {key_from_params("EC", params.data()), KeyType::ecdsa_p256};
+    return {key_from_params("EC", params.data()), KeyType::ecdsa_p256, type};
   }
   if (type == CKK_EC_EDWARDS) {
     const std::string params = required(session, object, CKA_EC_PARAMS, "CKA_EC_PARAMS");
@@ -157,7 +149,7 @@ TokenPublicKey read_public_key(const Pkcs11Session& session, ck_object_handle_t 
       throw Error(ErrorKind::input,
                   str_cat(session.name(), ": the Ed25519 public key: ", openssl_error_message()));
     }
-    return {std::move(key), KeyType::ed25519};
+    return {std::move(key), KeyType::ed25519, type};
   }
   if (type == CKK_RSA) {
     const std::string modulus = required(session, object, CKA_MODULUS, "CKA_MODULUS");
@@ -180,7 +172,7 @@ TokenPublicKey read_public_key(const Pkcs11Session& session, ck_object_handle_t 
     if (!params) {
       throw Error(ErrorKind::io, str_cat("RSA public key: ", openssl_error_message()));
     }
-    return {key_from_params("RSA", params.get()), KeyType::rsa3072};
+    return {key_from_params("RSA", params.get()), KeyType::rsa3072, type};
   }
   throw Error(ErrorKind::input,
               str_cat(session.name(),
@@ -229,9 +221,10 @@ public:
           mechanism,
           {reinterpret_cast<const unsigned char*>(message.data()), message.size()});
     }
-    const std::string digest = sha256_of(message);
-    const std::span<const unsigned char> data(reinterpret_cast<const unsigned char*>(digest.data()),
-                                              digest.size());
+    util::Sha256 hasher;
+    hasher.update(message);
+    const util::Sha256Digest digest = util::Sha256Digest::from_digest(hasher.finish());
+    const std::span<const unsigned char> data(digest.bytes);
     if (m_type == KeyType::ecdsa_p256) {
       struct ck_mechanism mechanism {
         CKM_ECDSA, nullptr, 0
@@ -275,10 +268,6 @@ ck_object_handle_t one_object(const Pkcs11Session& session,
 
 } // namespace
 
-bool token_keys_supported() noexcept {
-  return true;
-}
-
 SigningKey open_token_key(const Pkcs11Uri& uri, const TokenOptions& options) {
   auto session = std::make_unique<Pkcs11Session>(
       module_for(uri, options), uri, options.pin, TokenAccess::sign);
@@ -293,7 +282,7 @@ SigningKey open_token_key(const Pkcs11Uri& uri, const TokenOptions& options) {
                                                    has_id ? id : std::nullopt,
                                                    "public key beside the private key");
   TokenPublicKey half = read_public_key(*session, public_key);
-  if (key_type_of(*session, private_key) != key_type_of(*session, public_key)) {
+  if (key_type_of(*session, private_key) != half.token_type) {
     throw Error(ErrorKind::input,
                 str_cat(session->name(), ": the private and public keys are of different types"));
   }

@@ -17,9 +17,6 @@ struct TokenOptions {
   std::string pin;
 };
 
-// True when this build can load PKCS#11 modules (it is not linked statically).
-[[nodiscard]] bool token_keys_supported() noexcept;
-
 // The signing key `uri` names, logged in. Throws Error{usage} in a static build, Error{input}
 // for a missing module, token or key, a wrong PIN, a key type zbundle does not sign with, or
 // a token without the mechanism the key needs (checked here, before anything is written).

@@ -15,10 +15,6 @@ namespace {
 
 } // namespace
 
-bool token_keys_supported() noexcept {
-  return false;
-}
-
 SigningKey open_token_key(const Pkcs11Uri& /*uri*/, const TokenOptions& /*options*/) {
   refuse();
 }
