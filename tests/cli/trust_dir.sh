@@ -58,5 +58,10 @@ rm trusted/broken.pub
 mkdir trusted/dir.pub
 expect 2 'trusted/dir.pub: not a regular file' -- zbx verify first.zb --trust-dir trusted
 rmdir trusted/dir.pub
+mkdir crowded
+for n in $(seq 1 65); do cp old.pub "crowded/key-$n.pub"; done
+expect 2 'trust-dir crowded: more than 64 keys' -- zbx verify first.zb --trust-dir crowded
+rm crowded/key-65.pub
+expect 0 '' -- zbx verify first.zb --trust-dir crowded
 expect 2 'give one of them' -- zbx verify first.zb --trust-dir trusted --pubkey old.pub
 echo "trust_dir: ok"
