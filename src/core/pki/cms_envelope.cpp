@@ -7,6 +7,7 @@
 #include "core/util/text_file.hpp"
 
 #include <openssl/pem.h>
+#include <openssl/rsa.h>
 
 namespace zbundle::pki {
 namespace {
@@ -40,23 +41,43 @@ util::PrivateKey load_private_key(const std::filesystem::path& path) {
   return key;
 }
 
-} // namespace
-
-std::string encrypt_for(std::string_view plaintext, X509* recipient, std::string_view subject) {
-  const util::CertificateStack recipients(sk_X509_new_null());
-  X509_up_ref(recipient);
-  if (!recipients || sk_X509_push(recipients.get(), recipient) == 0) {
-    X509_free(recipient);
-    throw Error(ErrorKind::io, str_cat(subject, ": out of memory"));
-  }
-  const util::BasicIo input = memory_bio(plaintext);
-  const util::CmsContent envelope(
-      CMS_encrypt(recipients.get(), input.get(), EVP_aes_256_cbc(), CMS_BINARY));
-  if (!envelope) {
+// RSA recipients get OAEP (SHA-256) key transport rather than PKCS#1 v1.5; EC recipients use
+// ECDH, which has no padding to choose.
+void add_recipient(CMS_ContentInfo* envelope, X509* recipient, std::string_view subject) {
+  CMS_RecipientInfo* info = CMS_add1_recipient_cert(envelope, recipient, CMS_KEY_PARAM);
+  if (info == nullptr) {
     throw Error(ErrorKind::input,
                 str_cat(subject,
                         ": cannot encrypt to this certificate (an RSA or EC key is needed): ",
                         openssl_error_message()));
+  }
+  EVP_PKEY_CTX* key_context = CMS_RecipientInfo_get0_pkey_ctx(info);
+  if (CMS_RecipientInfo_type(info) == CMS_RECIPINFO_TRANS
+      && EVP_PKEY_is_a(X509_get0_pubkey(recipient), "RSA") != 0
+      && (key_context == nullptr
+          || EVP_PKEY_CTX_set_rsa_padding(key_context, RSA_PKCS1_OAEP_PADDING) != 1
+          || EVP_PKEY_CTX_set_rsa_oaep_md(key_context, EVP_sha256()) != 1
+          || EVP_PKEY_CTX_set_rsa_mgf1_md(key_context, EVP_sha256()) != 1)) {
+    throw Error(ErrorKind::io,
+                str_cat(subject, ": cannot set RSA-OAEP: ", openssl_error_message()));
+  }
+}
+
+} // namespace
+
+std::string encrypt_for(std::string_view plaintext, X509* recipient, std::string_view subject) {
+  // AuthEnvelopedData with AES-256-GCM: a wrong key or an altered byte fails the tag check.
+  // With CBC a wrong RSA key yields a random content key (the MMA defence) whose padding
+  // passes about once in 256 tries, and decryption "succeeds" with garbage.
+  const util::CmsContent envelope(
+      CMS_encrypt(nullptr, nullptr, EVP_aes_256_gcm(), CMS_BINARY | CMS_PARTIAL));
+  if (!envelope) {
+    throw Error(ErrorKind::io, str_cat(subject, ": cannot start CMS: ", openssl_error_message()));
+  }
+  add_recipient(envelope.get(), recipient, subject);
+  const util::BasicIo input = memory_bio(plaintext);
+  if (CMS_final(envelope.get(), input.get(), nullptr, CMS_BINARY) != 1) {
+    throw Error(ErrorKind::input, str_cat(subject, ": cannot encrypt: ", openssl_error_message()));
   }
   const util::BasicIo output(BIO_new(BIO_s_mem()));
   if (!output || PEM_write_bio_CMS(output.get(), envelope.get()) != 1) {

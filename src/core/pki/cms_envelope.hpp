@@ -1,7 +1,8 @@
 #pragma once
 
-// Credentials cross the air gap only encrypted: CMS EnvelopedData (RFC 5652) to the bastion's
-// certificate, AES-256-CBC, PEM. Stock `openssl cms -decrypt -inform PEM` opens it.
+// Credentials cross the air gap only encrypted: CMS AuthEnvelopedData (RFC 5083) to the
+// bastion's certificate, AES-256-GCM, RSA-OAEP-SHA-256 or ECDH key agreement, PEM. Stock
+// OpenSSL 3 `openssl cms -decrypt -inform PEM` opens it.
 
 #include "core/util/handles.hpp"
 

@@ -53,6 +53,28 @@ void write_pem(const std::filesystem::path& path, const Recipient& recipient, bo
             1);
 }
 
+// `pem` re-encoded with the last byte of its DER inverted.
+std::string with_last_byte_flipped(const std::string& pem) {
+  const util::BasicIo input(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  const util::CmsContent message(PEM_read_bio_CMS(input.get(), nullptr, nullptr, nullptr));
+  unsigned char* der = nullptr;
+  const int length = i2d_CMS_ContentInfo(message.get(), &der);
+  if (length <= 0) {
+    return {};
+  }
+  der[length - 1] ^= 0xff;
+  const unsigned char* cursor = der;
+  const util::CmsContent altered(d2i_CMS_ContentInfo(nullptr, &cursor, length));
+  OPENSSL_free(der);
+  const util::BasicIo output(BIO_new(BIO_s_mem()));
+  if (!altered || PEM_write_bio_CMS(output.get(), altered.get()) != 1) {
+    return {};
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(output.get(), &data);
+  return {data, static_cast<std::size_t>(size)};
+}
+
 TEST(CmsEnvelope, RoundTripsToRsaAndEcRecipientsOnly) {
   const TempDir dir;
   const std::string secret = R"({"auths": {"mirror.test:8443": {"auth": "dXNlcjpwdw=="}}})";
@@ -74,6 +96,15 @@ TEST(CmsEnvelope, RoundTripsToRsaAndEcRecipientsOnly) {
         ErrorKind::check,
         "m.cms: cannot decrypt with");
   }
+  // An altered envelope fails its authentication tag (the tag is the last DER byte's field).
+  const Recipient recipient = make_recipient("RSA");
+  write_pem(dir / "cert.pem", recipient, false);
+  write_pem(dir / "key.pem", recipient, true);
+  const std::string envelope = encrypt_for(secret, recipient.certificate.get(), "cert.pem");
+  EXPECT_ZB_ERROR((void)decrypt_with(
+                      with_last_byte_flipped(envelope), "m.cms", dir / "cert.pem", dir / "key.pem"),
+                  ErrorKind::check,
+                  "m.cms: cannot decrypt with");
   // Ed25519 cannot receive CMS EnvelopedData: said at create time, not on the bastion.
   const Recipient ed = make_recipient("ED25519");
   EXPECT_ZB_ERROR((void)encrypt_for(secret, ed.certificate.get(), "ed.pem"),
