@@ -6,6 +6,7 @@
 #include "core/util/atomic_file.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/text_file.hpp"
 #include "core/util/versions.hpp"
 
 #include <unistd.h>
@@ -115,6 +116,32 @@ bool wants_help(const std::vector<std::string>& args, const po::options_descript
 std::string environment_value(const char* name) {
   const char* value = std::getenv(name); // NOLINT(concurrency-mt-unsafe): read before threads start
   return value != nullptr ? std::string(value) : std::string();
+}
+
+void add_passphrase_options(po::options_description& options) {
+  options.add_options()("passphrase-file",
+                        po::value<std::string>(),
+                        "read the key file's passphrase from this file (first line)")(
+      "passphrase-env",
+      po::value<std::string>(),
+      "read the key file's passphrase from this environment variable");
+}
+
+std::string read_secret(const po::variables_map& values, const std::string& name) {
+  constexpr std::size_t k_secret_limit = 4096;
+  if (const std::string file = util::str_cat(name, "-file"); values.count(file)) {
+    const std::string text = util::read_text_file(values[file].as<std::string>(), k_secret_limit);
+    return text.substr(0, text.find_first_of("\r\n"));
+  }
+  if (const std::string env = util::str_cat(name, "-env"); values.count(env)) {
+    const std::string variable = values[env].as<std::string>();
+    const char* value = std::getenv(variable.c_str());
+    if (value == nullptr) {
+      throw Error(ErrorKind::usage, util::str_cat("--", env, " ", variable, ": not set"));
+    }
+    return value;
+  }
+  return {};
 }
 
 std::vector<std::string> split_commas(const std::string& text) {

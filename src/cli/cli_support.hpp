@@ -48,6 +48,15 @@ void write_output(const std::string& path, std::string_view text);
 // environment: the CLIs look values up here and pass them in.
 [[nodiscard]] std::string environment_value(const char* name);
 
+// --passphrase-file and --passphrase-env, for a PEM key file's passphrase (read_secret).
+void add_passphrase_options(boost::program_options::options_description& options);
+
+// A secret from --NAME-file (its first line) or --NAME-env (the variable's value), else empty;
+// never from the command line, which ps and shell history show. Throws Error{usage} for an
+// unset variable.
+[[nodiscard]] std::string read_secret(const boost::program_options::variables_map& values,
+                                      const std::string& name);
+
 // "s390x,amd64" -> {"s390x", "amd64"}; empty parts dropped.
 [[nodiscard]] std::vector<std::string> split_commas(const std::string& text);
 

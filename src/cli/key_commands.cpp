@@ -15,25 +15,6 @@ namespace {
 namespace po = boost::program_options;
 using util::str_cat;
 
-constexpr std::size_t k_secret_limit = 4096;
-
-// --NAME-file (its first line) or --NAME-env (the variable's value), else empty.
-std::string read_secret(const po::variables_map& values, const std::string& name) {
-  if (const std::string file = str_cat(name, "-file"); values.count(file)) {
-    const std::string text = util::read_text_file(values[file].as<std::string>(), k_secret_limit);
-    return text.substr(0, text.find_first_of("\r\n"));
-  }
-  if (const std::string env = str_cat(name, "-env"); values.count(env)) {
-    const std::string variable = values[env].as<std::string>();
-    const char* value = std::getenv(variable.c_str());
-    if (value == nullptr) {
-      throw Error(ErrorKind::usage, str_cat("--", env, " ", variable, ": not set"));
-    }
-    return value;
-  }
-  return {};
-}
-
 pki::TokenOptions token_options(const po::variables_map& values) {
   pki::TokenOptions options;
   if (values.count("pkcs11-module")) {
@@ -46,12 +27,8 @@ pki::TokenOptions token_options(const po::variables_map& values) {
 } // namespace
 
 void add_signing_key_options(po::options_description& options) {
-  options.add_options()("passphrase-file",
-                        po::value<std::string>(),
-                        "read the key file's passphrase from this file (first line)")(
-      "passphrase-env",
-      po::value<std::string>(),
-      "read the key file's passphrase from this environment variable")(
+  add_passphrase_options(options);
+  options.add_options()(
       "pin-file", po::value<std::string>(), "read the token's PIN from this file (first line)")(
       "pin-env", po::value<std::string>(), "read the token's PIN from this environment variable")(
       "pkcs11-module",

@@ -58,17 +58,46 @@ void print_summary(const registry::PushResult& result, bool is_dry_run, bool as_
 
 } // namespace
 
+void add_registry_access_options(po::options_description& options) {
+  options.add_options()("ca",
+                        po::value<std::string>(),
+                        "CA certificates for the registry (push: default the bundle's)")(
+      "authfile", po::value<std::string>(), "containers auth file with the registry's credentials")(
+      "insecure-http", "plain HTTP instead of TLS (a test registry on 127.0.0.1)")(
+      "resolve", po::value<std::string>(), "HOST:ADDRESS: connect to ADDRESS for HOST");
+}
+
+RegistryAccess registry_access_from(const po::variables_map& values,
+                                    const ics::MirrorName& target) {
+  RegistryAccess access;
+  if (values.count("ca")) {
+    access.ca = values["ca"].as<std::string>();
+  }
+  access.authfile = values.count("authfile")
+                        ? fs::path(values["authfile"].as<std::string>())
+                        : registry::default_auth_file({environment_value("REGISTRY_AUTH_FILE"),
+                                                       environment_value("XDG_RUNTIME_DIR"),
+                                                       environment_value("HOME")});
+  access.insecure_http = values.count("insecure-http") > 0;
+  if (values.count("resolve")) {
+    const std::string resolve = values["resolve"].as<std::string>();
+    const std::size_t colon = resolve.find(':');
+    if (colon == std::string::npos || resolve.substr(0, colon) != target.host) {
+      throw Error(ErrorKind::usage,
+                  "--resolve " + resolve + ": give HOST:ADDRESS, HOST as --to names it");
+    }
+    access.connect_address = resolve.substr(colon + 1);
+  }
+  return access;
+}
+
 int run_push(const std::vector<std::string>& args) {
   po::options_description options(
       "zbundle-extract push B --to HOST[:PORT][/NAMESPACE] (--pubkey PUB.pem | --trust-ca "
       "ROOT.pem --signer-name NAME) [--ca CA.pem] [--authfile FILE] [--jobs N] [--dry-run] "
       "[--json]");
   options.add_options()("to", po::value<std::string>(), "the registry and namespace to push into")(
-      "ca", po::value<std::string>(), "CA certificates for the registry (default: the bundle's)")(
-      "authfile", po::value<std::string>(), "containers auth file with the registry's credentials")(
       "rewrite", "push to another registry than the one the bundle was made for")(
-      "insecure-http", "plain HTTP instead of TLS (a test registry on 127.0.0.1)")(
-      "resolve", po::value<std::string>(), "HOST:ADDRESS: connect to ADDRESS for HOST")(
       "jobs",
       po::value<unsigned>()->default_value(4),
       "uploads in flight, each on its own connection")(
@@ -77,6 +106,7 @@ int run_push(const std::vector<std::string>& args) {
       "tries of a blob that failed on a 5xx or a broken connection (read again by seeking)")(
       "dry-run", "print what would be pushed; connect nowhere")(
       "json", "print the summary as JSON")("help,h", "show this help");
+  add_registry_access_options(options);
   add_sequence_options(options);
   const std::optional<po::variables_map> parsed = parse_bundle_arguments("push", args, options);
   if (!parsed) {
@@ -91,31 +121,18 @@ int run_push(const std::vector<std::string>& args) {
   push.trust = trust_from(values, TrustNeed::required);
   push.target = ics::parse_mirror_name(values["to"].as<std::string>());
   push.rewrite = values.count("rewrite") > 0;
-  push.insecure_http = values.count("insecure-http") > 0;
   push.dry_run = values.count("dry-run") > 0;
   push.state_dir = state_dir_from(values, "/var/lib/zbundle");
   push.allow_rollback = values.count("allow-rollback") > 0;
   push.retry.attempts = std::max(1U, values["attempts"].as<unsigned>());
   push.jobs = std::clamp(values["jobs"].as<unsigned>(), 1U, 64U);
-  if (values.count("ca")) {
-    push.ca = values["ca"].as<std::string>();
-  }
-  push.authfile = values.count("authfile")
-                      ? fs::path(values["authfile"].as<std::string>())
-                      : registry::default_auth_file({environment_value("REGISTRY_AUTH_FILE"),
-                                                     environment_value("XDG_RUNTIME_DIR"),
-                                                     environment_value("HOME")});
+  RegistryAccess access = registry_access_from(values, push.target);
+  push.ca = std::move(access.ca);
+  push.authfile = std::move(access.authfile);
+  push.insecure_http = access.insecure_http;
+  push.connect_address = std::move(access.connect_address);
   if (const std::string tmpdir = environment_value("TMPDIR"); !tmpdir.empty()) {
     push.scratch_dir = tmpdir;
-  }
-  if (values.count("resolve")) {
-    const std::string resolve = values["resolve"].as<std::string>();
-    const std::size_t colon = resolve.find(':');
-    if (colon == std::string::npos || resolve.substr(0, colon) != push.target.host) {
-      throw Error(ErrorKind::usage,
-                  "--resolve " + resolve + ": give HOST:ADDRESS, HOST as --to names it");
-    }
-    push.connect_address = resolve.substr(colon + 1);
   }
   registry::PushResult result;
   {

@@ -38,6 +38,9 @@ commands:
        [--dry-run] [--json] [--rewrite] [--resolve HOST:ADDRESS] [--insecure-http]
                        push the bundle's images into the site's registry, verified while they
                        stream, skipping what it holds already
+  receipt --to HOST[:PORT][/NS] --sign-key BASTION.key -o RECEIPT.json [--ca CA.pem] [--authfile FILE]
+                       what the registry holds below NS (repositories, tags, manifests, blobs
+                       it confirms) and the bundles pushed there, signed by the bastion
   check B (--pubkey ... | --trust-dir ... | --trust-ca ...) [--mirror HOST[:PORT]] [--ca CA.pem] [--boot-url URL]
         [--cluster-domain NAME.BASE] [--json]
                        preflight before hcp: the mirror over TLS with the CA, the CA's days
@@ -81,6 +84,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "push") {
     return zbundle::cli::run_push(rest);
+  }
+  if (command == "receipt") {
+    return zbundle::cli::run_receipt(rest);
   }
   if (command == "apply") {
     return zbundle::cli::run_apply(rest);

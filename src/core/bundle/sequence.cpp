@@ -8,6 +8,7 @@
 #include "core/util/str_cat.hpp"
 #include "core/util/text_file.hpp"
 
+#include <algorithm>
 #include <system_error>
 
 namespace zbundle::bundle {
@@ -63,6 +64,21 @@ consulted_keys(const Trust& trust, const Manifest& manifest, std::string_view ta
 }
 
 } // namespace
+
+std::vector<RecordedBundle> recorded_bundles(const fs::path& state_dir, std::string_view target) {
+  const nlohmann::json state = read_state(state_dir / "sequence.json");
+  std::vector<RecordedBundle> bundles;
+  const std::string suffix = str_cat(" ", target);
+  for (const auto& [key, record] : state.items()) {
+    if (key.ends_with(suffix) && record.is_object()) {
+      bundles.push_back({record.value("bundle_id", ""), record.value("created", "")});
+    }
+  }
+  std::sort(bundles.begin(), bundles.end(), [](const auto& left, const auto& right) {
+    return left.created < right.created;
+  });
+  return bundles;
+}
 
 BundleSequence::BundleSequence(const fs::path& state_dir,
                                const Trust& trust,

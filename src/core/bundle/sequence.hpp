@@ -15,6 +15,18 @@
 
 namespace zbundle::bundle {
 
+// A bundle the sequence file records as applied last to a target, under some trust.
+struct RecordedBundle {
+  std::string id;
+  std::string created;
+};
+
+// Every record for `target` in `state_dir`/sequence.json (one per trust configuration that
+// applied a bundle there), oldest first; none when there is no file. Throws Error{input} for
+// a file that is not a sequence file.
+[[nodiscard]] std::vector<RecordedBundle> recorded_bundles(const std::filesystem::path& state_dir,
+                                                           std::string_view target);
+
 class BundleSequence {
 public:
   // The sequence of `target` under the trust configuration that verified `manifest`, kept in

@@ -90,6 +90,15 @@ bool is_loopback(const asio::ip::address& address) {
 
 } // namespace
 
+std::string request_target(std::string_view url) {
+  const std::size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) {
+    return std::string(url);
+  }
+  const std::size_t path = url.find('/', scheme + 3);
+  return path == std::string_view::npos ? "/" : std::string(url.substr(path));
+}
+
 std::string Endpoint::authority() const {
   return str_cat(host, ":", port);
 }

@@ -126,27 +126,16 @@ private:
 };
 
 Endpoint endpoint_for(const PushOptions& options, const bundle::Manifest& manifest) {
-  const std::string& host = options.target.host;
-  if (options.insecure_http && host != "127.0.0.1" && host != "[::1]" && host != "localhost") {
-    throw Error(ErrorKind::usage,
-                str_cat("--insecure-http: only for a registry on 127.0.0.1, [::1] or localhost, "
-                        "not ",
-                        host,
-                        " (images and credentials would cross the network in clear)"));
-  }
-  Endpoint endpoint;
-  endpoint.host = options.target.host;
-  endpoint.is_tls = !options.insecure_http;
-  endpoint.port = options.target.port.value_or(endpoint.is_tls ? 443 : 80);
-  endpoint.connect_address = options.connect_address;
+  std::string ca_pem;
   if (!options.ca.empty()) {
-    endpoint.ca_pem = util::read_text_file(options.ca, k_ca_file_limit);
+    ca_pem = util::read_text_file(options.ca, k_ca_file_limit);
   } else {
     for (const model::CaCertificate& certificate : manifest.ca_certificates) {
-      endpoint.ca_pem += certificate.pem;
+      ca_pem += certificate.pem;
     }
   }
-  return endpoint;
+  return registry_endpoint(
+      options.target, options.insecure_http, options.connect_address, std::move(ca_pem));
 }
 
 std::optional<std::string> credentials_for(const PushOptions& options) {

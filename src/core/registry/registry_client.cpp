@@ -53,17 +53,28 @@ Failure failure_of(const Error& error) {
   return error.kind() == ErrorKind::io ? Failure::transient : Failure::fatal;
 }
 
-// The path and query of a Location header, which may be absolute or relative.
-std::string location_target(const std::string& location) {
-  const std::size_t scheme = location.find("://");
-  if (scheme == std::string::npos) {
-    return location;
-  }
-  const std::size_t path = location.find('/', scheme + 3);
-  return path == std::string::npos ? "/" : location.substr(path);
-}
-
 } // namespace
+
+Endpoint registry_endpoint(const ics::MirrorName& target,
+                           bool insecure_http,
+                           std::string connect_address,
+                           std::string ca_pem) {
+  const std::string& host = target.host;
+  if (insecure_http && host != "127.0.0.1" && host != "[::1]" && host != "localhost") {
+    throw Error(ErrorKind::usage,
+                str_cat("--insecure-http: only for a registry on 127.0.0.1, [::1] or localhost, "
+                        "not ",
+                        host,
+                        " (images and credentials would cross the network in clear)"));
+  }
+  Endpoint endpoint;
+  endpoint.host = host;
+  endpoint.is_tls = !insecure_http;
+  endpoint.port = target.port.value_or(endpoint.is_tls ? 443 : 80);
+  endpoint.connect_address = std::move(connect_address);
+  endpoint.ca_pem = std::move(ca_pem);
+  return endpoint;
+}
 
 RegistryClient::RegistryClient(const Endpoint& endpoint, std::optional<std::string> basic_auth)
     : m_connection(endpoint), m_auth(endpoint, std::move(basic_auth)) {}
@@ -148,7 +159,7 @@ bool RegistryClient::mount_blob(std::string_view repository,
   if (response.status == 202) { // not mounted: an upload was opened instead; close it
     const auto location = response.headers.find("location");
     if (location != response.headers.end()) {
-      (void)send("DELETE", location_target(location->second), name, {});
+      (void)send("DELETE", request_target(location->second), name, {});
     }
     return false;
   }
@@ -165,7 +176,7 @@ void RegistryClient::begin_upload(std::string_view repository, std::uint64_t siz
   if (started.status != 202 || location == started.headers.end()) {
     refuse("cannot start a blob upload", started);
   }
-  m_upload_location = location_target(location->second);
+  m_upload_location = request_target(location->second);
   Headers headers{{"content-type", "application/octet-stream"}};
   m_auth.authorize(headers, m_upload_repository);
   try {
@@ -194,7 +205,7 @@ void RegistryClient::commit(std::string_view digest) {
   if (sent.status != 202 || location == sent.headers.end()) {
     refuse("the blob upload failed", sent);
   }
-  const std::string target = location_target(location->second);
+  const std::string target = request_target(location->second);
   const char separator = target.find('?') == std::string::npos ? '?' : '&';
   const HttpResponse done = send("PUT",
                                  str_cat(target, separator, "digest=", digest),

@@ -4,6 +4,7 @@
 // registry asks (registry_auth.hpp). Every failure is a RegistryError saying what the registry
 // answered and, for the answers registries are known for, what to do about it.
 
+#include "core/ics/mirror_name.hpp"
 #include "core/registry/http_connection.hpp"
 #include "core/registry/registry_auth.hpp"
 #include "core/registry/registry_error.hpp"
@@ -11,8 +12,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace zbundle::registry {
+
+// Where `target`'s registry is reached: TLS trusting `ca_pem` (empty: the system's store), or
+// plain HTTP, which only a loopback registry may be asked for. Throws Error{usage} for plain
+// HTTP to anything else (images and credentials would cross the network in clear).
+[[nodiscard]] Endpoint registry_endpoint(const ics::MirrorName& target,
+                                         bool insecure_http,
+                                         std::string connect_address,
+                                         std::string ca_pem);
 
 class RegistryClient {
 public:
@@ -47,6 +57,13 @@ public:
                     std::string_view media_type,
                     std::string_view body);
 
+  // The repositories the registry lists (GET /v2/_catalog, page by page), each checked against
+  // the repository grammar. Throws a refused RegistryError for more than `limit`, a name
+  // outside the grammar or a next page elsewhere; an unlisted catalog (404) reads as empty.
+  [[nodiscard]] std::vector<std::string> repositories(std::size_t limit);
+  // The tags of `repository` (GET /v2/<name>/tags/list), checked as repositories() checks.
+  [[nodiscard]] std::vector<std::string> tags(const std::string& repository, std::size_t limit);
+
   [[nodiscard]] const Endpoint& endpoint() const noexcept { return m_connection.endpoint(); }
 
 private:
@@ -62,6 +79,14 @@ private:
                                                const std::string& repository,
                                                std::string_view reference,
                                                std::string_view failure);
+
+  // The names under `field` of every page from `first` on (pages linked by rel="next"), each
+  // accepted by `is_valid`.
+  std::vector<std::string> list_pages(std::string first,
+                                      const std::string& repository,
+                                      std::string_view field,
+                                      bool (*is_valid)(std::string_view) noexcept,
+                                      std::size_t limit);
 
   HttpConnection m_connection;
   Authenticator m_auth;

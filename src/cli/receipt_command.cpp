@@ -1,0 +1,72 @@
+// zbundle-extract receipt: what the site's registry holds below a namespace, signed with the
+// bastion's key, for `zbundle create --receipt` on the connected side (docs/day-2.md).
+
+#include "bundle_commands.hpp"
+#include "cli_support.hpp"
+#include "core/pki/signing_key.hpp"
+#include "core/receipt/receipt.hpp"
+#include "core/registry/registry_auth.hpp"
+#include "core/registry/registry_client.hpp"
+#include "core/registry/take_receipt.hpp"
+#include "core/util/error.hpp"
+#include "core/util/text_file.hpp"
+#include "push_command.hpp"
+
+#include <iostream>
+
+namespace zbundle::cli {
+
+namespace po = boost::program_options;
+
+int run_receipt(const std::vector<std::string>& args) {
+  po::options_description options(
+      "zbundle-extract receipt --to HOST[:PORT][/NAMESPACE] --sign-key BASTION.key -o "
+      "RECEIPT.json [--ca CA.pem] [--authfile FILE]\n"
+      "Lists the repositories, tags, manifests and blobs the registry holds below the "
+      "namespace (each blob confirmed by the registry) and the bundles pushed there, signed "
+      "with the bastion's key");
+  options.add_options()("to", po::value<std::string>(), "the registry and namespace to list")(
+      "sign-key", po::value<std::string>(), "the bastion's private key (PEM), which signs it")(
+      "output,o", po::value<std::string>(), "where the receipt goes")(
+      "state-dir",
+      po::value<std::string>(),
+      "where push recorded its bundles (default: $ZBUNDLE_STATE_DIR, else /var/lib/zbundle)")(
+      "help,h", "show this help");
+  add_passphrase_options(options);
+  add_registry_access_options(options);
+  if (wants_help(args, options)) {
+    return 0;
+  }
+  const po::variables_map values = parse_options(args, options, {});
+  if (!values.count("to") || !values.count("sign-key") || !values.count("output")) {
+    throw Error(ErrorKind::usage,
+                "receipt: --to HOST[:PORT][/NAMESPACE], --sign-key KEY and -o RECEIPT.json are "
+                "required");
+  }
+  // The key first: a wrong passphrase is said before the registry is walked.
+  const pki::SigningKey key(values["sign-key"].as<std::string>(),
+                            read_secret(values, "passphrase"));
+  registry::TakeOptions take;
+  take.target = ics::parse_mirror_name(values["to"].as<std::string>());
+  const RegistryAccess access = registry_access_from(values, take.target);
+  constexpr std::size_t k_ca_limit = std::size_t{1} << 20;
+  take.endpoint = registry::registry_endpoint(
+      take.target,
+      access.insecure_http,
+      access.connect_address,
+      access.ca.empty() ? std::string() : util::read_text_file(access.ca, k_ca_limit));
+  if (!access.authfile.empty()) {
+    take.basic_auth = registry::read_registry_auth(access.authfile, take.target.auth_file_key());
+  }
+  take.state_dir = state_dir_from(values, "/var/lib/zbundle");
+  take.now = unix_now();
+  const receipt::Receipt taken = registry::take_receipt(take);
+  write_output(values["output"].as<std::string>(), receipt::write_receipt(taken, key));
+  std::cout << "receipt of " << take.target.location() << ": "
+            << taken.inventory.repositories.size() << " repositories, " << taken.inventory.manifests
+            << " manifests, " << taken.inventory.blobs << " blobs confirmed; "
+            << taken.bundles.size() << " bundles recorded; signed by key " << key.key_id() << '\n';
+  return 0;
+}
+
+} // namespace zbundle::cli
