@@ -124,6 +124,35 @@ int run_list(std::string_view program, const std::vector<std::string>& args) {
   return 0;
 }
 
+namespace {
+
+// What the bundle lacks comes first: a waiver is the reason an install may not work.
+void print_waivers(const bundle::Manifest& manifest) {
+  if (manifest.waivers.empty()) {
+    std::cout << "waivers: none (every check passed when it was signed)\n";
+  }
+  for (const model::Waiver& waiver : manifest.waivers) {
+    std::cout << "WAIVED " << model::problem_kind_name(waiver.kind) << " ("
+              << waiver.problems.size() << "): signed despite\n";
+    for (const std::string& problem : waiver.problems) {
+      std::cout << "  " << problem << '\n';
+    }
+  }
+}
+
+// What a delta leaves out, and who promised it is on the bastion.
+void print_delta(const bundle::Manifest& manifest) {
+  for (const std::string& base : manifest.base_bundles) {
+    std::cout << "  base bundle:  " << base << '\n';
+  }
+  if (manifest.receipt) {
+    std::cout << "  receipt:      " << manifest.receipt->id << " (bastion key "
+              << manifest.receipt->key_id << ")\n";
+  }
+}
+
+} // namespace
+
 int run_bundle_inspect(std::string_view program, const std::vector<std::string>& args) {
   const std::optional<ParsedCommand> command =
       parse_bundle_command("inspect",
@@ -175,38 +204,32 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
   for (const model::RepositoryRecord& repository : manifest.repositories) {
     tags += repository.tags.size();
   }
-  const Json summary = {{"waivers", std::move(waivers)},
-                        {"bundle_id", manifest.bundle_id},
-                        {"created", manifest.created},
-                        {"signer", reader.signer()},
-                        {"source", manifest.source_kind},
-                        {"mirror", manifest.mirror ? Json(*manifest.mirror) : Json(nullptr)},
-                        {"base_bundles", manifest.base_bundles},
-                        {"image_content_sources", sources_json(manifest)},
-                        {"releases", std::move(releases)},
-                        {"ca_certificates", std::move(certificates)},
-                        {"boot_images", std::move(boot_images)},
-                        {"images", std::move(readiness)},
-                        {"repositories", manifest.repositories.size()},
-                        {"tags", tags},
-                        {"entries", manifest.entries.size()},
-                        {"bytes", manifest.total_bytes()},
-                        {"volumes", manifest.volumes.size()}};
+  const Json summary = {
+      {"waivers", std::move(waivers)},
+      {"bundle_id", manifest.bundle_id},
+      {"created", manifest.created},
+      {"signer", reader.signer()},
+      {"source", manifest.source_kind},
+      {"mirror", manifest.mirror ? Json(*manifest.mirror) : Json(nullptr)},
+      {"base_bundles", manifest.base_bundles},
+      {"receipt",
+       manifest.receipt ? Json{{"id", manifest.receipt->id}, {"key_id", manifest.receipt->key_id}}
+                        : Json(nullptr)},
+      {"image_content_sources", sources_json(manifest)},
+      {"releases", std::move(releases)},
+      {"ca_certificates", std::move(certificates)},
+      {"boot_images", std::move(boot_images)},
+      {"images", std::move(readiness)},
+      {"repositories", manifest.repositories.size()},
+      {"tags", tags},
+      {"entries", manifest.entries.size()},
+      {"bytes", manifest.total_bytes()},
+      {"volumes", manifest.volumes.size()}};
   if (command->values.count("json")) {
     std::cout << summary.dump(2) << '\n';
     return 0;
   }
-  // What the bundle lacks comes first: a waiver is the reason an install may not work.
-  if (manifest.waivers.empty()) {
-    std::cout << "waivers: none (every check passed when it was signed)\n";
-  }
-  for (const model::Waiver& waiver : manifest.waivers) {
-    std::cout << "WAIVED " << model::problem_kind_name(waiver.kind) << " ("
-              << waiver.problems.size() << "): signed despite\n";
-    for (const std::string& problem : waiver.problems) {
-      std::cout << "  " << problem << '\n';
-    }
-  }
+  print_waivers(manifest);
   std::cout << "bundle " << manifest.bundle_id << ", created " << manifest.created << '\n'
             << "  signer:       " << reader.signer() << '\n'
             << "  input:        " << manifest.source_kind << '\n'
@@ -217,9 +240,7 @@ int run_bundle_inspect(std::string_view program, const std::vector<std::string>&
             << (manifest.volumes.empty() ? ""
                                          : str_cat(", ", manifest.volumes.size() + 1, " volumes"))
             << '\n';
-  for (const std::string& base : manifest.base_bundles) {
-    std::cout << "  base bundle:  " << base << '\n';
-  }
+  print_delta(manifest);
   for (const model::ReleaseImage& release : manifest.releases) {
     std::cout << "  release:      " << release.name << (release.digest.empty() ? "" : " @ ")
               << release.digest << '\n';

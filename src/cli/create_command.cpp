@@ -64,6 +64,12 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
       create.base_bundles.emplace_back(base);
     }
   }
+  if (values.count("receipt")) {
+    create.receipt = values["receipt"].as<std::string>();
+  }
+  if (values.count("receipt-key")) {
+    create.receipt_key = values["receipt-key"].as<std::string>();
+  }
   create.architectures = architecture_rule(values);
   create.release_keys = release_keys(values);
   if (values.count("allow")) {
@@ -137,6 +143,12 @@ int run_create(const std::vector<std::string>& args) {
       "base",
       po::value<std::vector<std::string>>()->composing(),
       "an earlier bundle the bastion has (repeatable): its blobs are left out")(
+      "receipt",
+      po::value<std::string>(),
+      "a receipt of the bastion's registry (zbundle-extract receipt): what it confirms is left "
+      "out")("receipt-key",
+             po::value<std::string>(),
+             "the bastion's public key, which must have signed the receipt")(
       "level", po::value<int>()->default_value(3), "zstd level, 1-19")(
       "threads",
       po::value<unsigned>()->default_value(0),

@@ -71,6 +71,6 @@ expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --
 snapshot out-dir/registry >registry-before
 expect 0 '' -- zbx expand delta.zb --to out-dir --pubkey key.pub
 cmp -s registry-before <(snapshot out-dir/registry) || fail "the delta changed a registry that held everything"
-expect 1 'delta-dir: [0-9]+ blobs this bundle leaves to its base bundle \([0-9a-f]{32}\) are not in the tree, the first registry/docker/registry/v2/blobs/sha256/[0-9a-f]{2}/[0-9a-f]{64}/data: expand the base bundle here first' \
+expect 1 'delta-dir: [0-9]+ blobs left out for the base bundle \([0-9a-f]{32}\) are not in the tree, the first registry/docker/registry/v2/blobs/sha256/[0-9a-f]{2}/[0-9a-f]{64}/data: expand the base bundle here first' \
   -- zbx expand delta.zb --to delta-dir --pubkey key.pub
 [ ! -e delta-dir ] || fail "a refused delta left delta-dir behind"

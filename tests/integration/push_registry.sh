@@ -158,6 +158,6 @@ skopeo inspect --raw --cert-dir pki-certs --creds 'pusher:s3cret pass' "docker:/
 [ "sha256:$(sha256sum <raw | cut -c1-64)" = "$t2" ] || fail "big/app:t2 was not put back on $t2"
 # where the base never went, the delta is refused before anything is sent, naming what the
 # base carried
-expect 1 'push to 127.0.0.1:[0-9]+/big3: 25 manifests the base bundle \([0-9a-f]{32}\) carried are not in the registry, the first big3/big/app@sha256:[0-9a-f]{64}: push the base bundle first; nothing was sent' \
+expect 1 'push to 127.0.0.1:[0-9]+/big3: 25 manifests left out for the base bundle \([0-9a-f]{32}\) are not in the registry, the first big3/big/app@sha256:[0-9a-f]{64}: push the base bundle first; nothing was sent' \
   -- zbx push delta.zb --to "$registry/big3" --rewrite --pubkey key.pub --authfile auth.json --ca pki/root.pem
 [ ! -e storage/docker/registry/v2/repositories/big3 ] || fail "a refused delta push wrote into the registry"

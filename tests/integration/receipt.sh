@@ -78,6 +78,41 @@ assert carried and carried <= confirmed, sorted(carried - confirmed)[:3]
 print(len(body["repositories"]), "repositories,", len(confirmed), "blobs")
 PY
 
+# day 2: the next bundle from the receipt leaves out every blob and manifest it confirms
+create_delta() { zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --ca pki/root.pem "$@"; }
+expect 2 'needs --receipt-key' -- create_delta --mirror "$registry/mirror" --receipt receipt.json -o d.zb
+expect 2 "it is of $registry/mirror; give --mirror $registry/mirror" -- create_delta --mirror "$registry/other" --receipt receipt.json --receipt-key bastion.pub -o d.zb
+expect 1 'receipt.json: the signature does not verify with key' -- create_delta --mirror "$registry/mirror" --receipt receipt.json --receipt-key key.pub -o d.zb
+"$PYTHON" - <<'PY'
+import base64, json
+document = json.load(open("receipt.json"))
+body = base64.b64decode(document["body"]).replace(b'"namespace": "mirror"', b'"namespace": "mirrox"')
+document["body"] = base64.b64encode(body).decode()
+json.dump(document, open("edited.json", "w"))
+PY
+expect 1 'edited.json: the signature does not verify' -- create_delta --mirror "$registry/mirror" --receipt edited.json --receipt-key bastion.pub -o d.zb
+[ ! -e d.zb ] || fail "a refused create wrote a bundle"
+expect 0 '' -- create_delta --mirror "$registry/mirror" --receipt receipt.json --receipt-key bastion.pub -o d.zb
+validate d.zb
+"$PYTHON" -c 'import json,sys; r=json.load(open("manifest.json"))["receipt"]; print(r["id"], r["key_id"])' >recorded
+members d.zb
+grep -q '^registry/docker/registry/v2/blobs/' "$work/members" && fail "the receipt's delta carries blobs the registry confirmed: $(grep -c '^registry/docker/registry/v2/blobs/' "$work/members")"
+members b.zb
+contains '^registry/docker/registry/v2/blobs/' "$work/members"
+echo "full bundle $(stat -c %s b.zb) bytes, delta from the receipt $(stat -c %s d.zb) bytes"
+receipt_id="sha256:$(sha256sum <body.json | cut -c1-64)"
+[ "$(cat recorded)" = "$receipt_id $(body_field keyId)" ] || fail "the manifest records $(cat recorded), not the receipt"
+expect 0 '' -- zbx inspect d.zb --pubkey key.pub
+contains "receipt: +$receipt_id \(bastion key $(body_field keyId)\)" out
+# pushed where the receipt was taken: nothing to upload, every tag in place
+expect 0 '' -- zbx push d.zb --to "$registry/mirror" --pubkey key.pub --authfile auth.json --json
+"$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["blobs"]["uploaded"] == 0 and not d["failures"] else 1)' out \
+  || fail "the receipt's delta did not push clean: $(cat out)"
+# pushed where the receipt was not taken: refused before anything is sent, naming the receipt
+expect 1 "push to $registry/fresh: [0-9]+ manifests left out for receipt $receipt_id are not in the registry, the first fresh/[^ ]+@sha256:[0-9a-f]{64}: take a new receipt and make the bundle from it; nothing was sent" \
+  -- zbx push d.zb --to "$registry/fresh" --rewrite --pubkey key.pub --authfile auth.json
+[ ! -e storage/docker/registry/v2/repositories/fresh ] || fail "a refused delta push wrote into the registry"
+
 # a namespace the registry has nothing below
 expect 0 '' -- take elsewhere empty.json
 contains 'receipt of 127.0.0.1:[0-9]+/elsewhere: 0 repositories, 0 manifests, 0 blobs' out
@@ -96,6 +131,9 @@ missing = {d for r in body["repositories"] for m in r["manifests"].values() for 
 held = {d for r in body["repositories"] for m in r["manifests"].values() for d in m["blobs"]}
 assert sys.argv[1] in missing and sys.argv[1] not in held, sys.argv[1]
 PY
+# the receipt's delta, pushed now, is refused before anything is sent: the blob it promised is gone
+expect 1 "push to $registry/mirror: 1 blobs left out for receipt $receipt_id are not in the registry, the first [^ ]+@$blob: take a new receipt" \
+  -- zbx push d.zb --to "$registry/mirror" --pubkey key.pub --authfile auth.json
 
 # a hostile registry's listings: a name outside the grammar, a next page elsewhere, pages
 # that never end, tags of a name outside the grammar; each refused, nothing written

@@ -19,11 +19,13 @@
 #include "core/pki/openssl_error.hpp"
 #include "core/pki/tls_probe.hpp"
 #include "core/pki/verify_ca.hpp"
+#include "core/receipt/receipt.hpp"
 #include "core/util/error.hpp"
 #include "core/util/free_space.hpp"
 #include "core/util/hex.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/text_file.hpp"
 #include "core/util/work_pool.hpp"
 
 #include <openssl/pem.h>
@@ -145,6 +147,45 @@ std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
   return blobs;
 }
 
+// The blobs and manifests a receipt confirms the bastion's registry holds, once its signature
+// verified with the bastion's key and it is of the registry this bundle is for.
+std::set<std::string> read_receipt_left_out(const CreateOptions& options,
+                                            std::optional<Manifest::ReceiptRef>& recorded) {
+  if (options.receipt.empty()) {
+    return {};
+  }
+  if (options.receipt_key.empty()) {
+    throw Error(ErrorKind::usage, "--receipt needs --receipt-key: the bastion's public key");
+  }
+  constexpr std::size_t k_receipt_limit = std::size_t{400} << 20;
+  const receipt::Receipt receipt =
+      receipt::read_receipt(util::read_text_file(options.receipt, k_receipt_limit),
+                            options.receipt.string(),
+                            pki::VerifyingKey(options.receipt_key));
+  const std::string location = receipt.name_space.empty()
+                                   ? receipt.registry
+                                   : str_cat(receipt.registry, "/", receipt.name_space);
+  if (!options.mirror || options.mirror->location() != location) {
+    throw Error(ErrorKind::usage,
+                str_cat("--receipt ",
+                        options.receipt.string(),
+                        ": it is of ",
+                        location,
+                        "; give --mirror ",
+                        location,
+                        " (the bundle must go where the receipt was taken)"));
+  }
+  std::set<std::string> held;
+  for (const model::HeldRepository& repository : receipt.inventory.repositories) {
+    for (const auto& [digest, manifest] : repository.manifests) {
+      held.insert(digest);
+      held.insert(manifest.blobs.begin(), manifest.blobs.end());
+    }
+  }
+  recorded = Manifest::ReceiptRef{receipt.id, receipt.key_id};
+  return held;
+}
+
 // The CA bundle as the manifest carries it, after checking it would work on the bastion: every
 // certificate a CA and valid now, and with --probe the live registry's chain trusted by it.
 std::vector<model::CaCertificate> checked_ca_certificates(const CreateOptions& options,
@@ -203,7 +244,9 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
     throw Error(ErrorKind::usage, str_cat("--level ", options.level, ": use 1 to ", k_max_level));
   }
   std::vector<std::string> base_ids;
-  const std::set<std::string> base_blobs = read_base_bundles(options.base_bundles, key, base_ids);
+  std::set<std::string> base_blobs = read_base_bundles(options.base_bundles, key, base_ids);
+  std::optional<Manifest::ReceiptRef> receipt;
+  base_blobs.merge(read_receipt_left_out(options, receipt));
   check::SignatureRule signatures{options.architectures.release_repository, {}};
   for (const pki::VerifyingKey& release_key : options.release_keys) {
     signatures.keys.push_back(&release_key);
@@ -215,6 +258,7 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   manifest.created = pki::format_time(options.created);
   manifest.key_id = key.key_id();
   manifest.base_bundles = std::move(base_ids);
+  manifest.receipt = std::move(receipt);
   fill_model(manifest, options.inputs, options.mirror, options.max_nested_paths);
   // The seal gate: judged from what was read, before a byte is written.
   manifest.waivers = check::judge(installation_problems(plan, manifest), options.allowed);

@@ -38,6 +38,11 @@ struct CreateOptions {
   // Earlier bundles the bastion already has, signed with the same key: blobs they carried
   // are left out, and their ids recorded.
   std::vector<std::filesystem::path> base_bundles;
+  // A receipt signed on the bastion (zbundle-extract receipt) and the bastion's public key:
+  // the blobs and manifests it confirms are left out, and its id recorded. `mirror` must name
+  // the registry and namespace the receipt is of.
+  std::filesystem::path receipt;
+  std::filesystem::path receipt_key;
   oci::ArchitectureRule architectures; // --arch and --management-arch
   // --release-key: what release images' sigstore signatures must verify with
   std::vector<pki::VerifyingKey> release_keys;

@@ -172,6 +172,9 @@ std::string serialize_manifest(const Manifest& manifest) {
   if (manifest.max_nested_paths > 0) {
     document["max_nested_paths"] = manifest.max_nested_paths;
   }
+  if (manifest.receipt) {
+    document["receipt"] = {{"id", manifest.receipt->id}, {"key_id", manifest.receipt->key_id}};
+  }
   write_model(manifest, document);
   document["repositories"] = repositories_json(manifest.repositories);
   Json& certificates = document["ca_certificates"] = Json::array();
@@ -197,28 +200,17 @@ std::string serialize_manifest(const Manifest& manifest) {
 Manifest parse_manifest(std::string_view json) {
   std::vector<Entry> entries;
   const Json document = parse_document(json, entries);
-  const Reader top(document,
-                   "manifest",
-                   {"format",
-                    "bundle_id",
-                    "created",
-                    "signer",
-                    "source",
-                    "base_bundles",
-                    "mirror",
-                    "max_nested_paths",
-                    "image_content_sources",
-                    "releases",
-                    "images",
-                    "catalogs",
-                    "cluster_resources",
-                    "waivers",
-                    "repositories",
-                    "ca_certificates",
-                    "boot_images",
-                    "entries",
-                    "totals",
-                    "volumes"});
+  const Reader top(document, "manifest", {"format",          "bundle_id",
+                                          "created",         "signer",
+                                          "source",          "base_bundles",
+                                          "mirror",          "max_nested_paths",
+                                          "receipt",         "image_content_sources",
+                                          "releases",        "images",
+                                          "catalogs",        "cluster_resources",
+                                          "waivers",         "repositories",
+                                          "ca_certificates", "boot_images",
+                                          "entries",         "totals",
+                                          "volumes"});
   if (top.text("format") != k_format) {
     refuse("format",
            str_cat("unsupported format ", top.text("format"), ", this reader knows ", k_format));
@@ -249,6 +241,12 @@ Manifest parse_manifest(std::string_view json) {
     } catch (const Error& error) {
       refuse("mirror", error.what());
     }
+  }
+  if (top.has("receipt")) {
+    const Reader receipt(top.at("receipt", Json::value_t::object), "receipt", {"id", "key_id"});
+    manifest.receipt = Manifest::ReceiptRef{
+        checked_digest(receipt.text("id"), "receipt.id"),
+        checked_hex(receipt.text("key_id"), k_sha256_hex_length, "receipt.key_id")};
   }
   if (top.has("max_nested_paths")) {
     const std::uint64_t limit = top.number("max_nested_paths");
@@ -291,6 +289,18 @@ std::string base_bundle_ids(const Manifest& manifest) {
     ids += str_cat(ids.empty() ? "" : ", ", id);
   }
   return ids;
+}
+
+bool is_delta(const Manifest& manifest) noexcept {
+  return !manifest.base_bundles.empty() || manifest.receipt.has_value();
+}
+
+std::string left_out_by(const Manifest& manifest) {
+  const std::string bases = manifest.base_bundles.empty()
+                                ? ""
+                                : str_cat("the base bundle (", base_bundle_ids(manifest), ")");
+  const std::string receipt = manifest.receipt ? str_cat("receipt ", manifest.receipt->id) : "";
+  return bases.empty() || receipt.empty() ? bases + receipt : str_cat(bases, " and ", receipt);
 }
 
 std::optional<std::string> blob_digest(const Entry& entry) {

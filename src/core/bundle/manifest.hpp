@@ -40,6 +40,13 @@ struct Manifest : model::SignedModel {
   std::string created;   // RFC 3339 UTC, seconds
   std::string key_id;    // 64 hex
   std::vector<std::string> base_bundles;
+  // The receipt (day 2) whose confirmed blobs and manifests this bundle leaves out.
+  struct ReceiptRef {
+    std::string id;     // sha256:<hex> of the receipt's body
+    std::string key_id; // the bastion key that signed it
+    friend bool operator==(const ReceiptRef&, const ReceiptRef&) = default;
+  };
+  std::optional<ReceiptRef> receipt;
   std::vector<Entry> entries;
   std::vector<Volume> volumes;
 
@@ -59,6 +66,12 @@ struct Manifest : model::SignedModel {
 
 // The ids of the bundles `manifest` was made against (--base), ", "-separated, for messages.
 [[nodiscard]] std::string base_bundle_ids(const Manifest& manifest);
+
+// True when `manifest` leaves out what base bundles carried or a receipt confirmed.
+[[nodiscard]] bool is_delta(const Manifest& manifest) noexcept;
+// Who promised what a delta leaves out, for messages: "the base bundle (<ids>)", "receipt
+// sha256:<hex>", or both.
+[[nodiscard]] std::string left_out_by(const Manifest& manifest);
 
 // "sha256:<hex>" of a registry blob entry (parse_manifest checked that its path is its
 // digest), or nullopt for every other entry.

@@ -64,7 +64,14 @@ public:
                const std::string& digest,
                const TreeEntry& entry,
                EntryContent& content) override {
-    if (m_base_blobs.contains(digest) || !m_blobs.insert(digest).second) {
+    if (!m_blobs.insert(digest).second) {
+      return;
+    }
+    // A blob left out (a base bundle carried it, a receipt confirmed it) is not carried, but a
+    // small one is still read: a left-out manifest names the layers the bastion must hold, and
+    // the platforms the seal gate judges.
+    const bool is_left_out = m_base_blobs.contains(digest);
+    if (is_left_out && entry.size > k_json_blob_limit) {
       return;
     }
     if (entry.size <= k_json_blob_limit) {
@@ -76,6 +83,9 @@ public:
       if (!read.text.empty()) {
         m_graph.add_json(digest, read.text);
       }
+    }
+    if (is_left_out) {
+      return;
     }
     m_graph.add_blob(digest, entry.size);
     add_entry(blob_entry_path(digest), entry, digest);

@@ -211,7 +211,7 @@ private:
 // A bundle made with --base names blobs only its base carried; linking them into a tree that
 // lacks them would make a registry that answers for images it cannot serve.
 void require_base_blobs(const bundle::Manifest& manifest, int target_fd, const fs::path& target) {
-  if (manifest.base_bundles.empty()) {
+  if (!bundle::is_delta(manifest)) {
     return;
   }
   std::vector<std::string> lacking;
@@ -225,11 +225,12 @@ void require_base_blobs(const bundle::Manifest& manifest, int target_fd, const f
                 str_cat(target.string(),
                         ": ",
                         lacking.size(),
-                        " blobs this bundle leaves to its base bundle (",
-                        bundle::base_bundle_ids(manifest),
-                        ") are not in the tree, the first ",
+                        " blobs left out for ",
+                        bundle::left_out_by(manifest),
+                        " are not in the tree, the first ",
                         lacking.front(),
-                        ": expand the base bundle here first"));
+                        manifest.base_bundles.empty() ? ": the receipt was not of this tree"
+                                                      : ": expand the base bundle here first"));
   }
 }
 

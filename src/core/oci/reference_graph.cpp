@@ -179,7 +179,7 @@ void ReferenceGraph::verify_manifest(const std::string& digest,
     if (is_first_visit) {
       check_reference(child, where);
     }
-    if (m_blob_sizes.contains(child.digest)) {
+    if (has_blob(child.digest)) { // a left-out child is followed when its JSON was read
       verify_manifest(
           child.digest,
           str_cat(where, " -> ", child.platform.empty() ? child.digest : child.platform),

@@ -17,6 +17,7 @@ Manifest sample_manifest() {
   manifest.source_kind = "oc-mirror-v2";
   manifest.source_names = {"mirror_000001.tar"};
   manifest.base_bundles = {std::string(32, 'c')};
+  manifest.receipt = Manifest::ReceiptRef{test::fake_digest('9'), std::string(64, 'd')};
   manifest.mirror = "registry.example.com:5000";
   manifest.max_nested_paths = 2;
   manifest.image_content_sources.add("quay.io/openshift-release-dev/ocp-release",
@@ -91,6 +92,13 @@ TEST(BundleManifest, RefusesUnknownFieldsWrongTypesAndBadTotals) {
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j.erase("volumes"); })),
                   ErrorKind::check,
                   "manifest.volumes: missing");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["receipt"]["id"] = "sha256:ABC"; })),
+      ErrorKind::check,
+      "receipt.id");
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["receipt"]["url"] = "x"; })),
+                  ErrorKind::check,
+                  "receipt.url: unknown field");
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["bundle_id"] = "ABC"; })),
                   ErrorKind::check,
                   "bundle_id: not 32 lower-case hex");
