@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on a generated sample: read oc-mirror v1 and v2 output, summarize it, print
 # the image content sources `hcp create cluster agent --image-content-sources` needs, then
-# pack the mirror into a signed bundle, verify it with the bastion's binary and inspect it.
+# pack the mirror into a signed bundle, verify it with the bastion's binary and inspect it;
+# day 2: a signed receipt of the expanded registry and the next bundle made from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh
@@ -77,3 +78,31 @@ step "$zbundle_extract" expand "$build/demo.zb" --to "$build/demo-bastion" --pub
   --state-dir "$build/demo-state"
 step "$zbundle_extract" apply "$build/demo.zb" --pubkey "$keys/signer.pub" --root "$build/demo-root" \
   --mirror bastion.example:5000/ocp --ca "$pki/root.pem" --dry-run
+
+printf '\nDay 2: the expanded tree served by docker-registry on 127.0.0.1, a receipt of what it holds\n(signed with the bastion'"'"'s key), and the next bundle made from the receipt beside the full one:\n'
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$build/demo-registry.yml" <<YAML
+version: 0.1
+log: {level: error}
+storage:
+  filesystem: {rootdirectory: $PWD/$build/demo-bastion/registry}
+http: {addr: "127.0.0.1:$port", secret: zbundle-demo}
+YAML
+docker-registry serve "$build/demo-registry.yml" >"$build/demo-registry.log" 2>&1 &
+registry_pid=$!
+trap 'kill "$registry_pid" 2>/dev/null || true; wait "$registry_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+rm -f "$build/demo-receipt.json" "$build/demo-delta.zb" "$build/demo-full.zb" "$keys"/bastion.*
+step "$zbundle" keygen --out "$keys/bastion"
+step "$zbundle_extract" receipt --to "127.0.0.1:$port" --insecure-http --sign-key "$keys/bastion.key" \
+  --state-dir "$build/demo-state" -o "$build/demo-receipt.json"
+step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" \
+  --mirror "127.0.0.1:$port" -o "$build/demo-full.zb"
+step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" \
+  --mirror "127.0.0.1:$port" --receipt "$build/demo-receipt.json" --receipt-key "$keys/bastion.pub" \
+  -o "$build/demo-delta.zb"
+printf '\nfull bundle: %s bytes; delta from the receipt: %s bytes (the registry confirmed every blob)\n' \
+  "$(stat -c %s "$build/demo-full.zb")" "$(stat -c %s "$build/demo-delta.zb")"
+printf '\nOn the bastion, push finds everything the delta left out in the registry before sending\nanything, then tags what is new:\n'
+step "$zbundle_extract" push "$build/demo-delta.zb" --to "127.0.0.1:$port" --insecure-http \
+  --pubkey "$keys/signer.pub" --state-dir "$build/demo-state"
