@@ -9,6 +9,7 @@
 #include "core/registry/registry_client.hpp"
 #include "core/registry/take_receipt.hpp"
 #include "core/util/error.hpp"
+#include "core/util/free_space.hpp"
 #include "core/util/text_file.hpp"
 #include "push_command.hpp"
 
@@ -16,6 +17,7 @@
 
 namespace zbundle::cli {
 
+namespace fs = std::filesystem;
 namespace po = boost::program_options;
 
 int run_receipt(const std::vector<std::string>& args) {
@@ -31,6 +33,7 @@ int run_receipt(const std::vector<std::string>& args) {
       "state-dir",
       po::value<std::string>(),
       "where push recorded its bundles (default: $ZBUNDLE_STATE_DIR, else /var/lib/zbundle)")(
+      "no-space-check", "write even when the receipt may not fit (a full disk still fails clean)")(
       "help,h", "show this help");
   add_passphrase_options(options);
   add_registry_access_options(options);
@@ -61,7 +64,18 @@ int run_receipt(const std::vector<std::string>& args) {
   take.state_dir = state_dir_from(values, "/var/lib/zbundle");
   take.now = unix_now();
   const receipt::Receipt taken = registry::take_receipt(take);
-  write_output(values["output"].as<std::string>(), receipt::write_receipt(taken, key));
+  const std::string document = receipt::write_receipt(taken, key);
+  const std::string output = values["output"].as<std::string>();
+  if (values.count("no-space-check") == 0 && output != "-") {
+    // Its size is known once the registry was walked; the file system block it may round up
+    // to is the margin.
+    constexpr std::uint64_t k_block_margin = std::uint64_t{64} << 10;
+    const fs::path directory = fs::path(output).parent_path();
+    util::require_free_space(directory.empty() ? fs::path(".") : directory,
+                             document.size() + k_block_margin,
+                             "the receipt");
+  }
+  write_output(output, document);
   std::cout << "receipt of " << take.target.location() << ": "
             << taken.inventory.repositories.size() << " repositories, " << taken.inventory.manifests
             << " manifests, " << taken.inventory.blobs << " blobs confirmed; "

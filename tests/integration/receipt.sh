@@ -24,7 +24,7 @@ expect 0 '' -- zbx push b.zb --to "$registry/mirror" --pubkey key.pub --authfile
 printf 'bastion pass\n' >pass
 printf 'not it\n' >wrong-pass
 zb keygen --out bastion --passphrase-file pass >/dev/null
-take() { zbx receipt --to "$registry/$1" --sign-key bastion.key --passphrase-file pass --ca pki/root.pem --authfile auth.json -o "$2"; }
+take() { zbx receipt --to "$registry/$1" --sign-key bastion.key --passphrase-file pass --ca pki/root.pem --authfile auth.json -o "$2" "${@:3}"; }
 
 # refused, and nothing written
 expect 2 'bastion.key' -- zbx receipt --to "$registry/mirror" --sign-key bastion.key --passphrase-file wrong-pass --ca pki/root.pem --authfile auth.json -o r.json
@@ -36,6 +36,27 @@ expect 2 'required' -- zbx receipt --to "$registry/mirror" --sign-key bastion.ke
 
 expect 0 '' -- take mirror receipt.json
 contains 'receipt of 127.0.0.1:[0-9]+/mirror: [1-9][0-9]* repositories.*1 bundles recorded' out
+
+# onto a small file system (a tmpfs in a mount namespace of the test's own): refused before
+# writing, naming the bound; with --no-space-check the full disk fails clean; nothing left
+mkdir small
+cat >inner.sh <<'SH'
+set -euo pipefail
+mount -t tmpfs -o size=8k zbundle-test small
+for mode in checked filled; do
+  status=0
+  take mirror small/r.json $([ "$mode" = filled ] && echo --no-space-check) >"$mode.out" 2>"$mode.err" || status=$?
+  echo "$status" >"$mode.status"
+  ls -A small >"$mode.left"
+done
+SH
+(export -f take zbx; export registry; unshare -m bash inner.sh)
+for mode in checked filled; do
+  [ "$(cat $mode.status)" = 2 ] || fail "receipt onto a full disk ($mode) exited $(cat $mode.status): $(cat $mode.err)"
+  [ ! -s $mode.left ] || fail "receipt ($mode) left files on the small file system: $(cat $mode.left)"
+done
+contains 'small: [0-9]+ bytes free, the receipt needs up to [0-9]+' checked.err
+contains 'small/r.json: .*No space left on device' filled.err
 
 # the signature, checked by OpenSSL with the bastion's public key over the body's bytes
 body_field() { "$PYTHON" -c "import json,sys; print(json.load(open('receipt.json'))['$1'])"; }
