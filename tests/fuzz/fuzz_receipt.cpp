@@ -15,8 +15,8 @@ namespace {
 
 const zbundle::pki::SigningKey& harness_key() {
   static const zbundle::pki::SigningKey key = [] {
-    const std::filesystem::path directory =
-        std::filesystem::temp_directory_path() / ("zbundle-fuzz-receipt-" + std::to_string(getpid()));
+    const std::filesystem::path directory = std::filesystem::temp_directory_path()
+                                            / ("zbundle-fuzz-receipt-" + std::to_string(getpid()));
     std::filesystem::create_directories(directory);
     (void)zbundle::pki::generate_signing_key(directory / "k", zbundle::pki::KeyType::ed25519, "");
     zbundle::pki::SigningKey loaded(directory / "k.key", "");
