@@ -162,9 +162,7 @@ std::set<std::string> read_receipt_left_out(const CreateOptions& options,
       receipt::read_receipt(util::read_text_file(options.receipt, k_receipt_limit),
                             options.receipt.string(),
                             pki::VerifyingKey(options.receipt_key));
-  const std::string location = receipt.name_space.empty()
-                                   ? receipt.registry
-                                   : str_cat(receipt.registry, "/", receipt.name_space);
+  const std::string location = receipt.location();
   if (!options.mirror || options.mirror->location() != location) {
     throw Error(ErrorKind::usage,
                 str_cat("--receipt ",

@@ -56,6 +56,17 @@ parse_list(const nlohmann::json& document, const char* field, std::string_view s
 
 } // namespace
 
+std::vector<const Descriptor*> Manifest::blobs() const {
+  std::vector<const Descriptor*> referenced;
+  if (config) {
+    referenced.push_back(&*config);
+  }
+  for (const Descriptor& layer : layers) {
+    referenced.push_back(&layer);
+  }
+  return referenced;
+}
+
 std::string_view media_type_name(ManifestKind kind) noexcept {
   switch (kind) {
   case ManifestKind::oci_manifest:

@@ -39,6 +39,8 @@ struct Manifest {
   [[nodiscard]] bool is_index() const noexcept {
     return kind == ManifestKind::oci_index || kind == ManifestKind::docker_manifest_list;
   }
+  // The blobs an image manifest references: its config, then its layers.
+  [[nodiscard]] std::vector<const Descriptor*> blobs() const;
 };
 
 // Parses a manifest or index. Throws Error{input} naming `subject` when the JSON is broken or

@@ -153,9 +153,7 @@ Receipt parse_body(const Json& body, std::string_view subject) {
   receipt.registry = fields.text(fields.member(body, "registry", "body"), "registry");
   receipt.name_space = fields.text(fields.member(body, "namespace", "body"), "namespace");
   try {
-    const ics::MirrorName name = ics::parse_mirror_name(
-        receipt.name_space.empty() ? receipt.registry
-                                   : str_cat(receipt.registry, "/", receipt.name_space));
+    const ics::MirrorName name = ics::parse_mirror_name(receipt.location());
     if (name.registry() != receipt.registry || name.name_space != receipt.name_space) {
       fields.refuse("registry", "not in its one spelling");
     }

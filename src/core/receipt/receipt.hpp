@@ -36,6 +36,10 @@ struct Receipt {
   std::string registry;   // host[:port]
   std::string name_space; // below it; may be empty
   std::string created;    // RFC 3339 UTC, seconds
+  // "registry[/namespace]", as ics::MirrorName::location() spells it.
+  [[nodiscard]] std::string location() const {
+    return name_space.empty() ? registry : registry + "/" + name_space;
+  }
   std::vector<AppliedBundle> bundles;
   model::Inventory inventory;
   // Set by read_receipt:

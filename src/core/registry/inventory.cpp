@@ -65,14 +65,7 @@ private:
     }
     HeldManifest& record = held.manifests[digest];
     record.media_type = manifest.media_type;
-    std::vector<const oci::Descriptor*> blobs;
-    if (manifest.config) {
-      blobs.push_back(&*manifest.config);
-    }
-    for (const oci::Descriptor& layer : manifest.layers) {
-      blobs.push_back(&layer);
-    }
-    for (const oci::Descriptor* blob : blobs) {
+    for (const oci::Descriptor* blob : manifest.blobs()) {
       if (blob->is_foreign) {
         continue; // served from elsewhere; the registry is not asked for it
       }

@@ -56,14 +56,7 @@ struct RepositoryPush {
 
   // Why this repository cannot take `digest` yet, or empty.
   std::string missing_blob(const oci::Manifest& parsed) {
-    std::vector<const oci::Descriptor*> needed;
-    if (parsed.config) {
-      needed.push_back(&*parsed.config);
-    }
-    for (const oci::Descriptor& layer : parsed.layers) {
-      needed.push_back(&layer);
-    }
-    for (const oci::Descriptor* blob : needed) {
+    for (const oci::Descriptor* blob : parsed.blobs()) {
       const auto found = state.blobs.find(blob->digest);
       if (found != state.blobs.end()
           && std::find(found->second.pending.begin(), found->second.pending.end(), name)
