@@ -39,7 +39,7 @@ keys=$build/demo-keys
 rm -rf "$keys" "$build/demo.zb" && mkdir -p "$keys"
 zbundle_extract=$build/src/cli/zbundle-extract
 step "$zbundle" keygen --out "$keys/signer"
-step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" --mirror mirror.example:8443 -o "$build/demo.zb"
+step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --release-keyring "$sample/release-keyring.gpg" --sign-key "$keys/signer.key" --mirror mirror.example:8443 -o "$build/demo.zb"
 step "$zbundle_extract" verify "$build/demo.zb" --pubkey "$keys/signer.pub"
 step "$zbundle" inspect "$build/demo.zb" --pubkey "$keys/signer.pub"
 
@@ -47,8 +47,8 @@ printf '\nThe seal gate: a run that lacks an image its ImageSetConfiguration nam
 rm -rf "$build/demo-incomplete" "$build/demo-waived.zb" && mkdir -p "$build/demo-incomplete"
 python3 tests/data/tamper_mirror.py "$sample/v2/mirror_000001.tar" \
   "$build/demo-incomplete/mirror_000001.tar" drop-image
-step_refused "$zbundle" create "$build/demo-incomplete" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" -o "$build/demo-waived.zb"
-step "$zbundle" create "$build/demo-incomplete" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" --allow missing-image \
+step_refused "$zbundle" create "$build/demo-incomplete" --release-key "$sample/release-key.pem" --release-keyring "$sample/release-keyring.gpg" --sign-key "$keys/signer.key" -o "$build/demo-waived.zb"
+step "$zbundle" create "$build/demo-incomplete" --release-key "$sample/release-key.pem" --release-keyring "$sample/release-keyring.gpg" --sign-key "$keys/signer.key" --allow missing-image \
   -o "$build/demo-waived.zb"
 step "$zbundle_extract" inspect "$build/demo-waived.zb" --pubkey "$keys/signer.pub"
 
@@ -96,9 +96,9 @@ rm -f "$build/demo-receipt.json" "$build/demo-delta.zb" "$build/demo-full.zb" "$
 step "$zbundle" keygen --out "$keys/bastion"
 step "$zbundle_extract" receipt --to "127.0.0.1:$port" --insecure-http --sign-key "$keys/bastion.key" \
   --state-dir "$build/demo-state" -o "$build/demo-receipt.json"
-step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" \
+step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --release-keyring "$sample/release-keyring.gpg" --sign-key "$keys/signer.key" \
   --mirror "127.0.0.1:$port" -o "$build/demo-full.zb"
-step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --sign-key "$keys/signer.key" \
+step "$zbundle" create "$sample/v2" --release-key "$sample/release-key.pem" --release-keyring "$sample/release-keyring.gpg" --sign-key "$keys/signer.key" \
   --mirror "127.0.0.1:$port" --receipt "$build/demo-receipt.json" --receipt-key "$keys/bastion.pub" \
   -o "$build/demo-delta.zb"
 printf '\nfull bundle: %s bytes; delta from the receipt: %s bytes (the registry confirmed every blob)\n' \

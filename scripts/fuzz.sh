@@ -32,7 +32,7 @@ if [ ! -d "$seeds" ]; then
   scripts/make-sample.sh "$sample/run" >/dev/null
   "$build/src/cli/zbundle" keygen --out "$seeds/key" >/dev/null
   "$build/src/cli/zbundle" create "$sample/run/v2/mirror_000001.tar" --sign-key "$seeds/key.key" \
-    --release-key "$sample/run/release-key.pem" \
+    --release-key "$sample/run/release-key.pem" --release-keyring "$sample/run/release-keyring.gpg" \
     -o "$seeds/bundle/b.zb" >/dev/null
   zstd -dc "$seeds/bundle/b.zb" | tar -xOf - ZBUNDLE/manifest.json >"$seeds/manifest/manifest.json"
 fi

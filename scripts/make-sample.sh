@@ -110,6 +110,22 @@ sign_release() {
   echo "$manifest"
 }
 
+# openpgp_sign_release TAG DIGEST: the release's OpenPGP signature as Red Hat publishes it, a
+# signed message whose literal data is an "atomic container signature" naming the digest the
+# release is pulled by, made with an Ed25519 key generated here into WORK/release-signature.gpg.
+# OUT/release-keyring.gpg is the key, for `zbundle create --release-keyring`.
+openpgp_sign_release() {
+  local home
+  home=$(mktemp -d) # short: gpg-agent's socket path has a length limit
+  printf '{"critical":{"identity":{"docker-reference":"quay.io/openshift-release-dev/ocp-release:%s"},"image":{"docker-manifest-digest":"%s"},"type":"atomic container signature"},"optional":{"creator":"zbundle sample"}}' \
+    "$1" "$2" >"$work/release-payload.json"
+  GNUPGHOME=$home gpg --batch --quiet --passphrase '' --quick-gen-key 'zbundle sample release key' ed25519 sign never 2>/dev/null
+  GNUPGHOME=$home gpg --batch --quiet --sign --output "$work/release-signature.gpg" "$work/release-payload.json"
+  GNUPGHOME=$home gpg --batch --quiet --export --output "$out/release-keyring.gpg"
+  GNUPGHOME=$home gpgconf --kill gpg-agent 2>/dev/null || true
+  rm -rf "$home"
+}
+
 # register REPO TAG DIGEST: distribution link files for a tagged manifest (oc-mirror-formats.md 3).
 register() {
   local repo=$store/repositories/$1 tag=$2 digest=$3 hex=${3#sha256:} blob child
@@ -126,6 +142,7 @@ register() {
 
 release_image=$(make_index ocp-release)
 release_signature=$(sign_release "$release_image")
+openpgp_sign_release "$release" "$release_image"
 etcd=$(make_image etcd s390x)
 postgresql=$(make_index postgresql-15)
 ubi=$(make_image ubi s390x)
@@ -179,11 +196,9 @@ payload=$v2/working-dir/hold-release/ocp-release/$release/release-manifests
 mkdir -p "$payload"
 printf '{"kind":"ImageStream","apiVersion":"image.openshift.io/v1","metadata":{"name":"%s"},"spec":{"tags":[{"name":"etcd","from":{"kind":"DockerImage","name":"quay.io/openshift-release-dev/ocp-v4.0-art-dev@%s"}}]}}\n' \
   "${release%-multi}" "$etcd" >"$payload/image-references"
-# The release's OpenPGP signature as a mirror-to-disk run keeps it (<tag>-sha256-<hex>); the
-# bytes are a stand-in, as in signature-configmap.yaml below.
+# The release's OpenPGP signature as a mirror-to-disk run keeps it (<tag>-sha256-<hex>).
 mkdir -p "$v2/working-dir/signatures"
-printf 'sample signature of %s' "$release_image" \
-  >"$v2/working-dir/signatures/$release-sha256-${release_image#sha256:}"
+cp "$work/release-signature.gpg" "$v2/working-dir/signatures/$release-sha256-${release_image#sha256:}"
 fbc=$v2/working-dir/operator-catalogs/redhat-operator-index/${catalog#sha256:}/filtered-catalogs/0123456789abcdef/catalog-config/compliance-operator
 mkdir -p "$fbc"
 cat >"$fbc/catalog.json" <<EOF
@@ -328,11 +343,10 @@ spec:
   releases: $mirror/openshift/release-images
   replicas: 2
 EOF
-# The signature bytes are a stand-in: nothing in zbundle verifies release signatures.
 cat >"$cr/signature-configmap.yaml" <<EOF
 apiVersion: v1
 binaryData:
-  sha256-${release_image#sha256:}-1: $(printf 'sample signature of %s' "$release_image" | base64 -w0)
+  sha256-${release_image#sha256:}-1: $(base64 -w0 "$work/release-signature.gpg")
 kind: ConfigMap
 metadata:
 $annotations
@@ -367,6 +381,12 @@ v1_repo ubi9/ubi "${ubi:7:6}" "$ubi"
 v1_repo redhat/redhat-operator-index v4.16 "$catalog"
 v1_repo compliance/openshift-compliance-rhel8-operator "${compliance:7:6}" "$compliance"
 v1_repo compliance/openshift-compliance-operator-bundle "${bundle:7:6}" "$bundle"
+# The release's OpenPGP signature as `oc adm release mirror` writes it into a v1 archive: one
+# ConfigMap per release, as JSON.
+mkdir -p "$src/release-signatures"
+printf '{"kind":"ConfigMap","apiVersion":"v1","metadata":{"name":"sha256-%s","namespace":"openshift-config-managed","creationTimestamp":null,"labels":{"release.openshift.io/verification-signatures":""}},"binaryData":{"sha256-%s-1":"%s"}}\n' \
+  "${release_image#sha256:}" "${release_image#sha256:}" "$(base64 -w0 "$work/release-signature.gpg")" \
+  >"$src/release-signatures/signature-sha256-${release_image:7:16}.json"
 
 association() { # NAME PATH DIGEST TAG TYPE
   printf '{"name":"%s","path":"%s","id":"%s","tagSymlink":"%s","type":"%s","layerDigests":[]}' "$@"
@@ -448,6 +468,6 @@ EOF
 # v1 archives start with publish/.metadata.json and keep './' prefixes, directories and
 # tag symlinks (oc-mirror-formats.md 1.7).
 tar --mtime="@$epoch" --owner=0 --group=0 --numeric-owner -cf "$out/v1/mirror_seq1_000000.tar" \
-  -C "$src" ./publish ./v2 ./blobs
+  -C "$src" ./publish ./v2 ./blobs ./release-signatures
 
 echo "sample written to $out"

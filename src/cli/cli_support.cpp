@@ -195,7 +195,24 @@ void add_release_key_option(po::options_description& options) {
   options.add_options()("release-key",
                         po::value<std::vector<std::string>>()->composing(),
                         "a public key (PEM, ECDSA P-256 or Ed25519) the release images' sigstore "
-                        "signatures must verify with (repeatable)");
+                        "signatures must verify with (repeatable)")(
+      "release-keyring",
+      po::value<std::string>(),
+      "an OpenPGP keyring (gpg --export) the release images' OpenPGP release signatures must "
+      "verify with, through gpgv");
+}
+
+std::filesystem::path release_keyring(const po::variables_map& values) {
+  if (!values.count("release-keyring")) {
+    return {};
+  }
+  std::filesystem::path path = values["release-keyring"].as<std::string>();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error) || ::access(path.c_str(), R_OK) != 0) {
+    throw Error(ErrorKind::input,
+                str_cat(path.string(), ": --release-keyring: not a readable file"));
+  }
+  return path;
 }
 
 std::vector<pki::VerifyingKey> release_keys(const po::variables_map& values) {

@@ -76,6 +76,9 @@ architecture_rule(const boost::program_options::variables_map& values);
 void add_release_key_option(boost::program_options::options_description& options);
 [[nodiscard]] std::vector<pki::VerifyingKey>
 release_keys(const boost::program_options::variables_map& values);
+// --release-keyring, checked to be a readable file; empty when not given.
+[[nodiscard]] std::filesystem::path
+release_keyring(const boost::program_options::variables_map& values);
 
 // Seconds since the epoch, now.
 [[nodiscard]] std::int64_t unix_now();

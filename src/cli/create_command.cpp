@@ -72,6 +72,7 @@ bundle::CreateOptions create_options(const po::variables_map& values) {
   }
   create.architectures = architecture_rule(values);
   create.release_keys = release_keys(values);
+  create.release_keyring = release_keyring(values);
   if (values.count("allow")) {
     for (const std::string& list : values["allow"].as<std::vector<std::string>>()) {
       create.allowed.merge(check::parse_waivable_kinds(list));

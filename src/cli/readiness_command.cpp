@@ -27,15 +27,19 @@ std::string joined(const std::vector<std::string>& parts) {
 nlohmann::ordered_json readiness_json(const check::DigestReport& report) {
   nlohmann::ordered_json images = nlohmann::ordered_json::array();
   for (const check::ImageStatus& image : report.images) {
-    images.push_back({{"category", image.category},
-                      {"source", image.source},
-                      {"location", image.location},
-                      {"present", image.is_present},
-                      {"digest", image.digest},
-                      {"platforms", image.platforms},
-                      {"signature",
-                       image.signature.empty() ? nlohmann::ordered_json(nullptr)
-                                               : nlohmann::ordered_json(image.signature)}});
+    images.push_back(
+        {{"category", image.category},
+         {"source", image.source},
+         {"location", image.location},
+         {"present", image.is_present},
+         {"digest", image.digest},
+         {"platforms", image.platforms},
+         {"signature",
+          image.signature.empty() ? nlohmann::ordered_json(nullptr)
+                                  : nlohmann::ordered_json(image.signature)},
+         {"release_signature",
+          image.release_signature.empty() ? nlohmann::ordered_json(nullptr)
+                                          : nlohmann::ordered_json(image.release_signature)}});
   }
   nlohmann::ordered_json problems = problems_json(report.problems);
   return {{"ready", report.problems.empty()},
@@ -57,7 +61,11 @@ void print_readiness(const check::DigestReport& report) {
                                 image.platforms.empty() ? "platforms unknown"
                                                         : util::printable(joined(image.platforms)))
                       : std::string("MISSING"))
-              << (image.signature.empty() ? "" : str_cat(", signature ", image.signature)) << '\n';
+              << (image.signature.empty() ? "" : str_cat(", signature ", image.signature))
+              << (image.release_signature.empty()
+                      ? ""
+                      : str_cat(", release signature ", image.release_signature))
+              << '\n';
   }
   for (const model::Problem& problem : report.problems) {
     std::cout << "  " << model::problem_kind_name(problem.kind) << ": " << model::to_text(problem)
@@ -81,6 +89,7 @@ int run_readiness(const std::vector<std::filesystem::path>& inputs,
   check::DigestOptions options;
   options.architectures = architecture_rule(values);
   options.with_image_statuses = true;
+  options.release_keyring = release_keyring(values);
   for (const pki::VerifyingKey& key : keys) {
     options.release_keys.push_back(&key);
   }

@@ -11,7 +11,7 @@ zb keygen --out key >/dev/null
 echo '{"auths":{"mirror.test:8443":{"auth":"dXNlcjpzZWNyZXQ="}}}' >creds.json
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout bastion.key \
   -out bastion.pem -days 2 -subj /CN=bastion 2>/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443/ocp --ca pki/root.pem \
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443/ocp --ca pki/root.pem \
   --mirror-auth creds.json --recipient bastion.pem -o b.zb
 
 opened=(--recipient-cert bastion.pem --recipient-key bastion.key)
@@ -60,7 +60,7 @@ find root/var/lib/zbundle/backups -name icsp.yaml | grep -q . || fail "the repla
 
 # Rollback: an older bundle of the same signer is refused, unless asked for
 sleep 1
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443/ocp --ca pki/root.pem -o newer.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443/ocp --ca pki/root.pem -o newer.zb
 expect 0 '' -- zbx apply newer.zb --pubkey key.pub --root root
 snapshot root >before
 expect 1 'b.zb: bundle [0-9a-f]{32} was created .* before bundle [0-9a-f]{32} .* --allow-rollback' \

@@ -175,7 +175,7 @@ run rendered-ocp 2>err || fail "apply-cluster.sh failed with a site trust Config
 zb keygen --out key >/dev/null
 mkdir boot
 echo iso >boot/rhcos-416.94.202406251923-0-live.s390x.iso
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --mirror mirror.test:8443/ocp \
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --mirror mirror.test:8443/ocp \
   --ca pki/root.pem --sign-key key.key --boot-images boot -o boot.zb
 expect 0 '' -- zb artifacts boot.zb --pubkey key.pub --mirror mirror.test:8443/ocp --ca pki/root.pem \
   --boot-url http://boot.example/rhcos -o rendered-boot

@@ -74,7 +74,7 @@ contains 'IPv6' v6/apply-cluster.sh
 
 # From a bundle made for another registry: the bastion's mirror wins, paths kept
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror old.example:5000/ns -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror old.example:5000/ns -o b.zb
 expect 0 '' -- zb artifacts b.zb --pubkey key.pub --mirror mirror.test:8443/site --ca pki/root.pem -o from-bundle
 check from-bundle mirror.test:8443/site
 grep -q 'old.example' from-bundle/* && fail "from-bundle still names the bundle's registry"
@@ -100,7 +100,7 @@ expect 1 'signature does not verify' -- zb artifacts b.zb --pubkey other.pub --m
 for n in 1 2 3 4 5 6 7 8; do [ ! -e "bad$n" ] || fail "a failed run left bad$n"; done
 
 # create --mirror --ca renders the same files into the bundle as the bastion renders from it
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443/ocp --ca pki/root.pem -o rendered.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443/ocp --ca pki/root.pem -o rendered.zb
 mkdir in-bundle && (cd in-bundle && zstd -dc ../rendered.zb | tar -xf - --strip-components=1 --wildcards 'artifacts/*')
 expect 0 '' -- zb artifacts rendered.zb --pubkey key.pub --mirror mirror.test:8443/ocp --ca pki/root.pem -o on-bastion
 diff -r in-bundle on-bastion >report || fail "create and the bastion render different artifacts: $(cat report)"
@@ -108,7 +108,7 @@ check in-bundle mirror.test:8443/ocp
 
 # Credentials travel only encrypted to the bastion's certificate; stock openssl opens them
 openssl req -x509 -newkey rsa:2048 -nodes -keyout bastion.key -out bastion.pem -days 2 -subj /CN=bastion 2>/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror-auth auth.json --recipient bastion.pem -o creds.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror-auth auth.json --recipient bastion.pem -o creds.zb
 members creds.zb
 contains '^artifacts/mirror-auth.json.cms.pem$' "$work/members"
 zstd -dc creds.zb | tar -xOf - artifacts/mirror-auth.json.cms.pem >creds.pem
@@ -116,7 +116,7 @@ grep -q dXNlcjpzZWNyZXQ creds.pem && fail "the credentials are in the bundle in 
 openssl cms -decrypt -inform PEM -in creds.pem -recip bastion.pem -inkey bastion.key -out opened.json \
   || fail "stock openssl cannot open the credentials"
 cmp -s opened.json auth.json || fail "the decrypted credentials differ from auth.json"
-expect 2 'mirror-auth and --recipient go together' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror-auth auth.json -o plain.zb
+expect 2 'mirror-auth and --recipient go together' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror-auth auth.json -o plain.zb
 openssl req -x509 -newkey ed25519 -nodes -keyout ed.key -out ed.pem -days 2 -subj /CN=ed 2>/dev/null
-expect 2 'ed.pem: cannot encrypt to this certificate' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror-auth auth.json --recipient ed.pem -o ed.zb
+expect 2 'ed.pem: cannot encrypt to this certificate' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror-auth auth.json --recipient ed.pem -o ed.zb
 [ ! -e plain.zb ] && [ ! -e ed.zb ] || fail "a refused create left a bundle"

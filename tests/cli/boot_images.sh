@@ -14,7 +14,7 @@ head -c 300000 /dev/urandom >"boot/rhcos-$version-live.s390x.iso"
 echo kernel >"boot/rhcos-$version-live-kernel-s390x"
 echo initramfs >"boot/rhcos-$version-live-initramfs.s390x.img"
 echo rootfs >"boot/rhcos-$version-live-rootfs.s390x.img"
-create() { zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --mirror mirror.test:8443/ocp \
+create() { zb create "${release_keys[@]}" "$SAMPLE/v2" --mirror mirror.test:8443/ocp \
   --ca pki/root.pem --sign-key key.key "$@"; }
 
 expect 0 '' -- create --boot-images boot -o b.zb

@@ -8,7 +8,7 @@ cd "$work"
 
 zb keygen --out key >/dev/null
 zb keygen --out other >/dev/null
-zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror registry.example.com:5000 -o b.zb >/dev/null
+zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror registry.example.com:5000 -o b.zb >/dev/null
 "$PYTHON" "$tool" b.zb members members
 blob=$(grep -m1 '^registry/' members)
 second=$(grep '^registry/' members | sed -n 2p)
@@ -68,7 +68,7 @@ openssl pkeyutl -sign -inkey key.key -rawin -in manifest.json -out manifest.sig
 "$PYTHON" "$tool" step.zb t.zb replace ZBUNDLE/manifest.sig manifest.sig
 refused 'ZBUNDLE/manifest.json: names signer key 0000000000000000000000000000000000000000000000000000000000000000, but the trusted key is'
 # R11: a missing volume, two volumes swapped, an extra one
-zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key -o s.zb --split 2K >/dev/null
+zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key -o s.zb --split 2K >/dev/null
 mv s.zb.003 hidden
 expect 1 'problems found' -- zbx verify s.zb --pubkey key.pub
 contains 's.zb.003: missing volume' "$work/out"
@@ -90,7 +90,7 @@ for size in 3145728 2097152 1500000; do
   hex=$(sha256sum blob | cut -c1-64)
   mkdir -p "$blobs/${hex:0:2}/$hex" && mv blob "$blobs/${hex:0:2}/$hex/data"
 done
-zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key -o big.zb >/dev/null
+zb create "${release_keys[@]}" big --sign-key key.key -o big.zb >/dev/null
 expect 0 '' -- zb verify big.zb --pubkey key.pub
 zstd -dc big.zb | tar -xOf - ZBUNDLE/index.json >index.json
 members big.zb
@@ -115,6 +115,6 @@ refused 't.zb: truncated'
 # the same bundle read in order: expanded, and as a volume set
 expect 0 '' -- zbx expand big.zb --to big-out --pubkey key.pub
 diff -r big/docker big-out/registry/docker || fail "expanded big blobs differ"
-zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key -o split.zb --split 1M >/dev/null
+zb create "${release_keys[@]}" big --sign-key key.key -o split.zb --split 1M >/dev/null
 expect 0 '' -- zbx verify split.zb --pubkey key.pub
 echo "bundle_tamper: ok"

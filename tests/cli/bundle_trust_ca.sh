@@ -22,7 +22,7 @@ X
 issue release.example codeSigning signer.pem
 issue release.example serverAuth server.pem
 
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key signer.key --sign-cert signer.pem -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key signer.key --sign-cert signer.pem -o b.zb
 zstd -dc b.zb | tar -tf - | sed -n 3p | grep -qx ZBUNDLE/signer.pem || fail "signer.pem is not the third member"
 expect 0 '' -- zbx verify b.zb --trust-ca pki/root.pem --signer-name release.example
 contains 'signed by certificate for release.example' "$work/out"
@@ -31,12 +31,12 @@ expect 1 'signer certificate is not for other.example' -- zbx verify b.zb --trus
 expect 1 'signer chain not trusted by pki/other-root.pem' -- zbx verify b.zb --trust-ca pki/other-root.pem --signer-name release.example
 expect 2 'trust-ca needs --signer-name' -- zbx verify b.zb --trust-ca pki/root.pem
 
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key signer.key --sign-cert server.pem -o server.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key signer.key --sign-cert server.pem -o server.zb
 expect 1 'lacks extended key usage codeSigning' -- zbx verify server.zb --trust-ca pki/root.pem --signer-name release.example
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key signer.key -o plain.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key signer.key -o plain.zb
 expect 1 'ZBUNDLE/signer.pem must come next' -- zbx verify plain.zb --trust-ca pki/root.pem --signer-name release.example
 zb keygen --out other >/dev/null
-expect 2 'sign-cert: its first certificate is not for the signing key' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key other.key --sign-cert signer.pem -o never.zb
+expect 2 'sign-cert: its first certificate is not for the signing key' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key other.key --sign-cert signer.pem -o never.zb
 
 # Rollback under --trust-ca: the sequence belongs to the CA and the signer name, not to the leaf
 # key, so a bundle made earlier under the signer's previous, still valid certificate is older.
@@ -44,9 +44,9 @@ zb keygen --out previous >/dev/null
 cp signer.key current.key && cp previous.key signer.key
 issue release.example codeSigning previous.pem
 cp current.key signer.key
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key previous.key --sign-cert previous.pem -o older.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key previous.key --sign-cert previous.pem -o older.zb
 sleep 1
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key signer.key --sign-cert signer.pem -o newer.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key signer.key --sign-cert signer.pem -o newer.zb
 trust=(--trust-ca pki/root.pem --signer-name release.example)
 expect 0 '' -- zbx expand newer.zb --to exp "${trust[@]}"
 expect 1 'older.zb: bundle [0-9a-f]{32} was created .* before bundle' -- zbx expand older.zb --to exp "${trust[@]}"

@@ -8,7 +8,7 @@ cd "$work"
 zb keygen --out key >/dev/null
 zb keygen --out other >/dev/null
 "$TEST_DATA/make-pki.sh" pki >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem -o b.zb
 
 # snapshot DIR: every path with its type, mode, size, mtime and content hash
 snapshot() { (cd "$1" && find . -printf '%p %y %m %s %T@\n' | sort && find . -type f -exec sha256sum {} + | sort); }
@@ -43,7 +43,7 @@ blob=$("$PYTHON" "$tool" b.zb /dev/stdout members | grep -m1 '/data$')
 "$PYTHON" "$tool" b.zb damaged.zb flip "$blob"
 expect 1 "$blob: digest mismatch" -- zbx expand damaged.zb --to new-dir --pubkey key.pub
 [ ! -e new-dir ] || fail "a failed expand left new-dir"
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v1/oc-mirror-workspace" --sign-key key.key -o v1.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v1/oc-mirror-workspace" --sign-key key.key -o v1.zb
 "$PYTHON" "$tool" v1.zb damaged-v1.zb flip "$("$PYTHON" "$tool" v1.zb /dev/stdout members | grep -m1 '^oc-mirror/')"
 expect 1 'digest mismatch' -- zbx expand damaged-v1.zb --to out-dir --pubkey key.pub
 expect 1 'signature does not verify' -- zbx expand b.zb --to out-dir --pubkey other.pub
@@ -60,14 +60,14 @@ expect 2 'registry is not a directory' -- zbx expand b.zb --to planted --pubkey 
 # descriptors (a registry has a directory per blob; none may stay open per directory)
 mkdir -p many/working-dir/.history && : >many/working-dir/.history/.history-2026-01-01T00:00:00Z
 for i in $(seq 300); do mkdir -p "many/working-dir/d$i" && echo "$i" >"many/working-dir/d$i/f"; done
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" many --sign-key key.key -o many.zb
+expect 0 '' -- zb create "${release_keys[@]}" many --sign-key key.key -o many.zb
 (ulimit -n 64 && zbx expand many.zb --to many-dir --pubkey key.pub >/dev/null) || fail "expand of 300 directories ran out of descriptors"
 [ "$(find many-dir -name f | wc -l)" = 300 ] || fail "not every file of many.zb was expanded"
 
 # A --base delta carries none of b.zb's blobs: it expands where b.zb went (the tree already
 # holds them: its registry is left as it was) and is refused, leaving nothing, where b.zb never went.
 sleep 1 # a later creation time than b.zb's, which out-dir's sequence now holds
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem --base b.zb -o delta.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem --base b.zb -o delta.zb
 snapshot out-dir/registry >registry-before
 expect 0 '' -- zbx expand delta.zb --to out-dir --pubkey key.pub
 cmp -s registry-before <(snapshot out-dir/registry) || fail "the delta changed a registry that held everything"

@@ -9,7 +9,7 @@ tool=$TEST_DATA/bundle_tool.py
 command -v bsdtar >/dev/null || fail "bsdtar is not installed (scripts/bootstrap.sh installs libarchive-tools)"
 cd "$work"
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key -o b.zb
 expect 0 '' -- zbx expand b.zb --to target --pubkey key.pub
 snapshot target >before
 echo 'payload' >content

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$work"
 "$TEST_DATA/make-pki.sh" pki >/dev/null
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --mirror mirror.test:8443/ocp \
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --mirror mirror.test:8443/ocp \
   --ca pki/root.pem --sign-key key.key -o b.zb
 expect 0 '' -- zb artifacts b.zb --pubkey key.pub --mirror site.example:5000/mirror --ca pki/root.pem -o rendered
 catalog_digest=$(tar -xOf "$SAMPLE/v2/mirror_000001.tar" \

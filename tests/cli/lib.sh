@@ -4,6 +4,8 @@ set -euo pipefail
 
 : "${ZBUNDLE:?set ZBUNDLE to the zbundle binary}"
 : "${SAMPLE:?set SAMPLE to the make-sample.sh output}"
+# The keys the sample's release signatures verify with (sigstore, OpenPGP), for create.
+release_keys=(--release-key "$SAMPLE/release-key.pem" --release-keyring "$SAMPLE/release-keyring.gpg")
 PYTHON=/usr/bin/python3
 [ -x "$PYTHON" ] || PYTHON=python3
 

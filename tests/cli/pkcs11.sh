@@ -44,7 +44,7 @@ for type in ed25519 ecdsa-p256 rsa3072; do
     || fail "the $type key id is not sha256(SPKI) of the exported key"
   expect 2 'exists: refusing to overwrite' -- zb pubkey "$uri" -o $type.pub "${token[@]}"
 
-  expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key "$uri" "${token[@]}" -o $type.zb
+  expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key "$uri" "${token[@]}" -o $type.zb
   contains "signed by key $key_id" "$work/out"
   expect 0 '' -- zbx verify $type.zb --pubkey $type.pub
   # Stock openssl, as README shows it.
@@ -92,10 +92,10 @@ after=$(ls)
 # A token key and a file key rotate through one trusted directory.
 expect 0 '' -- zb keygen --out file-key
 mkdir trusted && cp file-key.pub ed25519.pub trusted/
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key file-key.key -o by-file.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key file-key.key -o by-file.zb
 expect 0 '' -- zbx expand by-file.zb --trust-dir trusted --to site
 sleep 1
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key 'pkcs11:token=zb;object=release-ed25519' "${token[@]}" -o by-token.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key 'pkcs11:token=zb;object=release-ed25519' "${token[@]}" -o by-token.zb
 expect 0 '' -- zbx expand by-token.zb --trust-dir trusted --to site
 expect 1 'by-file.zb: bundle [0-9a-f]{32} was created .* before bundle' -- zbx expand by-file.zb --trust-dir trusted --to site
 echo "pkcs11: ok"

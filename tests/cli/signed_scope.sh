@@ -12,9 +12,9 @@ tool=$TEST_DATA/bundle_tool.py
 cd "$work"
 "$TEST_DATA/make-pki.sh" pki >/dev/null
 zb keygen --out key >/dev/null
-zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem -o old.zb >/dev/null
+zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem -o old.zb >/dev/null
 sleep 1
-zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem -o new.zb >/dev/null
+zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem -o new.zb >/dev/null
 members new.zb
 blob=$(grep -m1 '^registry/docker/registry/v2/blobs/' "$work/members")
 
@@ -51,7 +51,7 @@ printf 'x\n' >"names-tree/working-dir/logs/$long.log"
 printf 'y\n' >"names-tree/working-dir/logs/ünïcödé-ログ.log"
 printf 'z\n' >"names-tree/working-dir/logs/$(printf 'a%.0s' $(seq 60))-ü.log"
 (cd names-tree && tar -cf ../names/mirror_000001.tar -- *)
-zb create --release-key "$SAMPLE/release-key.pem" names --sign-key key.key -o names.zb >/dev/null
+zb create "${release_keys[@]}" names --sign-key key.key -o names.zb >/dev/null
 members names.zb
 grep -q "$long" "$work/members" || fail "the long name is not in the bundle"
 "$PYTHON" "$tool" names.zb differing canonical || fail "headers differ from tarfile's: $(cat differing)"
@@ -117,7 +117,7 @@ mkdir -p root/etc/pki/ca-trust/source/anchors
 expect 0 '' -- zbx apply new.zb --pubkey key.pub --root root
 expect 1 'old.zb: bundle [0-9a-f]{32} was created .* before bundle' -- zbx apply old.zb --pubkey key.pub --root root
 zb keygen --out other >/dev/null
-zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key other.key --mirror mirror.test:8443 --ca pki/root.pem -o other-old.zb >/dev/null
+zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key other.key --mirror mirror.test:8443 --ca pki/root.pem -o other-old.zb >/dev/null
 expect 0 '' -- zbx apply other-old.zb --pubkey other.pub --root root
 
 # apply verifies every byte before it changes anything: one flipped payload byte.

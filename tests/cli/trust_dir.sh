@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$work"
 
 create() { # create KEY OUT
-  expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key "$1" -o "$2"
+  expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key "$1" -o "$2"
 }
 
 expect 0 '' -- zb keygen --out old

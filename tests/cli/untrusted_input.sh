@@ -23,7 +23,7 @@ bounded() {
 
 "$TEST_DATA/make-pki.sh" pki >/dev/null
 zb keygen --out key >/dev/null
-zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem -o b.zb >/dev/null
+zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror mirror.test:8443 --ca pki/root.pem -o b.zb >/dev/null
 resign() { "$PYTHON" "$tool" b.zb t.zb edit key.key "$1"; }
 # refused_by_readers PATTERN: every reader of a bundle refuses t.zb with exit 1, within bounds.
 refused_by_readers() {

@@ -17,18 +17,18 @@ failing() { # PATH-PART AFTER-BYTES COMMAND...: runs COMMAND with writes failing
 zb keygen --out key >/dev/null
 "$TEST_DATA/make-pki.sh" pki >/dev/null
 "$PYTHON" "$TEST_DATA/make_storage.py" big 4 2
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key -o big.zb
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key \
+expect 0 '' -- zb create "${release_keys[@]}" big --sign-key key.key -o big.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key \
   --mirror mirror.test:8443 --ca pki/root.pem -o small.zb
 
 # the shim itself: without ZB_EIO_PATH nothing changes
-failing '' 0 zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key -o made-ok.zb >/dev/null \
+failing '' 0 zb create "${release_keys[@]}" big --sign-key key.key -o made-ok.zb >/dev/null \
   || fail "the shim broke a run it should leave alone"
 
 # create: the bundle file fails after 3 MiB
 mkdir made
 expect 2 '^zbundle: error: made/big.zb: .*Input/output error' \
-  -- failing /made/ $((3 << 20)) zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key -o made/big.zb
+  -- failing /made/ $((3 << 20)) zb create "${release_keys[@]}" big --sign-key key.key -o made/big.zb
 [ -z "$(ls -A made)" ] || fail "a failed create left $(ls -A made)"
 
 # expand: a blob fails after 3 MiB, into a new target and into one holding small.zb

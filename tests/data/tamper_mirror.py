@@ -8,10 +8,12 @@ manifest), dangling (a tag pointing at nothing), drop-image (ubi's repository li
 drop-s390x (postgresql's index without its s390x child), single-arch-release (the release tag
 names its s390x manifest alone), drop-signature (the release's .sig tag gone),
 signature-of-other (the release tag names its s390x manifest, and the release's signature,
-which names the index, is tagged as that manifest's)
+which names the index, is tagged as that manifest's), openpgp-signature FILE (the release's
+OpenPGP signature in working-dir/signatures/ replaced by FILE's bytes, or gone for "-")
 """
 import hashlib, io, json, sys, tarfile
 source, target, mode = sys.argv[1:4]
+argument = sys.argv[4] if len(sys.argv) > 4 else None
 with tarfile.open(source) as tar:
     members = [(m, tar.extractfile(m).read()) for m in tar.getmembers()]
 def blob_name(digest):
@@ -62,6 +64,15 @@ elif mode == "signature-of-other":
     i = find(f"repositories/openshift/release-images/_manifests/tags/{signature_tag}/current/link")
     info = tarfile.TarInfo(members[i][0].name.replace(signature_tag, "sha256-" + child["digest"].split(":")[1] + ".sig"))
     members.append((info, members[i][1]))
+elif mode == "openpgp-signature":
+    i = find("-sha256-" + link("openshift/release-images", "4.16.5-multi").split(":")[1])
+    assert "/working-dir/signatures/" in "/" + members[i][0].name, members[i][0].name
+    if argument == "-":
+        del members[i]
+    else:
+        members[i] = (members[i][0], open(argument, "rb").read())
+else:
+    sys.exit(f"unknown mode {mode}")
 with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as out:
     for member, data in members:
         member.size = len(data)

@@ -12,7 +12,7 @@ cd "$work"
 start_tls_registry "$work/bastion/registry" '  maintenance: {readonly: {enabled: true}}'
 mirror=127.0.0.1:$port
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$mirror" --ca pki/root.pem -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror "$mirror" --ca pki/root.pem -o b.zb
 expect 0 '' -- zbx expand b.zb --to bastion --pubkey key.pub
 
 

@@ -14,14 +14,13 @@ source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
 points=${KILL_POINTS:-12}
 RANDOM=${KILL_SEED:-20261202}
-release_key=$SAMPLE/release-key.pem
 
 start_tls_registry "$work/storage"
 registry=127.0.0.1:$port
 zb keygen --out key >/dev/null
 "$PYTHON" "$TEST_DATA/make_storage.py" big 16 8
-expect 0 '' -- zb create --release-key "$release_key" big --sign-key key.key -o big.zb
-expect 0 '' -- zb create --release-key "$release_key" "$SAMPLE/v2" --sign-key key.key \
+expect 0 '' -- zb create "${release_keys[@]}" big --sign-key key.key -o big.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key \
   --mirror mirror.test:8443 --ca pki/root.pem -o small.zb
 
 # contents DIR: every regular file's path and hash (times and staging left out)
@@ -71,7 +70,7 @@ PY
 }
 
 # The commands, each run as `run_NAME [&]` in $work; reference results from undisturbed runs.
-run_create() { zb create --release-key "$release_key" big --sign-key key.key -o made/big.zb; }
+run_create() { zb create "${release_keys[@]}" big --sign-key key.key -o made/big.zb; }
 run_expand() { zbx expand big.zb --to target --pubkey key.pub; }
 run_apply() { zbx apply small.zb --pubkey key.pub --root root --authfile root/auth.json --state-dir root/state; }
 run_push() { zbx push big.zb --to "$registry/kp" --pubkey key.pub --ca pki/root.pem; }

@@ -14,7 +14,7 @@ iso=rhcos-$version-live.s390x.iso
 mkdir boot
 head -c 200000 /dev/urandom >"boot/$iso"
 echo kernel >"boot/rhcos-$version-live-kernel-s390x"
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --mirror "127.0.0.1:$port/ocp" \
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --mirror "127.0.0.1:$port/ocp" \
   --ca pki/root.pem --sign-key key.key --boot-images boot -o b.zb
 mkdir -p root/etc/pki/ca-trust/source/anchors
 expect 0 '' -- zbx apply b.zb --pubkey key.pub --root root --boot-root web/rhcos --boot-url "http://127.0.0.1:1/rhcos"

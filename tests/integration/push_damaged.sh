@@ -11,7 +11,7 @@ start_plain_registry
 registry=127.0.0.1:$port
 "$PYTHON" "$TEST_DATA/make_storage.py" big 8 8
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key --mirror "$registry" -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" big --sign-key key.key --mirror "$registry" -o b.zb
 size=$(stat -c %s b.zb)
 
 # tagged_complete: every tag the registry has resolves to a manifest whose blobs it all holds.
@@ -71,7 +71,7 @@ tagged_complete
 # Rollback: after a newer bundle, the older one is refused for this registry (only complete
 # pushes count: the damaged ones above left no sequence), unless asked for.
 sleep 1
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key --mirror "$registry" -o newer.zb
+expect 0 '' -- zb create "${release_keys[@]}" big --sign-key key.key --mirror "$registry" -o newer.zb
 expect 0 '' -- zbx push newer.zb --to "$registry" --pubkey key.pub --insecure-http
 expect 1 'b.zb: bundle [0-9a-f]{32} was created .* before bundle [0-9a-f]{32}' -- \
   zbx push b.zb --to "$registry" --pubkey key.pub --insecure-http

@@ -15,7 +15,7 @@ cd "$work"
 zb keygen --out key >/dev/null
 start_helper raw "$PYTHON" "$TEST_DATA/raw_registry.py" "$work/raw.log" "/v2/mirror/x/../../../admin/uploads/1"
 registry=127.0.0.1:$helper_port
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" -o b.zb
 printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$registry" "$(printf 'pusher:s3cret' | base64 -w0)" >auth.json
 push() { zbx push "$1" --to "$registry/mirror" --pubkey key.pub --authfile auth.json --insecure-http; }
 nothing_sent() {

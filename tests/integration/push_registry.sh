@@ -16,7 +16,7 @@ start_tls_registry "$work/storage" '' "auth: {htpasswd: {realm: zbundle-test, pa
 registry=127.0.0.1:$port
 "$TEST_DATA/make-pki.sh" other-pki >/dev/null
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" --ca pki/root.pem -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" --ca pki/root.pem -o b.zb
 
 auth_file() { printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$registry" "$(printf '%s' "$1" | base64 -w0)" >"$2"; }
 auth_file 'pusher:s3cret pass' auth.json
@@ -72,7 +72,7 @@ cp "$work/out" second.json
 
 # a registry that limits path depth (oc-mirror's --max-nested-paths 2): every repository below
 # flat/ is one component, pushed there and named so in the rendered mirror sets, which resolve
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/flat" --max-nested-paths 2 --ca pki/root.pem -o flat.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/flat" --max-nested-paths 2 --ca pki/root.pem -o flat.zb
 expect 0 '' -- zbx push flat.zb --to "$registry/flat" --pubkey key.pub --authfile auth.json --json
 [ "$(summary "$work/out" 'len(d["failures"])')" = 0 ] || fail "the limited push failed: $(cat "$work/out")"
 curl -s --cacert pki/root.pem -u 'pusher:s3cret pass' "https://$registry/v2/_catalog" >catalog.json
@@ -105,7 +105,7 @@ expect 1 'cannot resolve nowhere.invalid: not in /etc/hosts, and DNS says: .*; g
 
 # interrupted (kill -9 once two layers are in), then run again: only the rest is sent
 "$PYTHON" "$TEST_DATA/make_storage.py" big 24 8
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key -o big.zb
+expect 0 '' -- zb create "${release_keys[@]}" big --sign-key key.key -o big.zb
 layers() { find storage/docker/registry/v2/blobs -name data -size +1M 2>/dev/null | wc -l; }
 zbx push big.zb --to "$registry/big" --pubkey key.pub --authfile auth.json --ca pki/root.pem >/dev/null 2>&1 &
 push_pid=$!
@@ -143,7 +143,7 @@ done <tags
 # a delta (--base big.zb) carries none of big's blobs or manifests; pushed where big went, it
 # finds them all, and a tag moved meanwhile (big/app:t2 onto t1's image) is put back with the
 # registry's own bytes of the manifest the signed record names
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" big --sign-key key.key --base big.zb -o delta.zb
+expect 0 '' -- zb create "${release_keys[@]}" big --sign-key key.key --base big.zb -o delta.zb
 skopeo copy --quiet --src-cert-dir pki-certs --dest-cert-dir pki-certs \
   --src-creds 'pusher:s3cret pass' --dest-creds 'pusher:s3cret pass' \
   "docker://$registry/big/big/app:t1" "docker://$registry/big/big/app:t2" 2>err || fail "skopeo could not move the tag: $(cat err)"

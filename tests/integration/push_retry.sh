@@ -12,7 +12,7 @@ cd "$work"
 
 start_plain_registry
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key -o b.zb
 
 # start_proxy FAILURES [MISSING [CORRUPT]]: the flaky proxy in front of the registry; sets proxy_port
 start_proxy() {
@@ -24,7 +24,7 @@ start_proxy() {
 summary() { "$PYTHON" -c "import json,sys; d=json.load(open('$1')); print($2)"; }
 
 # a volume set, so reading a blob again seeks into a data volume
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --split 2K -o split.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --split 2K -o split.zb
 start_proxy 2
 expect 0 '' -- zbx push split.zb.001 --to "127.0.0.1:$proxy_port/retried" --insecure-http --pubkey key.pub --json
 cp "$work/out" retried.json

@@ -23,7 +23,7 @@ start_tls_registry "$work/storage" '' "auth:
     rootcertbundle: $work/token.pem"
 registry=127.0.0.1:$port
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --ca pki/root.pem -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --ca pki/root.pem -o b.zb
 auth_file() { printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$registry" "$(printf '%s' "$1" | base64 -w0)" >"$2"; }
 auth_file 'pusher:s3cret' auth.json
 auth_file 'pusher:wrong' wrong.json

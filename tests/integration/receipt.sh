@@ -14,7 +14,7 @@ htpasswd -Bbn pusher 's3cret pass' >htpasswd
 start_tls_registry "$work/storage" '' "auth: {htpasswd: {realm: zbundle-test, path: $work/htpasswd}}"
 registry=127.0.0.1:$port
 zb keygen --out key >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" --ca pki/root.pem -o b.zb
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/mirror" --ca pki/root.pem -o b.zb
 auth_file() { printf '{"auths": {"%s": {"auth": "%s"}}}\n' "$registry" "$(printf '%s' "$1" | base64 -w0)" >"$2"; }
 auth_file 'pusher:s3cret pass' auth.json
 auth_file 'pusher:wrong' wrong-auth.json
@@ -100,7 +100,7 @@ print(len(body["repositories"]), "repositories,", len(confirmed), "blobs")
 PY
 
 # day 2: the next bundle from the receipt leaves out every blob and manifest it confirms
-create_delta() { zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key key.key --ca pki/root.pem "$@"; }
+create_delta() { zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --ca pki/root.pem "$@"; }
 expect 2 'needs --receipt-key' -- create_delta --mirror "$registry/mirror" --receipt receipt.json -o d.zb
 expect 2 "it is of $registry/mirror; give --mirror $registry/mirror" -- create_delta --mirror "$registry/other" --receipt receipt.json --receipt-key bastion.pub -o d.zb
 expect 1 'receipt.json: the signature does not verify with key' -- create_delta --mirror "$registry/mirror" --receipt receipt.json --receipt-key key.pub -o d.zb

@@ -57,10 +57,10 @@ expect 2 'nowhere.invalid: cannot resolve: not in /etc/hosts; give the address w
 
 # create --probe: the bundle is only made when the live registry chains to the CA it carries
 zb keygen --out "$work/signer" >/dev/null
-expect 0 '' -- zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key "$work/signer.key" --mirror "127.0.0.1:$full" --ca "$pki/root.pem" --probe -o "$work/probed.zb"
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key "$work/signer.key" --mirror "127.0.0.1:$full" --ca "$pki/root.pem" --probe -o "$work/probed.zb"
 expect 0 '' -- zb inspect "$work/probed.zb" --pubkey "$work/signer.pub"
 contains 'CA: +CN=zbundle test root' "$work/out"
 expect 1 "^zbundle: error: --probe 127.0.0.1:$full: the registry's chain is not trusted by .*other-root.pem" -- \
-  zb create --release-key "$SAMPLE/release-key.pem" "$SAMPLE/v2" --sign-key "$work/signer.key" --mirror "127.0.0.1:$full" --ca "$pki/other-root.pem" --probe -o "$work/never.zb"
+  zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key "$work/signer.key" --mirror "127.0.0.1:$full" --ca "$pki/other-root.pem" --probe -o "$work/never.zb"
 [ ! -e "$work/never.zb" ] || fail "an untrusted probe left a bundle"
 echo "verify_ca_probe: ok"

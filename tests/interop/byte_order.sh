@@ -12,6 +12,7 @@ work=$(mktemp -d)
 export ZBUNDLE_STATE_DIR=$work/state
 trap 'rm -rf "$work"' EXIT
 "$here/scripts/make-sample.sh" "$work/sample" >/dev/null
+release_keys=(--release-key "$work/sample/release-key.pem" --release-keyring "$work/sample/release-keyring.gpg")
 
 run_both() {
   local name=$1
@@ -31,8 +32,8 @@ done
 qemu=${S390X_EXEC_PREFIX:-qemu-s390x-static}
 "$native" keygen --out "$work/native-key" >/dev/null
 $qemu "$s390x" keygen --out "$work/s390x-key" >/dev/null
-"$native" create "$work/sample/v2" --release-key "$work/sample/release-key.pem" --sign-key "$work/native-key.key" --mirror m.example:5000 -o "$work/native.zb" >/dev/null
-$qemu "$s390x" create "$work/sample/v2" --release-key "$work/sample/release-key.pem" --sign-key "$work/s390x-key.key" --mirror m.example:5000 -o "$work/s390x.zb" >/dev/null
+"$native" create "$work/sample/v2" "${release_keys[@]}" --sign-key "$work/native-key.key" --mirror m.example:5000 -o "$work/native.zb" >/dev/null
+$qemu "$s390x" create "$work/sample/v2" "${release_keys[@]}" --sign-key "$work/s390x-key.key" --mirror m.example:5000 -o "$work/s390x.zb" >/dev/null
 $qemu "$s390x" verify "$work/native.zb" --pubkey "$work/native-key.pub"
 "$native" verify "$work/s390x.zb" --pubkey "$work/s390x-key.pub"
 $qemu "$(dirname "$s390x")/zbundle-extract" list "$work/native.zb" --pubkey "$work/native-key.pub" >"$work/list.s390x"
@@ -40,7 +41,7 @@ $qemu "$(dirname "$s390x")/zbundle-extract" list "$work/native.zb" --pubkey "$wo
 cmp "$work/list.native" "$work/list.s390x" || { echo "byte_order: the bundles list different entries" >&2; exit 1; }
 # Expanded by the other build: the same files, byte for byte; artifacts rendered alike
 "$here/tests/data/make-pki.sh" "$work/pki" >/dev/null
-"$native" create "$work/sample/v2" --release-key "$work/sample/release-key.pem" --sign-key "$work/native-key.key" --mirror m.example:5000 \
+"$native" create "$work/sample/v2" "${release_keys[@]}" --sign-key "$work/native-key.key" --mirror m.example:5000 \
   --ca "$work/pki/root.pem" -o "$work/rendered.zb" >/dev/null
 $qemu "$(dirname "$s390x")/zbundle-extract" expand "$work/rendered.zb" --to "$work/on-s390x" \
   --pubkey "$work/native-key.pub" >/dev/null

@@ -245,11 +245,6 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   std::set<std::string> base_blobs = read_base_bundles(options.base_bundles, key, base_ids);
   std::optional<Manifest::ReceiptRef> receipt;
   base_blobs.merge(read_receipt_left_out(options, receipt));
-  check::SignatureRule signatures{options.architectures.release_repository, {}};
-  for (const pki::VerifyingKey& release_key : options.release_keys) {
-    signatures.keys.push_back(&release_key);
-  }
-  PayloadPlan plan = plan_payload(options.inputs, base_blobs, options.architectures, signatures);
   CreateResult result;
   Manifest& manifest = result.manifest;
   manifest.bundle_id = random_bundle_id();
@@ -258,6 +253,13 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   manifest.base_bundles = std::move(base_ids);
   manifest.receipt = std::move(receipt);
   fill_model(manifest, options.inputs, options.mirror, options.max_nested_paths);
+  const check::OpenPgpSignatures openpgp = check::openpgp_signatures_in(manifest.cluster_resources);
+  check::SignatureRule signatures{
+      options.architectures.release_repository, {}, &openpgp, options.release_keyring};
+  for (const pki::VerifyingKey& release_key : options.release_keys) {
+    signatures.keys.push_back(&release_key);
+  }
+  PayloadPlan plan = plan_payload(options.inputs, base_blobs, options.architectures, signatures);
   // The seal gate: judged from what was read, before a byte is written.
   manifest.waivers = check::judge(installation_problems(plan, manifest), options.allowed);
   manifest.repositories = std::move(plan.repositories);

@@ -46,6 +46,7 @@ struct CreateOptions {
   oci::ArchitectureRule architectures; // --arch and --management-arch
   // --release-key: what release images' sigstore signatures must verify with
   std::vector<pki::VerifyingKey> release_keys;
+  std::filesystem::path release_keyring; // OpenPGP keys for release signatures (gpgv)
   // Problem kinds the user waived (--allow): signed anyway, and the manifest says so.
   std::set<model::ProblemKind> allowed;
   int level = 3;

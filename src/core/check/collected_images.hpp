@@ -29,6 +29,7 @@ struct ImageStatus {
   std::string digest;                 // what the location holds; empty when absent
   std::vector<std::string> platforms; // "amd64", "s390x", ...: its own or its children's
   std::string signature;              // releases: "verified" or the problem's kind; else empty
+  std::string release_signature;      // the same for its OpenPGP release signature
 };
 
 // Where each image is and what the storage holds there (platforms and signatures left for

@@ -20,6 +20,11 @@ using util::str_cat;
 
 constexpr std::size_t k_json_blob_limit = std::size_t{4} << 20; // manifests and configs are small
 
+// "verified", or the kind of the problem found with a signature.
+std::string verdict_name(const std::optional<model::Problem>& problem) {
+  return problem ? std::string(model::problem_kind_name(problem->kind)) : "verified";
+}
+
 // Hashes every blob of the inputs and records what tags and revisions reference.
 class Verifier final : public oci::StorageHandler {
 public:
@@ -97,12 +102,21 @@ public:
     m_report.image_count += images.found;
     std::move(images.missing.begin(), images.missing.end(), std::back_inserter(m_report.problems));
     if (options.with_image_statuses) {
-      const std::vector<ReleaseSignature> signatures = judge_release_signatures(
-          m_graph, {options.architectures.release_repository, options.release_keys});
+      const OpenPgpSignatures openpgp = openpgp_signatures_in(std::vector<model::ClusterResource>(
+          content.cluster_resources.begin(), content.cluster_resources.end()));
+      const std::vector<ReleaseSignature> signatures =
+          judge_release_signatures(m_graph,
+                                   {options.architectures.release_repository,
+                                    options.release_keys,
+                                    &openpgp,
+                                    options.release_keyring});
       m_report.images = image_statuses(collected, signatures);
       for (const ReleaseSignature& signature : signatures) { // as create's seal gate judges them
-        if (signature.problem) {
-          m_report.problems.push_back(*signature.problem);
+        for (const std::optional<model::Problem>& problem :
+             {signature.problem, signature.openpgp}) {
+          if (problem) {
+            m_report.problems.push_back(*problem);
+          }
         }
       }
     }
@@ -121,9 +135,8 @@ public:
       for (const ReleaseSignature& signature : signatures) {
         if (status.category == model::category_name(model::ImageCategory::release)
             && signature.digest == status.digest) {
-          status.signature = signature.problem
-                                 ? std::string(model::problem_kind_name(signature.problem->kind))
-                                 : "verified";
+          status.signature = verdict_name(signature.problem);
+          status.release_signature = verdict_name(signature.openpgp);
         }
       }
     }

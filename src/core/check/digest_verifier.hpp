@@ -27,6 +27,7 @@ struct DigestOptions {
   // sees them. Off: no statuses, no signature judged.
   bool with_image_statuses = false;
   std::vector<const pki::VerifyingKey*> release_keys = {};
+  std::filesystem::path release_keyring = {};   // OpenPGP release signatures, through gpgv
   std::vector<std::filesystem::path> base = {}; // earlier runs whose blobs the bastion has
   unsigned jobs = 0;                            // hashing threads; 0 = one per core
 };

@@ -102,6 +102,33 @@ std::optional<model::Problem> judge_signature(const oci::ReferenceGraph& graph,
       ProblemKind::invalid_signature, where, str_cat("a signature of ", digest), why};
 }
 
+// The problem with the sigstore signature of release `digest`, tagged `where`.
+std::optional<model::Problem> judge_sigstore(const oci::ReferenceGraph& graph,
+                                             const std::string& where,
+                                             const std::string& digest,
+                                             const std::map<std::string, std::string>& tags,
+                                             const SignatureRule& rule) {
+  const std::string signature_tag = str_cat("sha256-", digest.substr(7), ".sig");
+  const auto signature = tags.find(signature_tag);
+  if (signature == tags.end()) {
+    return model::Problem{
+        ProblemKind::missing_signature, where, signature_tag, "no such tag in the mirror"};
+  }
+  const std::string* manifest = graph.json_of(signature->second);
+  if (manifest == nullptr && graph.is_base_blob(signature->second)) {
+    return std::nullopt; // carried by a --base bundle, which was made with the same checks and key
+  }
+  if (manifest == nullptr) {
+    return model::Problem{
+        ProblemKind::invalid_signature, where, "a signature manifest", "not in the mirror"};
+  }
+  try {
+    return judge_signature(graph, str_cat(where, " -> ", signature_tag), digest, *manifest, rule);
+  } catch (const Error& error) {
+    return model::Problem{ProblemKind::invalid_signature, where, "a signature", error.what()};
+  }
+}
+
 } // namespace
 
 std::vector<ReleaseSignature> judge_release_signatures(const oci::ReferenceGraph& graph,
@@ -116,30 +143,14 @@ std::vector<ReleaseSignature> judge_release_signatures(const oci::ReferenceGraph
     if (oci::is_signature_tag(tag) || !digest.starts_with("sha256:")) {
       continue;
     }
-    ReleaseSignature& verdict = verdicts.emplace_back(ReleaseSignature{tag, digest, std::nullopt});
+    ReleaseSignature& verdict =
+        verdicts.emplace_back(ReleaseSignature{tag, digest, std::nullopt, std::nullopt});
     const std::string where = str_cat(rule.release_repository, ":", tag);
-    const std::string signature_tag = str_cat("sha256-", digest.substr(7), ".sig");
-    const auto signature = tags.find(signature_tag);
-    if (signature == tags.end()) {
-      verdict.problem = model::Problem{
-          ProblemKind::missing_signature, where, signature_tag, "no such tag in the mirror"};
-      continue;
-    }
-    const std::string* manifest = graph.json_of(signature->second);
-    if (manifest == nullptr && graph.is_base_blob(signature->second)) {
-      continue; // carried by a --base bundle, which was made with the same checks and key
-    }
-    if (manifest == nullptr) {
-      verdict.problem = model::Problem{
-          ProblemKind::invalid_signature, where, "a signature manifest", "not in the mirror"};
-      continue;
-    }
-    try {
-      verdict.problem =
-          judge_signature(graph, str_cat(where, " -> ", signature_tag), digest, *manifest, rule);
-    } catch (const Error& error) {
-      verdict.problem =
-          model::Problem{ProblemKind::invalid_signature, where, "a signature", error.what()};
+    verdict.problem = judge_sigstore(graph, where, digest, tags, rule);
+    if (rule.openpgp != nullptr && !graph.is_base_blob(digest)) {
+      const auto found = rule.openpgp->find(digest);
+      verdict.openpgp = judge_openpgp_signatures(
+          where, digest, found == rule.openpgp->end() ? nullptr : &found->second, rule.keyring);
     }
   }
   return verdicts;
@@ -149,8 +160,10 @@ std::vector<model::Problem> check_release_signatures(const oci::ReferenceGraph& 
                                                      const SignatureRule& rule) {
   std::vector<model::Problem> problems;
   for (ReleaseSignature& verdict : judge_release_signatures(graph, rule)) {
-    if (verdict.problem) {
-      problems.push_back(std::move(*verdict.problem));
+    for (std::optional<model::Problem>* problem : {&verdict.problem, &verdict.openpgp}) {
+      if (*problem) {
+        problems.push_back(std::move(**problem));
+      }
     }
   }
   return problems;

@@ -9,6 +9,7 @@
 // dev.cosignproject.cosign/signature. The digest is the one the cluster pulls the release by:
 // for a `multi` payload the manifest list's, which is what cosign signs when given an index.
 
+#include "core/check/openpgp_signatures.hpp"
 #include "core/model/problem.hpp"
 #include "core/oci/reference_graph.hpp"
 #include "core/pki/signing_key.hpp"
@@ -22,6 +23,8 @@ namespace zbundle::check {
 struct SignatureRule {
   std::string release_repository;                  // e.g. "openshift/release-images"; empty: off
   std::vector<const pki::VerifyingKey*> keys = {}; // --release-key; empty: unverified-signature
+  const OpenPgpSignatures* openpgp = nullptr;      // the run's; null: not judged
+  std::filesystem::path keyring = {};              // --release-keyring; empty: unverified
 };
 
 // What was found of one release image's signature.
@@ -29,6 +32,7 @@ struct ReleaseSignature {
   std::string tag;                       // the release's tag in the release repository
   std::string digest;                    // the digest the signature must name
   std::optional<model::Problem> problem; // empty: present, naming the digest, verified
+  std::optional<model::Problem> openpgp; // the same for its OpenPGP release signature
 };
 
 // Every release image of `graph` (a tag in the release repository, not a signature tag) and
@@ -36,11 +40,13 @@ struct ReleaseSignature {
 [[nodiscard]] std::vector<ReleaseSignature>
 judge_release_signatures(const oci::ReferenceGraph& graph, const SignatureRule& rule);
 
-// A problem per release image of `graph` (a tag in the release repository) without a signature
-// that names its digest and verifies with one of `rule.keys`: missing-signature,
+// A problem per release image of `graph` (a tag in the release repository) without a sigstore
+// signature that names its digest and verifies with one of `rule.keys`, and per release without
+// an OpenPGP signature among `rule.openpgp` that does so with `rule.keyring`: missing-signature,
 // unverified-signature (no keys given), invalid-signature (another digest, a signature no key
 // verifies, a payload that is not there or does not parse). A signature manifest a --base
-// bundle carries is not judged again. Call after graph.check().
+// bundle carries is not judged again, nor the OpenPGP signature of a release it carries. Call after
+// graph.check().
 [[nodiscard]] std::vector<model::Problem> check_release_signatures(const oci::ReferenceGraph& graph,
                                                                    const SignatureRule& rule);
 

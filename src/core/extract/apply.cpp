@@ -12,18 +12,11 @@
 #include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/subprocess.hpp"
 #include "core/util/text_file.hpp"
 #include "core/util/untrusted_text.hpp"
 
 #include <nlohmann/json.hpp>
-
-#include <spawn.h>
-#include <sys/wait.h>
-
-#include <array>
-#include <cerrno>
-
-extern char** environ; // NOLINT: POSIX declares it nowhere else
 
 namespace zbundle::extract {
 namespace {
@@ -153,17 +146,14 @@ bool has_entry(const std::string& text, const std::string& key) {
 
 // Runs the trust store's update command (root "/" only); a missing one is reported.
 ApplyAction update_trust_store(const std::string& command, std::vector<std::string>& warnings) {
-  pid_t pid = 0;
-  std::string program = command;
-  std::array<char*, 2> argv{program.data(), nullptr};
-  if (::posix_spawnp(&pid, program.c_str(), nullptr, nullptr, argv.data(), environ) != 0) {
+  constexpr std::size_t k_output_limit = std::size_t{1} << 20; // what it prints is not read
+  bool is_done = false;
+  try {
+    is_done = util::run_program({command}, {}, k_output_limit).succeeded();
+  } catch (const Error&) {
     warnings.push_back(str_cat(command, ": not found; run it by hand to trust the mirror's CA"));
     return {command, "not run"};
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  const bool is_done = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (!is_done) {
     warnings.push_back(str_cat(command, ": failed; run it by hand to trust the mirror's CA"));
   }
