@@ -110,7 +110,8 @@ ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -L "$labels"
 # The static binary's network side (name resolution, TLS, the registry API) under qemu: push
 # into docker-registry over TLS, resumed after kill -9; a receipt of that registry (the catalog
 # and tag listings, HEADs) and a delta made from it.
-[ "$mode" = --full ] || ctest --test-dir "$build" --output-on-failure -R '^integration[.](push_registry|receipt)$'
+[ "$mode" = --full ] || ctest --test-dir "$build" --output-on-failure -j "$(nproc)" \
+  -R '^integration[.](push_registry|receipt)$'
 
 # Byte order: the native and the s390x build must agree on every output for the same input.
 if [ ! -x "$native_build/src/cli/zbundle" ]; then

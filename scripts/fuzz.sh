@@ -12,7 +12,7 @@ only=${1:-all}
 seconds=${2:-60}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=(bundle_manifest oci_manifest mirror_sets mapping image_set_config names www_authenticate
-  certificates cluster_merge bundle_reader catalog frames receipt)
+  certificates cluster_merge bundle_reader catalog frames receipt release_signatures)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZBUNDLE_BUILD_TESTS=OFF -DZBUNDLE_FUZZ=ON -DZBUNDLE_SANITIZE="address;undefined" >/dev/null

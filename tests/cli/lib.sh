@@ -22,13 +22,17 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # expect EXIT PATTERN -- COMMAND...: runs COMMAND, checks its exit status and that stderr
 # matches the grep -E PATTERN (empty pattern: stderr must be empty). stdout lands in $work/out.
+# The sample mirrors no multicluster engine content, so create names it whenever it renders the
+# hosted control planes artifacts: that one warning does not count as output here (seal_gate.sh
+# checks it is said, and not said when the content is there).
 expect() {
   local want=$1 pattern=$2 got=0
   shift 3
   "$@" >"$work/out" 2>"$work/err" || got=$?
   [ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want; stderr: $(cat "$work/err")"
   if [ -z "$pattern" ]; then
-    [ ! -s "$work/err" ] || fail "'$*' wrote to stderr: $(cat "$work/err")"
+    ! grep -qv '^zbundle: warning: missing-agent-content: multicluster-engine/' "$work/err" \
+      || fail "'$*' wrote to stderr: $(cat "$work/err")"
   else
     grep -Eq -- "$pattern" "$work/err" || fail "'$*' stderr does not match '$pattern': $(cat "$work/err")"
   fi

@@ -114,6 +114,22 @@ expect 1 "missing-signature: openshift/release-images:4.16.5-multi -> release si
 expect 0 '' -- zb create pgp-none "${release_keys[@]}" --allow missing-signature --sign-key key.key -o pgp-none.zb
 [ ! -e never.zb ] || fail "a bundle with a bad release signature was written"
 
+# the hosted control planes artifacts rendered (--mirror, --ca): the Agent platform's multicluster
+# engine and assisted-service content is named where the mirror lacks it (a warning: a management
+# cluster may have it from an earlier bundle)
+agent=(--mirror mirror.test:8443 --ca other/root.pem --sign-key key.key)
+expect 0 'warning: missing-agent-content: multicluster-engine/assisted-service-\*: not in the mirror' -- zb create "$m2d" "${release_keys[@]}" "${agent[@]}" -o agent.zb
+[ "$(grep -c 'warning: missing-agent-content: multicluster-engine/' "$work/err")" = 8 ] || fail "not every agent component is named: $(cat "$work/err")"
+expect 0 '' -- zb create "$m2d" "${release_keys[@]}" --sign-key key.key -o agent.zb
+! grep -q missing-agent-content "$work/err" || fail "agent content named although held or not rendered: $(cat "$work/err")"
+mkdir agent-but-one && tamper agent-content agent-but-one/mirror_000001.tar assisted-installer-agent-rhel9
+expect 0 '' -- zb create agent-but-one "${release_keys[@]}" "${agent[@]}" -o agent.zb
+[ "$(grep 'missing-agent-content' "$work/err")" = "zbundle: warning: missing-agent-content: multicluster-engine/assisted-installer-agent-rhel*: not in the mirror; the Agent platform's management cluster pulls it" ] \
+  || fail "the missing agent is not named alone: $(cat "$work/err")"
+mkdir agent-all && tamper agent-content agent-all/mirror_000001.tar
+expect 0 '' -- zb create agent-all "${release_keys[@]}" "${agent[@]}" -o agent.zb
+! grep -q missing-agent-content "$work/err" || fail "agent content named although held or not rendered: $(cat "$work/err")"
+
 # faults of the bytes are never waivable; unknown kinds are named
 mkdir flip && tamper flip flip/mirror_000001.tar
 expect 1 'digest-mismatch' -- zb create "${release_keys[@]}" flip --sign-key key.key -o flip.zb

@@ -9,7 +9,9 @@ drop-s390x (postgresql's index without its s390x child), single-arch-release (th
 names its s390x manifest alone), drop-signature (the release's .sig tag gone),
 signature-of-other (the release tag names its s390x manifest, and the release's signature,
 which names the index, is tagged as that manifest's), openpgp-signature FILE (the release's
-OpenPGP signature in working-dir/signatures/ replaced by FILE's bytes, or gone for "-")
+OpenPGP signature in working-dir/signatures/ replaced by FILE's bytes, or gone for "-"),
+agent-content [SKIP] (ubi's repository copied to each multicluster-engine repository the
+Agent platform needs, but SKIP)
 """
 import hashlib, io, json, sys, tarfile
 source, target, mode = sys.argv[1:4]
@@ -71,6 +73,18 @@ elif mode == "openpgp-signature":
         del members[i]
     else:
         members[i] = (members[i][0], open(argument, "rb").read())
+elif mode == "agent-content":
+    names = ["mce-operator-bundle", "backplane-rhel9-operator", "hypershift-rhel9-operator",
+             "assisted-service-9-rhel9", "assisted-image-service-rhel9", "assisted-installer-rhel9",
+             "assisted-installer-agent-rhel9", "assisted-installer-reporter-rhel9"]
+    ubi = "/repositories/ubi9/ubi/"
+    for name in names:
+        if name == argument:
+            continue
+        for member, data in [(m, d) for m, d in members if ubi in m.name]:
+            info = tarfile.TarInfo(member.name.replace(ubi, f"/repositories/multicluster-engine/{name}/"))
+            info.type, info.mode = member.type, member.mode
+            members.append((info, data))
 else:
     sys.exit(f"unknown mode {mode}")
 with tarfile.open(target, "w", format=tarfile.PAX_FORMAT) as out:

@@ -10,6 +10,7 @@
 #include "core/bundle/payload_plan.hpp"
 #include "core/bundle/tar_frame_writer.hpp"
 #include "core/bundle/volume_writer.hpp"
+#include "core/check/agent_content.hpp"
 #include "core/check/collected_images.hpp"
 #include "core/check/seal_gate.hpp"
 #include "core/ocmirror/derive_sources.hpp"
@@ -278,6 +279,11 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
     manifest.entries.push_back(planned.entry);
   }
   result.warnings = std::move(plan.warnings);
+  if (options.mirror && !options.ca.empty()) { // the procedure's artifacts are rendered
+    for (model::Problem& missing : check::check_agent_content(manifest.repositories)) {
+      result.warnings.push_back(std::move(missing));
+    }
+  }
   if (options.space_check) {
     const fs::path directory = options.output.parent_path();
     util::require_free_space(

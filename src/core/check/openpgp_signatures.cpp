@@ -25,7 +25,9 @@ constexpr std::string_view k_label = "release.openshift.io/verification-signatur
 constexpr std::string_view k_signature_type = "atomic container signature";
 constexpr std::size_t k_signature_limit = std::size_t{64} << 10; // Red Hat's are under 1 KiB
 constexpr std::size_t k_payload_limit = std::size_t{64} << 10;   // a compressed bomb stops here
-constexpr std::size_t k_signatures_per_digest = 16;              // gpgv runs a release may cost
+constexpr std::size_t k_signatures_per_digest = 16;
+constexpr std::chrono::seconds k_gpgv_time_limit{
+    60}; // it takes milliseconds              // gpgv runs a release may cost
 
 // "sha256:<hex>" for a binaryData key "sha256-<64 hex>-<n>", or empty.
 std::string digest_of_key(const std::string& key) {
@@ -42,10 +44,18 @@ std::string digest_of_key(const std::string& key) {
   return util::is_lower_hex(hex, k_hex) && is_number ? str_cat("sha256:", hex) : std::string();
 }
 
+// Each step is looked up in a map only and tested for being there first: yaml-cpp throws its own
+// exception when a key is asked of a scalar or the type of a missing key is asked, and a
+// hostile tree may arrange either anywhere.
 bool is_verification_configmap(const YAML::Node& document) {
-  const YAML::Node labels = document["metadata"]["labels"];
-  return document["kind"].IsScalar() && document["kind"].Scalar() == "ConfigMap" && labels.IsMap()
-         && labels[std::string(k_label)].IsDefined();
+  const YAML::Node kind = document["kind"];
+  const YAML::Node metadata = document["metadata"];
+  if (!kind.IsDefined() || !kind.IsScalar() || kind.Scalar() != "ConfigMap" || !metadata.IsDefined()
+      || !metadata.IsMap()) {
+    return false;
+  }
+  const YAML::Node labels = metadata["labels"];
+  return labels.IsDefined() && labels.IsMap() && labels[std::string(k_label)].IsDefined();
 }
 
 void add_signatures_of(const model::ClusterResource& resource, OpenPgpSignatures& signatures) {
@@ -127,7 +137,12 @@ verified_digest(const std::string& signature, const fs::path& keyring, std::stri
                                                   "-",
                                                   message.string()},
                                                  {str_cat("GNUPGHOME=", scratch.path().string())},
-                                                 k_payload_limit);
+                                                 k_payload_limit,
+                                                 k_gpgv_time_limit);
+  if (run.is_timed_out) {
+    why = str_cat("gpgv ran longer than ", k_gpgv_time_limit.count(), " seconds");
+    return {};
+  }
   if (run.is_cut) {
     why = str_cat("its signed content is larger than ", k_payload_limit, " bytes");
     return {};

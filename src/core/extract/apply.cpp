@@ -147,9 +147,10 @@ bool has_entry(const std::string& text, const std::string& key) {
 // Runs the trust store's update command (root "/" only); a missing one is reported.
 ApplyAction update_trust_store(const std::string& command, std::vector<std::string>& warnings) {
   constexpr std::size_t k_output_limit = std::size_t{1} << 20; // what it prints is not read
+  constexpr std::chrono::seconds k_time_limit{600};
   bool is_done = false;
   try {
-    is_done = util::run_program({command}, {}, k_output_limit).succeeded();
+    is_done = util::run_program({command}, {}, k_output_limit, k_time_limit).succeeded();
   } catch (const Error&) {
     warnings.push_back(str_cat(command, ": not found; run it by hand to trust the mirror's CA"));
     return {command, "not run"};

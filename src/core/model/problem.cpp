@@ -45,6 +45,8 @@ std::string_view problem_kind_name(ProblemKind kind) noexcept {
     return "schema1";
   case ProblemKind::foreign_layer:
     return "foreign-layer";
+  case ProblemKind::missing_agent_content:
+    return "missing-agent-content";
   case ProblemKind::unreadable:
     return "unreadable";
   case ProblemKind::missing_entry:

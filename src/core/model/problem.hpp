@@ -12,21 +12,23 @@ namespace zbundle::model {
 
 enum class ProblemKind {
   // a mirror's storage
-  missing_blob,         // a referenced blob is in neither the input nor --base
-  digest_mismatch,      // content that does not hash to its name or listed digest
-  size_mismatch,        // a blob or entry whose size differs from what references or lists it
-  media_type_mismatch,  // a descriptor whose mediaType is not the manifest's it names
-  bad_manifest,         // a tagged or revision manifest that does not parse
-  dangling_tag,         // a tag whose link is unreadable or points at no blob
-  missing_arch,         // a tagged image without a required platform
-  release_arch,         // a release image without the nodes' and the management cluster's
-  missing_signature,    // a release image without its sigstore signature tag
-  unverified_signature, // a release signature present, but no key was given to verify it
-  invalid_signature,    // a release signature naming another digest, or no given key verifies
-  missing_image,        // an image the oc-mirror run says it mirrored that the storage lacks
-  schema1,              // a Docker schema 1 manifest: cannot be verified, say so
-  foreign_layer,        // a non-distributable layer that is not in the mirror, by design
-  unreadable,           // an input that cannot be read to the end (truncated or corrupt)
+  missing_blob,          // a referenced blob is in neither the input nor --base
+  digest_mismatch,       // content that does not hash to its name or listed digest
+  size_mismatch,         // a blob or entry whose size differs from what references or lists it
+  media_type_mismatch,   // a descriptor whose mediaType is not the manifest's it names
+  bad_manifest,          // a tagged or revision manifest that does not parse
+  dangling_tag,          // a tag whose link is unreadable or points at no blob
+  missing_arch,          // a tagged image without a required platform
+  release_arch,          // a release image without the nodes' and the management cluster's
+  missing_signature,     // a release image without its sigstore signature tag
+  unverified_signature,  // a release signature present, but no key was given to verify it
+  invalid_signature,     // a release signature naming another digest, or no given key verifies
+  missing_image,         // an image the oc-mirror run says it mirrored that the storage lacks
+  schema1,               // a Docker schema 1 manifest: cannot be verified, say so
+  foreign_layer,         // a non-distributable layer that is not in the mirror, by design
+  missing_agent_content, // hosted control planes artifacts rendered, the Agent platform's
+                         // multicluster engine or assisted-service images not mirrored
+  unreadable,            // an input that cannot be read to the end (truncated or corrupt)
   // a bundle's members
   missing_entry,  // listed by the manifest, not in the bundle
   unlisted_entry, // in the bundle, not listed by the manifest, or stored twice

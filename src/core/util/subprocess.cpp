@@ -5,6 +5,7 @@
 #include "core/util/str_cat.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,8 +13,10 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <string_view>
+#include <thread>
 
 extern char** environ; // NOLINT(readability-redundant-declaration): POSIX leaves it undeclared
 
@@ -56,18 +59,52 @@ struct FileActions {
   ~FileActions() { ::posix_spawn_file_actions_destroy(&actions); }
 };
 
-int wait_for(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+// Waits until `fd` can be read (or is closed) or `deadline` passes; false for the latter.
+bool wait_readable(int fd, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return false;
+    }
+    pollfd watched{fd, POLLIN, 0};
+    const int ready =
+        ::poll(&watched, 1, static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (ready > 0) {
+      return true;
+    }
+    if (ready < 0 && errno != EINTR) {
+      throw Error(ErrorKind::io, str_cat("waiting for a helper program: ", errno_message(errno)));
+    }
   }
-  return status;
+}
+
+// The child's status once it exits; killed when it is still running at `deadline`.
+int wait_until(pid_t pid, std::chrono::steady_clock::time_point deadline, ProgramRun& run) {
+  constexpr auto k_step = std::chrono::milliseconds(10);
+  int status = 0;
+  for (;;) {
+    const pid_t done = ::waitpid(pid, &status, WNOHANG);
+    if (done == pid || (done < 0 && errno != EINTR)) {
+      return status;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      run.is_timed_out = run.is_timed_out || !run.is_cut;
+      ::kill(pid, SIGKILL);
+      while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return status;
+    }
+    std::this_thread::sleep_for(k_step);
+  }
 }
 
 } // namespace
 
 ProgramRun run_program(const std::vector<std::string>& argv,
                        const std::vector<std::string>& environment,
-                       std::size_t output_limit) {
+                       std::size_t output_limit,
+                       std::chrono::seconds time_limit) {
   std::array<int, 2> pipe_ends{-1, -1};
   if (::pipe2(pipe_ends.data(), O_CLOEXEC) != 0) {
     throw Error(ErrorKind::io, str_cat(argv.at(0), ": cannot make a pipe: ", errno_message(errno)));
@@ -96,7 +133,12 @@ ProgramRun run_program(const std::vector<std::string>& argv,
   write_end = Fd();
   ProgramRun run;
   std::array<char, 8192> buffer{};
+  const auto deadline = std::chrono::steady_clock::now() + time_limit;
   for (;;) {
+    if (!wait_readable(read_end.get(), deadline)) {
+      run.is_timed_out = true;
+      break;
+    }
     const ssize_t got = ::read(read_end.get(), buffer.data(), buffer.size());
     if (got < 0 && errno == EINTR) {
       continue;
@@ -106,14 +148,20 @@ ProgramRun run_program(const std::vector<std::string>& argv,
     }
     if (run.output.size() + static_cast<std::size_t>(got) > output_limit) {
       run.is_cut = true; // a helper that floods its output is not waited for to the end
-      ::kill(pid, SIGKILL);
       break;
     }
     run.output.append(buffer.data(), static_cast<std::size_t>(got));
   }
-  const int status = wait_for(pid);
+  const int status = wait_until(
+      pid, run.is_cut || run.is_timed_out ? std::chrono::steady_clock::now() : deadline, run);
   run.is_exited = WIFEXITED(status);
   run.exit_status = run.is_exited ? WEXITSTATUS(status) : 0;
+  // Where posix_spawnp forks instead of cloning (qemu-user emulates it so), a failed exec is
+  // the child's exit status 127, as a shell reports a command it cannot find.
+  constexpr int k_exec_failed = 127;
+  if (run.is_exited && run.exit_status == k_exec_failed && run.output.empty()) {
+    throw Error(ErrorKind::input, str_cat(argv.at(0), ": not found or cannot run"));
+  }
   return run;
 }
 
