@@ -13,7 +13,7 @@ packages=(
   clang-format clang-tidy python3 python3-jsonschema python3-yaml
   openssl ca-certificates publicsuffix time bc shellcheck
   docker-registry skopeo umoci libarchive-tools apache2-utils curl procps
-  libp11-kit-dev p11-kit-modules softhsm2 scdoc gpgv gnupg
+  libp11-kit-dev p11-kit-modules softhsm2 scdoc gpgv gnupg chromium rpm binutils
 )
 if [ "${1:-}" = cross ]; then
   packages+=(g++-s390x-linux-gnu qemu-user-static)

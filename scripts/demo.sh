@@ -106,3 +106,11 @@ printf '\nfull bundle: %s bytes; delta from the receipt: %s bytes (the registry 
 printf '\nOn the bastion, push finds everything the delta left out in the registry before sending\nanything, then tags what is new:\n'
 step "$zbundle_extract" push "$build/demo-delta.zb" --to "127.0.0.1:$port" --insecure-http \
   --pubkey "$keys/signer.pub" --state-dir "$build/demo-state"
+
+printf '
+A page for the change request: the bundle, verified, as one offline HTML file:
+'
+step "$zbundle_extract" report "$build/demo.zb" --pubkey "$keys/signer.pub" -o "$build/demo-report.html"
+printf '
+The report: %s
+' "$PWD/$build/demo-report.html"

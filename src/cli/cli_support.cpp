@@ -62,8 +62,12 @@ nlohmann::ordered_json problems_json(const std::vector<model::Problem>& problems
   return list;
 }
 
+std::string version_line(std::string_view program) {
+  return util::str_cat(program, ' ', ZBUNDLE_VERSION, " (commit ", ZBUNDLE_COMMIT, ')');
+}
+
 void print_version(std::string_view program) {
-  std::cout << program << ' ' << ZBUNDLE_VERSION << " (commit " << ZBUNDLE_COMMIT << ")\n"
+  std::cout << version_line(program) << '\n'
             << "linked with " << util::linked_library_versions() << '\n';
 }
 
@@ -85,23 +89,6 @@ std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string human_bytes(std::uint64_t bytes) {
-  constexpr std::array k_units{"B", "KiB", "MiB", "GiB", "TiB"};
-  auto value = static_cast<double>(bytes);
-  std::size_t unit = 0;
-  while (value >= 1024.0 && unit + 1 < k_units.size()) {
-    value /= 1024.0;
-    ++unit;
-  }
-  std::array<char, 32> text{};
-  const auto result = std::to_chars(
-      text.data(), text.data() + text.size(), value, std::chars_format::fixed, unit == 0 ? 0 : 1);
-  return util::str_cat(
-      std::string_view(text.data(), static_cast<std::size_t>(result.ptr - text.data())),
-      " ",
-      k_units[unit]);
 }
 
 bool wants_help(const std::vector<std::string>& args, const po::options_description& options) {

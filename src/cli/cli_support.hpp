@@ -6,6 +6,7 @@
 #include "core/model/problem.hpp"
 #include "core/oci/reference_graph.hpp"
 #include "core/pki/signing_key.hpp"
+#include "core/util/human_bytes.hpp"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -34,7 +35,9 @@ parse_options(const std::vector<std::string>& args,
 // (the last two empty unless the problem is a comparison).
 [[nodiscard]] nlohmann::ordered_json problems_json(const std::vector<model::Problem>& problems);
 
-// "<program> <version> (commit <sha>)" and the libraries linked, for --version.
+// "<program> <version> (commit <sha>)".
+[[nodiscard]] std::string version_line(std::string_view program);
+// That line and the libraries linked, for --version.
 void print_version(std::string_view program);
 
 // Writes `text` to `path` atomically, or to stdout when `path` is empty or "-".
@@ -83,8 +86,7 @@ release_keyring(const boost::program_options::variables_map& values);
 // Seconds since the epoch, now.
 [[nodiscard]] std::int64_t unix_now();
 
-// "1.5 MiB" style size for people.
-[[nodiscard]] std::string human_bytes(std::uint64_t bytes);
+using util::human_bytes; // "1.5 MiB" style size for people
 
 // A progress line on stderr when it is a terminal (bytes, MB/s, ETA), at most four times a
 // second; nothing otherwise. Cleared when it goes.

@@ -8,6 +8,7 @@
 #include "core/util/str_cat.hpp"
 #include "extract_commands.hpp"
 #include "push_command.hpp"
+#include "report_command.hpp"
 #include "verify_ca_command.hpp"
 
 #include <iostream>
@@ -51,6 +52,9 @@ commands:
                        ours the cluster lacks (for oc create), each file only when needed
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                        verify the mirror registry's certificate chain and the CA bundle
+  report B -o REPORT.html [--pubkey ... | --trust-dir ... | --trust-ca ...]
+                       one offline HTML page of the bundle, every byte verified, for the
+                       change record
 
 Exit status: 0 done, 1 a check failed, 2 usage error or unusable input.
 )";
@@ -99,6 +103,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "inspect") {
     return zbundle::cli::run_bundle_inspect("zbundle-extract", rest);
+  }
+  if (command == "report") {
+    return zbundle::cli::run_report("zbundle-extract", rest);
   }
   throw zbundle::Error(
       zbundle::ErrorKind::usage,

@@ -12,6 +12,7 @@
 #include "core/util/str_cat.hpp"
 #include "key_commands.hpp"
 #include "readiness_command.hpp"
+#include "report_command.hpp"
 #include "verify_ca_command.hpp"
 #include "verify_digests_command.hpp"
 
@@ -59,6 +60,10 @@ commands:
                                    verify every blob's digest and size and every reference
   verify-ca --ca BUNDLE.pem (CERT.pem | --probe HOST:PORT) [--host NAME | --ip ADDR] [--at TIME]
                                    verify the mirror registry's certificate chain and the CA bundle
+  report SRC_OR_BUNDLE... -o REPORT.html [--ca CA.pem] [--pubkey PUB.pem]
+                                   one offline HTML page for a change request: signer, releases,
+                                   catalogs, repositories and sizes, images, CA days left,
+                                   image content sources, waivers and problems
 
 Run 'zbundle <command> --help' for a command's options.
 Exit status: 0 done, 1 a check failed, 2 usage error or unusable input.
@@ -372,6 +377,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "verify-ca") {
     return cli::run_verify_ca("zbundle", rest);
+  }
+  if (command == "report") {
+    return cli::run_report("zbundle", rest);
   }
   throw Error(ErrorKind::usage, str_cat(command, ": unknown command (see zbundle --help)"));
 }
