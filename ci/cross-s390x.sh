@@ -3,8 +3,8 @@
 # qemu-s390x-static.
 #   ci/cross-s390x.sh            unit and cli labels plus the byte-order interop test
 #   ci/cross-s390x.sh --full     every test that can run under qemu (integration stays native)
-#   ci/cross-s390x.sh --release  also dist/zbundle-s390x, dist/zbundle-extract-s390x (stripped)
-#                                and dist/SHA256SUMS
+#   ci/cross-s390x.sh --release  also dist/zbundle-s390x, dist/zbundle-extract-s390x (stripped),
+#                                the s390x .deb and .rpm packages and dist/SHA256SUMS
 #   ci/cross-s390x.sh --dynamic  instead: zbundle linked against glibc dynamically, for IBM Z
 #                                connected hosts whose signing key sits in a Crypto Express card
 #                                (openCryptoki is loaded with dlopen, which a static program
@@ -133,8 +133,10 @@ if [ "$(stat -c %s "$build/stripped/zbundle-extract-s390x")" -gt $size_limit ]; 
   exit 1
 fi
 if [ "$mode" = --release ]; then
+  # The bare binaries and the packages (.deb and .rpm of zbundle and zbundle-extract, checked
+  # by tests/package/check_packages.sh under qemu), with SHA256SUMS over all of dist/.
   mkdir -p dist
   cp "$build/stripped/zbundle-s390x" "$build/stripped/zbundle-extract-s390x" dist/
-  (cd dist && sha256sum zbundle-s390x zbundle-extract-s390x >SHA256SUMS)
+  scripts/package.sh --built "$build" dist
   echo "cross: release in dist/"; cat dist/SHA256SUMS
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configures, builds and runs the tests through ctest.
 #   scripts/test.sh                 native build in build/, every test
-#   SANITIZE=1 scripts/test.sh      ASan+UBSan build in build-asan/, the unit and cli labels
+#   SANITIZE=1 scripts/test.sh      ASan+UBSan build in build-asan/, the unit, cli and fuzz
+#                                   (every fuzz reproducer replayed) labels
 #   LABELS=unit scripts/test.sh     only the ctest labels matching this regex
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,14 +11,15 @@ scripts/bootstrap.sh
 jobs=$(nproc)
 if [ "${SANITIZE:-0}" = 1 ]; then
   build=${BUILD_DIR:-build-asan}
-  labels=${LABELS:-unit|cli}
+  labels=${LABELS:-unit|cli|fuzz}
   extra=(-DZBUNDLE_SANITIZE="address;undefined" -DCMAKE_BUILD_TYPE=Debug)
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 else
   build=${BUILD_DIR:-build}
   labels=${LABELS:-}
-  extra=()
+  # Linked as the x86_64 packages are (static but glibc), so package.native packs what was tested.
+  extra=(-DZBUNDLE_PORTABLE=ON)
 fi
 
 cmake -S . -B "$build" -G Ninja -DZBUNDLE_BUILD_TESTS=ON "${extra[@]}" >/dev/null
