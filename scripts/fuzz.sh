@@ -12,7 +12,8 @@ only=${1:-all}
 seconds=${2:-60}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=(bundle_manifest oci_manifest mirror_sets mapping image_set_config names www_authenticate
-  certificates cluster_merge bundle_reader catalog frames receipt release_signatures)
+  certificates cluster_merge bundle_reader catalog frames receipt release_signatures ocmirror_archive
+  bundle_resigned)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZBUNDLE_BUILD_TESTS=OFF -DZBUNDLE_FUZZ=ON -DZBUNDLE_SANITIZE="address;undefined" >/dev/null
@@ -36,6 +37,20 @@ if [ ! -d "$seeds" ]; then
     -o "$seeds/bundle/b.zb" >/dev/null
   zstd -dc "$seeds/bundle/b.zb" | tar -xOf - ZBUNDLE/manifest.json >"$seeds/manifest/manifest.json"
 fi
+# ocmirror_archive: the sample's v2 and v1 archives, the first byte naming each.
+if [ ! -d "$seeds/archive" ]; then
+  mkdir -p "$seeds/archive"
+  sample_run=$(mktemp -d)
+  scripts/make-sample.sh "$sample_run/run" >/dev/null
+  { printf '\x00'; cat "$sample_run/run/v2/mirror_000001.tar"; } >"$seeds/archive/v2"
+  { printf '\x01'; cat "$sample_run/run/v1/mirror_seq1_000000.tar"; } >"$seeds/archive/v1"
+  rm -rf "$sample_run"
+fi
+# bundle_resigned mutates a bundle's plain tar stream and signs it again itself.
+if [ ! -d "$seeds/resigned" ]; then
+  mkdir -p "$seeds/resigned"
+  zstd -dc "$seeds/bundle/b.zb" >"$seeds/resigned/b.tar"
+fi
 # frames and catalog read their first bytes as parameters: their seeds carry them.
 if [ ! -d "$seeds/frames" ]; then
   mkdir -p "$seeds/frames" "$seeds/catalog"
@@ -52,12 +67,14 @@ seed_dirs() {
     certificates) echo "$seeds/pki" ;;
     bundle_manifest) echo "$seeds/manifest" ;;
     bundle_reader) echo "$seeds/bundle" ;;
+    ocmirror_archive) echo "$seeds/archive" ;;
+    bundle_resigned) echo "$seeds/resigned" ;;
     *) echo "$seeds/data" ;;
   esac
 }
 
-# bundle_reader trusts the key the seed bundle is signed with
-export ZB_FUZZ_PUBKEY=$seeds/key.pub
+# bundle_reader trusts the key the seed bundle is signed with; bundle_resigned signs with it
+export ZB_FUZZ_PUBKEY=$seeds/key.pub ZB_FUZZ_SIGN_KEY=$seeds/key.key
 status=0
 for target in "${targets[@]}"; do
   [ "$only" = all ] || [ "$only" = "$target" ] || continue
