@@ -13,7 +13,7 @@ seconds=${2:-60}
 build=${FUZZ_BUILD_DIR:-build-fuzz}
 targets=(bundle_manifest oci_manifest mirror_sets mapping image_set_config names www_authenticate
   certificates cluster_merge bundle_reader catalog frames receipt release_signatures ocmirror_archive
-  bundle_resigned)
+  bundle_resigned registry_answers)
 
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DZBUNDLE_BUILD_TESTS=OFF -DZBUNDLE_FUZZ=ON -DZBUNDLE_SANITIZE="address;undefined" >/dev/null
@@ -46,6 +46,16 @@ if [ ! -d "$seeds/archive" ]; then
   { printf '\x01'; cat "$sample_run/run/v1/mirror_seq1_000000.tar"; } >"$seeds/archive/v1"
   rm -rf "$sample_run"
 fi
+# registry_answers: answers as registries give them (an error, a listing page, a token).
+if [ ! -d "$seeds/answers" ]; then
+  mkdir -p "$seeds/answers"
+  printf '404\ncontent-type: application/json\n\n{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}' >"$seeds/answers/error"
+  printf '200\nlink: </v2/_catalog?last=a%%2Fb&n=1000>; rel="next"\n\n{"repositories":["a/b","c"]}' >"$seeds/answers/catalog"
+  printf '200\n\n{"name":"a/b","tags":["v1","latest",null]}' >"$seeds/answers/tags"
+  printf '200\n\n{"token":"abc","access_token":"def","expires_in":300}' >"$seeds/answers/token"
+  printf '401\nwww-authenticate: Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull,push"\n\n' >"$seeds/answers/challenge"
+  printf '202\nlocation: https://r.example/v2/a/b/blobs/uploads/1?_state=x\n\n' >"$seeds/answers/upload"
+fi
 # bundle_resigned mutates a bundle's plain tar stream and signs it again itself.
 if [ ! -d "$seeds/resigned" ]; then
   mkdir -p "$seeds/resigned"
@@ -69,6 +79,7 @@ seed_dirs() {
     bundle_reader) echo "$seeds/bundle" ;;
     ocmirror_archive) echo "$seeds/archive" ;;
     bundle_resigned) echo "$seeds/resigned" ;;
+    registry_answers) echo "$seeds/answers" ;;
     *) echo "$seeds/data" ;;
   esac
 }

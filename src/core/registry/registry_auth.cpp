@@ -1,5 +1,6 @@
 #include "core/registry/registry_auth.hpp"
 
+#include "core/registry/registry_answers.hpp"
 #include "core/registry/registry_error.hpp"
 #include "core/util/bounded_parse.hpp"
 #include "core/util/str_cat.hpp"
@@ -225,15 +226,8 @@ std::string Authenticator::fetch_token(const Challenge& challenge) const {
   } catch (const Error& error) {
     throw RegistryError(str_cat("the token service: ", error.what()), Failure::fatal);
   }
-  nlohmann::json document;
-  try {
-    document = util::parse_bounded_json(response.body, "the token service's answer");
-  } catch (const Error&) {
-    document = nullptr; // refused below, with the status
-  }
-  const char* field = document.is_object() && document.contains("token") ? "token" : "access_token";
-  if (response.status != 200 || !document.is_object() || !document.contains(field)
-      || !document[field].is_string()) {
+  std::optional<std::string> token = granted_token(response);
+  if (!token) {
     throw RegistryError(str_cat(endpoint.authority(),
                                 ": the token service refused a token (HTTP ",
                                 response.status,
@@ -241,7 +235,7 @@ std::string Authenticator::fetch_token(const Challenge& challenge) const {
                                 ")"),
                         Failure::fatal);
   }
-  return document[field].get<std::string>();
+  return std::move(*token);
 }
 
 } // namespace zbundle::registry

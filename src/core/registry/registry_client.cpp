@@ -1,11 +1,8 @@
 #include "core/registry/registry_client.hpp"
 
-#include "core/util/bounded_parse.hpp"
+#include "core/registry/registry_answers.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
-#include "core/util/untrusted_text.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 
@@ -18,35 +15,6 @@ constexpr std::string_view k_manifest_types =
     "application/vnd.oci.image.index.v1+json,application/vnd.oci.image.manifest.v1+json,"
     "application/vnd.docker.distribution.manifest.list.v2+json,"
     "application/vnd.docker.distribution.manifest.v2+json";
-
-// "code: message" of the first error in a distribution error body, or the status line.
-std::string registry_says(const HttpResponse& response) {
-  nlohmann::json document;
-  try {
-    document = util::parse_bounded_json(response.body, "the registry's answer");
-  } catch (const Error&) {
-    return str_cat("HTTP ", response.status); // not JSON, or beyond bounds: the status says it
-  }
-  if (document.is_object() && document.contains("errors") && document["errors"].is_array()
-      && !document["errors"].empty() && document["errors"][0].is_object()) {
-    const auto& first = document["errors"][0];
-    const auto text = [&first](const char* key, const char* otherwise) {
-      const auto found = first.find(key);
-      return util::printable(found != first.end() && found->is_string() ? found->get<std::string>()
-                                                                        : otherwise);
-    };
-    return str_cat(text("code", "?"), ": ", text("message", ""));
-  }
-  return str_cat("HTTP ", response.status);
-}
-
-std::string_view error_code(const HttpResponse& response) {
-  const std::string said = registry_says(response);
-  return said.starts_with("NAME_UNKNOWN")   ? "NAME_UNKNOWN"
-         : said.starts_with("NAME_INVALID") ? "NAME_INVALID"
-         : said.starts_with("DENIED")       ? "DENIED"
-                                            : "";
-}
 
 // A broken connection may heal; an untrusted certificate will not.
 Failure failure_of(const Error& error) {

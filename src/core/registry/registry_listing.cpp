@@ -2,13 +2,11 @@
 // distribution spec, "Listing Tags"; the catalog is distribution's extension of the same form).
 
 #include "core/ics/image_ref.hpp"
+#include "core/registry/registry_answers.hpp"
 #include "core/registry/registry_client.hpp"
-#include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
 #include "core/util/untrusted_text.hpp"
-
-#include <nlohmann/json.hpp>
 
 #include <set>
 
@@ -19,40 +17,6 @@ using util::str_cat;
 
 constexpr std::size_t k_page_size = 1000;
 constexpr std::size_t k_max_pages = 10'000;
-
-// The target of a `Link: <...>; rel="next"` header, or empty when there is no next page.
-std::string next_page(const HttpResponse& response) {
-  const auto link = response.headers.find("link");
-  if (link == response.headers.end() || link->second.find("rel=\"next\"") == std::string::npos) {
-    return {};
-  }
-  const std::size_t open = link->second.find('<');
-  const std::size_t close = link->second.find('>', open == std::string::npos ? 0 : open);
-  if (open == std::string::npos || close == std::string::npos) {
-    return {};
-  }
-  return request_target(std::string_view(link->second).substr(open + 1, close - open - 1));
-}
-
-// The list under `field` of a page; absent or null reads as empty (distribution answers
-// "tags": null for a repository without tags).
-template <class Refuse>
-nlohmann::json listed_names(const HttpResponse& response, std::string_view field, Refuse refuse) {
-  nlohmann::json page;
-  try {
-    page = util::parse_bounded_json(response.body, "the answer");
-  } catch (const Error& error) {
-    refuse(error.what()); // not JSON, or beyond bounds
-  }
-  const auto listed = page.is_object() ? page.find(field) : page.end();
-  if (listed == page.end() || listed->is_null()) {
-    return nlohmann::json::array();
-  }
-  if (!listed->is_array()) {
-    refuse("not a list");
-  }
-  return std::move(*listed);
-}
 
 } // namespace
 
@@ -80,14 +44,20 @@ std::vector<std::string> RegistryClient::list_pages(std::string first,
     if (response.status != 200) {
       refuse(str_cat("cannot list ", what), response);
     }
-    for (nlohmann::json& name : listed_names(response, field, refuse_listing)) {
-      if (!name.is_string() || !is_valid(name.get_ref<const std::string&>())) {
-        refuse_listing(str_cat("not a valid name: ", util::printable(name.dump())));
+    std::vector<std::string> listed;
+    try {
+      listed = listed_names(response, field);
+    } catch (const Error& error) {
+      refuse_listing(error.what()); // not JSON, beyond bounds, not a list of strings
+    }
+    for (std::string& name : listed) {
+      if (!is_valid(name)) {
+        refuse_listing(str_cat("not a valid name: ", '"', util::printable(name), '"'));
       }
       if (names.size() == limit) {
         refuse_listing(str_cat("more than ", limit, " names"));
       }
-      names.push_back(std::move(name.get_ref<std::string&>()));
+      names.push_back(std::move(name));
     }
     target = next_page(response);
     if (!target.empty() && target.substr(0, target.find('?')) != path) {
