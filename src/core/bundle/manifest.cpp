@@ -185,16 +185,40 @@ std::string serialize_manifest(const Manifest& manifest) {
                             {"pem", certificate.pem}});
   }
   write_boot_images(manifest, document);
-  Json& entries = document["entries"] = Json::array();
-  for (const Entry& entry : manifest.entries) {
-    entries.push_back({{"path", entry.path}, {"size", entry.size}, {"sha256", entry.sha256.hex()}});
-  }
+  // The entries (hundreds of thousands for a catalog-heavy mirror) are written as text where
+  // the document holds an empty list: as a tree they would cost some 800 bytes each.
+  document["entries"] = Json::array();
   document["totals"] = {{"entries", manifest.entries.size()}, {"bytes", manifest.total_bytes()}};
   Json& volumes = document["volumes"] = Json::array();
   for (const Volume& volume : manifest.volumes) {
     volumes.push_back({{"name", volume.name}, {"size", volume.size}, {"sha256", volume.sha256}});
   }
-  return document.dump() + "\n";
+  const std::string text = document.dump();
+  // Unique: inside a string every quote is escaped, so only the document's own key matches.
+  constexpr std::string_view k_empty_entries = R"(,"entries":[],"totals":)";
+  const std::size_t at = text.find(k_empty_entries);
+  constexpr std::size_t k_entry_frame = 112; // an entry's JSON besides its path, with room
+  std::size_t length = text.size() + 1;
+  for (const Entry& entry : manifest.entries) {
+    length += entry.path.size() + k_entry_frame;
+  }
+  std::string out; // one allocation: a doubling string would hold twice the manifest at once
+  out.reserve(length);
+  out.append(text, 0, at);
+  out += R"(,"entries":[)";
+  for (const Entry& entry : manifest.entries) {
+    out += &entry == manifest.entries.data() ? R"({"path":)" : R"(,{"path":)";
+    out += Json(entry.path).dump();
+    out += R"(,"size":)";
+    out += std::to_string(entry.size);
+    out += R"(,"sha256":")";
+    out += entry.sha256.hex();
+    out += R"("})";
+  }
+  out += R"(],"totals":)";
+  out.append(text, at + k_empty_entries.size());
+  out += '\n';
+  return out;
 }
 
 Manifest parse_manifest(std::string_view json) {

@@ -138,8 +138,13 @@ public:
       m_problems.push_back(std::move(problem));
     }
     plan.problems = std::move(m_problems);
-    plan.entries = std::move(m_registry);
+    // One allocation of the final size: growing it would hold the old and the new array at
+    // once, for a plan of 300,000 small files some 100 MB more at the peak.
+    plan.entries.reserve(m_registry.size() + m_others.size());
+    std::move(m_registry.begin(), m_registry.end(), std::back_inserter(plan.entries));
+    m_registry = {};
     std::move(m_others.begin(), m_others.end(), std::back_inserter(plan.entries));
+    m_others = {};
     for (const auto& [name, repository] : m_graph.repositories()) {
       plan.repositories.push_back({name, repository.tags, repository.manifests, repository.blobs});
     }

@@ -75,6 +75,27 @@ TEST(BundleManifest, RoundTripsEveryField) {
   EXPECT_EQ(manifest.total_bytes(), 14U);
 }
 
+// The entries are written as text, not through the JSON tree: the bytes must be what the tree
+// would have written, since the signature and the index bind them.
+TEST(BundleManifest, EntriesAreWrittenAsTheJsonTreeWouldWriteThem) {
+  Manifest manifest = sample_manifest();
+  manifest.entries.push_back({"oc-mirror/working-dir/a \"quoted\" \\ name \u00e9",
+                              0,
+                              *util::Sha256Digest::from_hex(std::string(64, '0'))});
+  const std::string text = serialize_manifest(manifest);
+  EXPECT_EQ(nlohmann::ordered_json::parse(text).dump() + "\n", text);
+  nlohmann::ordered_json tree = nlohmann::ordered_json::array();
+  for (const Entry& entry : manifest.entries) {
+    tree.push_back({{"path", entry.path}, {"size", entry.size}, {"sha256", entry.sha256.hex()}});
+  }
+  EXPECT_NE(text.find(R"("entries":)" + tree.dump() + R"(,"totals":)"), std::string::npos);
+  manifest.entries.clear();
+  manifest.volumes.clear();
+  const std::string empty = serialize_manifest(manifest);
+  EXPECT_EQ(nlohmann::ordered_json::parse(empty).dump() + "\n", empty);
+  EXPECT_NE(empty.find(R"("entries":[],"totals":{"entries":0,"bytes":0})"), std::string::npos);
+}
+
 TEST(BundleManifest, RefusesUnknownFieldsWrongTypesAndBadTotals) {
   const Manifest manifest = sample_manifest();
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j["smuggled"] = 1; })),
