@@ -3,9 +3,8 @@
 // key named by ZB_FUZZ_PUBKEY (scripts/fuzz.sh signs its seed bundle with the matching private
 // key, so mutations past the signed head reach the payload's framing and checks); without it, a
 // key made here that signed nothing, and only the way to the signature check is exercised.
-#include "core/bundle/bundle_reader.hpp"
 #include "core/pki/signing_key.hpp"
-#include "fuzz_target.hpp"
+#include "read_bundle.hpp"
 
 #include <openssl/evp.h>
 
@@ -24,12 +23,6 @@ zbundle::bundle::Trust fuzz_trust() {
   return trust;
 }
 
-class DiscardingSink final : public zbundle::bundle::EntrySink {
-public:
-  void begin(const zbundle::bundle::Entry&) override {}
-  void write(std::span<const std::byte>) override {}
-  void end(const zbundle::bundle::Entry&, bool) override {}
-};
 
 } // namespace
 
@@ -37,11 +30,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const zbundle::bundle::Trust trust = fuzz_trust();
   static zbundle::fuzz::InputFile input;
   const std::filesystem::path path = input.hold(data, size);
-  return zbundle::fuzz::refuse_or_accept([&] {
-    zbundle::bundle::BundleReader reader(path, trust);
-    DiscardingSink sink;
-    (void)reader.read_payload(&sink, [](const zbundle::model::Problem&) {
-      return zbundle::model::AfterProblem::keep_reading;
-    });
-  });
+  return zbundle::fuzz::read_whole_bundle(path, trust);
 }

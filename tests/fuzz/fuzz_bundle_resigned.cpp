@@ -8,13 +8,12 @@
 // without it, a key made here, and the reader stops at the key id (R3). ZB_FUZZ_WRITE_BUNDLE=F
 // keeps the bundle an input became, for the command line to read.
 #include "core/bundle/bundle_index.hpp"
-#include "core/bundle/bundle_reader.hpp"
 #include "core/bundle/tar_header.hpp"
 #include "core/pki/certificate_file.hpp"
 #include "core/pki/signing_key.hpp"
 #include "core/util/handles.hpp"
 #include "core/util/sha256.hpp"
-#include "fuzz_target.hpp"
+#include "read_bundle.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -225,12 +224,6 @@ std::string framed_with_index(std::string tar, const std::vector<Member>& member
   return bundle;
 }
 
-class DiscardingSink final : public zbundle::bundle::EntrySink {
-public:
-  void begin(const zbundle::bundle::Entry&) override {}
-  void write(std::span<const std::byte>) override {}
-  void end(const zbundle::bundle::Entry&, bool) override {}
-};
 
 } // namespace
 
@@ -263,11 +256,5 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::filesystem::path path =
       input.hold(reinterpret_cast<const std::uint8_t*>(bundle.data()), bundle.size());
-  return zbundle::fuzz::refuse_or_accept([&] {
-    zbundle::bundle::BundleReader reader(path, trust);
-    DiscardingSink sink;
-    (void)reader.read_payload(&sink, [](const zbundle::model::Problem&) {
-      return zbundle::model::AfterProblem::keep_reading;
-    });
-  });
+  return zbundle::fuzz::read_whole_bundle(path, trust);
 }
