@@ -23,7 +23,6 @@ zbundle::bundle::Trust fuzz_trust() {
   return trust;
 }
 
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -224,7 +224,6 @@ std::string framed_with_index(std::string tar, const std::vector<Member>& member
   return bundle;
 }
 
-
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -108,7 +108,7 @@ std::optional<model::Problem> judge_sigstore(const oci::ReferenceGraph& graph,
                                              const std::string& digest,
                                              const std::map<std::string, std::string>& tags,
                                              const SignatureRule& rule) {
-  const std::string signature_tag = str_cat("sha256-", digest.substr(7), ".sig");
+  const std::string signature_tag = oci::signature_tag_of(digest);
   const auto signature = tags.find(signature_tag);
   if (signature == tags.end()) {
     return model::Problem{

@@ -41,6 +41,10 @@ struct RepositoryGraph {
 [[nodiscard]] inline bool is_signature_tag(std::string_view tag) noexcept {
   return tag.starts_with("sha256-") && tag.ends_with(".sig");
 }
+// The signature tag of manifest `digest` ("sha256:<hex>"): "sha256-<hex>.sig".
+[[nodiscard]] inline std::string signature_tag_of(std::string_view digest) {
+  return "sha256-" + std::string(digest.substr(std::string_view("sha256:").size())) + ".sig";
+}
 
 // The platforms tagged images must carry: every image the nodes', a release image (tagged in
 // `release_repository`) the management cluster's too, since a hosted control plane runs there.

@@ -99,7 +99,7 @@ bool has_signature_tag(const std::vector<model::RepositoryRecord>& records,
     return false;
   }
   const std::string repository = image.location.substr(0, image.location.find_first_of(":@"));
-  const std::string tag = "sha256-" + image.digest.substr(7) + ".sig";
+  const std::string tag = oci::signature_tag_of(image.digest);
   return std::any_of(records.begin(), records.end(), [&](const model::RepositoryRecord& record) {
     return record.name == repository && record.tags.contains(tag);
   });
