@@ -16,7 +16,11 @@ out=${1:?usage: make-sample.sh OUT_DIR}
 mirror=mirror.example.internal:8443
 epoch=1735689600
 stamp=2025-01-01T00:00:00Z
-release=4.16.5-multi
+# SAMPLE_RELEASE: the release's tag; another than the default makes another release image
+# (the next z-stream of a day-2 test), everything else the same.
+release=${SAMPLE_RELEASE:-4.16.5-multi}
+release_image_name=ocp-release
+[ "$release" = 4.16.5-multi ] || release_image_name=ocp-release-$release
 
 rm -rf "$out"
 mkdir -p "$out"
@@ -140,7 +144,7 @@ register() {
   done
 }
 
-release_image=$(make_index ocp-release)
+release_image=$(make_index "$release_image_name")
 release_signature=$(sign_release "$release_image")
 openpgp_sign_release "$release" "$release_image"
 etcd=$(make_image etcd s390x)

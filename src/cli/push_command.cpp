@@ -4,8 +4,10 @@
 #include "cli_support.hpp"
 #include "core/registry/push.hpp"
 #include "core/registry/registry_auth.hpp"
+#include "core/registry/registry_client.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"
+#include "core/util/text_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -89,6 +91,21 @@ RegistryAccess registry_access_from(const po::variables_map& values,
     access.connect_address = resolve.substr(colon + 1);
   }
   return access;
+}
+
+RegistryLogin registry_login(const RegistryAccess& access, const ics::MirrorName& target) {
+  constexpr std::size_t k_ca_limit = std::size_t{1} << 20;
+  RegistryLogin login{
+      registry::registry_endpoint(target,
+                                  access.insecure_http,
+                                  access.connect_address,
+                                  access.ca.empty() ? std::string()
+                                                    : util::read_text_file(access.ca, k_ca_limit)),
+      std::nullopt};
+  if (!access.authfile.empty()) {
+    login.basic_auth = registry::read_registry_auth(access.authfile, target.auth_file_key());
+  }
+  return login;
 }
 
 int run_push(const std::vector<std::string>& args) {

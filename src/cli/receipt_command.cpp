@@ -51,16 +51,9 @@ int run_receipt(const std::vector<std::string>& args) {
                             read_secret(values, "passphrase"));
   registry::TakeOptions take;
   take.target = ics::parse_mirror_name(values["to"].as<std::string>());
-  const RegistryAccess access = registry_access_from(values, take.target);
-  constexpr std::size_t k_ca_limit = std::size_t{1} << 20;
-  take.endpoint = registry::registry_endpoint(
-      take.target,
-      access.insecure_http,
-      access.connect_address,
-      access.ca.empty() ? std::string() : util::read_text_file(access.ca, k_ca_limit));
-  if (!access.authfile.empty()) {
-    take.basic_auth = registry::read_registry_auth(access.authfile, take.target.auth_file_key());
-  }
+  RegistryLogin login = registry_login(registry_access_from(values, take.target), take.target);
+  take.endpoint = std::move(login.endpoint);
+  take.basic_auth = std::move(login.basic_auth);
   take.state_dir = state_dir_from(values, "/var/lib/zbundle");
   take.now = unix_now();
   const receipt::Receipt taken = registry::take_receipt(take);

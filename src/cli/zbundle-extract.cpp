@@ -42,6 +42,10 @@ commands:
   receipt --to HOST[:PORT][/NS] --sign-key BASTION.key -o RECEIPT.json [--ca CA.pem] [--authfile FILE]
                        what the registry holds below NS (repositories, tags, manifests, blobs
                        it confirms) and the bundles pushed there, signed by the bastion
+  prune B --to HOST[:PORT][/NS] (--pubkey ... | --trust-dir ... | --trust-ca ...) [--keep-release N] [--dry-run]
+        [--ca CA.pem] [--authfile FILE] [--json]
+                       delete what the bundle pushed last dropped of earlier ones, keeping what
+                       it, the last N releases (2) and other tags still need
   check B (--pubkey ... | --trust-dir ... | --trust-ca ...) [--mirror HOST[:PORT]] [--ca CA.pem] [--boot-url URL]
         [--cluster-domain NAME.BASE] [--json]
                        preflight before hcp: the mirror over TLS with the CA, the CA's days
@@ -91,6 +95,9 @@ int dispatch(const std::vector<std::string>& args) {
   }
   if (command == "receipt") {
     return zbundle::cli::run_receipt(rest);
+  }
+  if (command == "prune") {
+    return zbundle::cli::run_prune(rest);
   }
   if (command == "apply") {
     return zbundle::cli::run_apply(rest);

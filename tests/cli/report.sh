@@ -56,7 +56,10 @@ contains '<td class="good">[0-9]{3,}</td>' full.html
 
 # The bastion's binary writes the same page (but for the line naming the program).
 expect 0 '' -- zbx report full.zb --pubkey signer.pub -o extract.html
-diff <(grep -v '^<hr><p>Made by' full.html) <(grep -v '^<hr><p>Made by' extract.html) >/dev/null \
+# The CA's days left may differ by one: the sample CA is made seconds before, and the two
+# reports may fall on both sides of a whole day before its end.
+same_page() { grep -v '^<hr><p>Made by' "$1" | sed -E 's|<td class="good">[0-9]{3,}</td>|<td class="good">DAYS</td>|g'; }
+diff <(same_page full.html) <(same_page extract.html) >/dev/null \
   || fail "zbundle-extract report differs from zbundle report"
 contains 'Made by zbundle-extract ' extract.html
 expect 2 'not a bundle' -- zbx report "$SAMPLE/v2" -o nope.html

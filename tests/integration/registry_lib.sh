@@ -66,6 +66,22 @@ start_registry() {
   fail "docker-registry did not start: $(cat "$work/registry.log")"
 }
 
+# restart_registry TEMPLATE: stops the registry and serves TEMPLATE on the same $port (bundles
+# and the state directory name the registry by its port), e.g. with another storage option.
+restart_registry() {
+  kill "$registry_pid" 2>/dev/null || true
+  wait "$registry_pid" 2>/dev/null || true
+  sed "s/@PORT@/$port/g" "$1" >"$work/registry-config.yml"
+  docker-registry serve "$work/registry-config.yml" >"$work/registry.log" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+    kill -0 "$registry_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  fail "docker-registry did not start again on $port: $(cat "$work/registry.log")"
+}
+
 # start_plain_registry: docker-registry over plain HTTP, no auth, storage in $work/storage.
 start_plain_registry() {
   cat >"$work/plain-config.yml" <<YAML

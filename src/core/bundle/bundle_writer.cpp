@@ -8,6 +8,7 @@
 #include "core/bundle/model_builder.hpp"
 #include "core/bundle/payload_copier.hpp"
 #include "core/bundle/payload_plan.hpp"
+#include "core/bundle/prune_plan.hpp"
 #include "core/bundle/tar_frame_writer.hpp"
 #include "core/bundle/volume_writer.hpp"
 #include "core/check/agent_content.hpp"
@@ -127,12 +128,20 @@ void write_body(VolumeWriter& out,
   tar.finish(Trailer::write);
 }
 
+// What the bastion holds already: earlier bundles (--base) and a receipt.
+struct Earlier {
+  std::set<std::string> left_out; // blobs and manifests the new bundle need not carry
+  std::vector<std::string> base_ids;
+  std::vector<model::RepositoryRecord> base_repositories;
+  std::optional<Manifest::ReceiptRef> receipt;
+  std::vector<model::HeldRepository> receipt_repositories;
+};
+
 // The blobs earlier bundles carried, from their signed manifests (checked with our own key:
 // a base signed by someone else cannot be vouched for here).
-std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
-                                        const pki::SigningKey& key,
-                                        std::vector<std::string>& ids) {
-  std::set<std::string> blobs;
+void read_base_bundles(const std::vector<fs::path>& bases,
+                       const pki::SigningKey& key,
+                       Earlier& earlier) {
   Trust trust;
   trust.key = std::make_shared<const pki::VerifyingKey>(key.verifying_key());
   for (const fs::path& base : bases) {
@@ -142,24 +151,25 @@ std::set<std::string> read_base_bundles(const std::vector<fs::path>& bases,
     } catch (const Error& error) {
       throw Error(ErrorKind::input, str_cat("--base ", base.string(), ": ", error.what()));
     }
-    ids.push_back(reader->manifest().bundle_id);
-    blobs.merge(carried_blob_digests(reader->manifest()));
+    earlier.base_ids.push_back(reader->manifest().bundle_id);
+    earlier.left_out.merge(carried_blob_digests(reader->manifest()));
+    const std::vector<model::RepositoryRecord>& records = reader->manifest().repositories;
+    earlier.base_repositories.insert(
+        earlier.base_repositories.end(), records.begin(), records.end());
   }
-  return blobs;
 }
 
 // The blobs and manifests a receipt confirms the bastion's registry holds, once its signature
 // verified with the bastion's key and it is of the registry this bundle is for.
-std::set<std::string> read_receipt_left_out(const CreateOptions& options,
-                                            std::optional<Manifest::ReceiptRef>& recorded) {
+void read_receipt(const CreateOptions& options, Earlier& earlier) {
   if (options.receipt.empty()) {
-    return {};
+    return;
   }
   if (options.receipt_key.empty()) {
     throw Error(ErrorKind::usage, "--receipt needs --receipt-key: the bastion's public key");
   }
   constexpr std::size_t k_receipt_limit = std::size_t{400} << 20;
-  const receipt::Receipt receipt =
+  receipt::Receipt receipt =
       receipt::read_receipt(util::read_text_file(options.receipt, k_receipt_limit),
                             options.receipt.string(),
                             pki::VerifyingKey(options.receipt_key));
@@ -174,15 +184,35 @@ std::set<std::string> read_receipt_left_out(const CreateOptions& options,
                         location,
                         " (the bundle must go where the receipt was taken)"));
   }
-  std::set<std::string> held;
   for (const model::HeldRepository& repository : receipt.inventory.repositories) {
     for (const auto& [digest, manifest] : repository.manifests) {
-      held.insert(digest);
-      held.insert(manifest.blobs.begin(), manifest.blobs.end());
+      earlier.left_out.insert(digest);
+      earlier.left_out.insert(manifest.blobs.begin(), manifest.blobs.end());
     }
   }
-  recorded = Manifest::ReceiptRef{receipt.id, receipt.key_id};
-  return held;
+  earlier.receipt = Manifest::ReceiptRef{receipt.id, receipt.key_id};
+  earlier.receipt_repositories = std::move(receipt.inventory.repositories);
+}
+
+// What the bastion may let go of once the bundle is applied: the receipt's repositories are
+// named as push writes them below --mirror's namespace.
+std::vector<PruneItem>
+prune_list(const Manifest& manifest, const CreateOptions& options, const Earlier& earlier) {
+  const auto pushed_name = [&](const std::string& name) -> std::string {
+    if (!options.mirror) {
+      return {};
+    }
+    const std::string& name_space = options.mirror->name_space;
+    std::string pushed = ics::limit_nested_paths(
+        name_space.empty() ? name : str_cat(name_space, "/", name), options.max_nested_paths);
+    if (name_space.empty()) {
+      return pushed;
+    }
+    return pushed.starts_with(name_space + "/") ? pushed.substr(name_space.size() + 1)
+                                                : std::string();
+  };
+  return plan_prune(
+      manifest.repositories, earlier.base_repositories, earlier.receipt_repositories, pushed_name);
 }
 
 // The CA bundle as the manifest carries it, after checking it would work on the bastion: every
@@ -242,17 +272,16 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   if (options.level < 1 || options.level > k_max_level) {
     throw Error(ErrorKind::usage, str_cat("--level ", options.level, ": use 1 to ", k_max_level));
   }
-  std::vector<std::string> base_ids;
-  std::set<std::string> base_blobs = read_base_bundles(options.base_bundles, key, base_ids);
-  std::optional<Manifest::ReceiptRef> receipt;
-  base_blobs.merge(read_receipt_left_out(options, receipt));
+  Earlier earlier;
+  read_base_bundles(options.base_bundles, key, earlier);
+  read_receipt(options, earlier);
   CreateResult result;
   Manifest& manifest = result.manifest;
   manifest.bundle_id = random_bundle_id();
   manifest.created = pki::format_time(options.created);
   manifest.key_id = key.key_id();
-  manifest.base_bundles = std::move(base_ids);
-  manifest.receipt = std::move(receipt);
+  manifest.base_bundles = earlier.base_ids;
+  manifest.receipt = earlier.receipt;
   fill_model(manifest, options.inputs, options.mirror, options.max_nested_paths);
   const check::OpenPgpSignatures openpgp = check::openpgp_signatures_in(manifest.cluster_resources);
   check::SignatureRule signatures{
@@ -260,10 +289,12 @@ CreateResult create_bundle(const CreateOptions& options, const pki::SigningKey& 
   for (const pki::VerifyingKey& release_key : options.release_keys) {
     signatures.keys.push_back(&release_key);
   }
-  PayloadPlan plan = plan_payload(options.inputs, base_blobs, options.architectures, signatures);
+  PayloadPlan plan =
+      plan_payload(options.inputs, earlier.left_out, options.architectures, signatures);
   // The seal gate: judged from what was read, before a byte is written.
   manifest.waivers = check::judge(installation_problems(plan, manifest), options.allowed);
   manifest.repositories = std::move(plan.repositories);
+  manifest.prune = prune_list(manifest, options, earlier);
   if (!options.ca.empty()) {
     manifest.ca_certificates = checked_ca_certificates(options, result.ca_warnings);
   }

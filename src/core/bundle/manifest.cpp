@@ -19,53 +19,6 @@ constexpr std::array k_source_formats{ocmirror::SourceFormat::oc_mirror_v1,
                                       ocmirror::SourceFormat::registry_storage,
                                       ocmirror::SourceFormat::oci_layout};
 
-Json repositories_json(const std::vector<model::RepositoryRecord>& repositories) {
-  Json list = Json::array();
-  for (const model::RepositoryRecord& repository : repositories) {
-    Json tags = Json::object();
-    for (const auto& [tag, digest] : repository.tags) {
-      tags[tag] = digest;
-    }
-    list.push_back({{"name", repository.name},
-                    {"tags", std::move(tags)},
-                    {"manifests", repository.manifests},
-                    {"blobs", repository.blobs}});
-  }
-  return list;
-}
-
-std::vector<model::RepositoryRecord> parse_repositories(const Json& list) {
-  std::vector<model::RepositoryRecord> repositories;
-  for (const Json& item : list) {
-    const Reader entry(item, "repositories[]", {"name", "tags", "manifests", "blobs"});
-    model::RepositoryRecord repository;
-    repository.name = entry.text("name");
-    if (!ics::is_repository_path(repository.name)) { // it goes into URLs and paths as it is
-      refuse("repositories[].name",
-             str_cat("not a repository name: ", util::printable(repository.name)));
-    }
-    const std::string field = str_cat("repositories[", repository.name, "]");
-    for (const auto& [tag, digest] : entry.at("tags", Json::value_t::object).items()) {
-      if (!ics::is_tag(tag)) {
-        refuse(str_cat(field, ".tags"), str_cat("not a tag: ", util::printable(tag)));
-      }
-      if (!digest.is_string()) {
-        refuse(str_cat(field, ".tags.", tag), "not a string");
-      }
-      repository.tags[tag] =
-          checked_digest(digest.get<std::string>(), str_cat(field, ".tags.", tag));
-    }
-    for (std::string& digest : text_list(entry.array("manifests"), str_cat(field, ".manifests"))) {
-      repository.manifests.insert(checked_digest(std::move(digest), str_cat(field, ".manifests")));
-    }
-    for (std::string& digest : text_list(entry.array("blobs"), str_cat(field, ".blobs"))) {
-      repository.blobs.insert(checked_digest(std::move(digest), str_cat(field, ".blobs")));
-    }
-    repositories.push_back(std::move(repository));
-  }
-  return repositories;
-}
-
 // The schema's one form of a time, YYYY-MM-DDTHH:MM:SSZ: the sequence against rollback
 // compares these as text, so no other spelling of the same instant may pass.
 std::string checked_time(std::string text, std::string_view field) {
@@ -177,6 +130,9 @@ std::string serialize_manifest(const Manifest& manifest) {
   }
   write_model(manifest, document);
   document["repositories"] = repositories_json(manifest.repositories);
+  if (!manifest.prune.empty()) { // older readers refuse the field
+    document["prune"] = prune_json(manifest.prune);
+  }
   Json& certificates = document["ca_certificates"] = Json::array();
   for (const model::CaCertificate& certificate : manifest.ca_certificates) {
     certificates.push_back({{"subject", certificate.subject},
@@ -234,7 +190,7 @@ Manifest parse_manifest(std::string_view json) {
                                           "waivers",         "repositories",
                                           "ca_certificates", "boot_images",
                                           "entries",         "totals",
-                                          "volumes"});
+                                          "volumes",         "prune"});
   if (top.text("format") != k_format) {
     refuse("format",
            str_cat("unsupported format ", top.text("format"), ", this reader knows ", k_format));
@@ -281,6 +237,9 @@ Manifest parse_manifest(std::string_view json) {
   }
   read_model(top, manifest);
   manifest.repositories = parse_repositories(top.array("repositories"));
+  if (top.has("prune")) {
+    manifest.prune = parse_prune(top.array("prune"), manifest.repositories);
+  }
   for (const Json& item : top.array("ca_certificates")) {
     const Reader certificate(item, "ca_certificates[]", {"subject", "not_after", "sha256", "pem"});
     manifest.ca_certificates.push_back(checked_certificate(

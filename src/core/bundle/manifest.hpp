@@ -34,6 +34,15 @@ struct Volume {
   friend bool operator==(const Volume&, const Volume&) = default;
 };
 
+// A manifest an earlier bundle carried or a receipt confirmed that this bundle's image set
+// drops (docs/day-2.md, "Pruning"): pinned by its digest, with the tags that named it then.
+struct PruneItem {
+  std::string repository;        // as `repositories` name them
+  std::string digest;            // sha256:<hex>
+  std::vector<std::string> tags; // sorted; none for an index's child
+  friend auto operator<=>(const PruneItem&, const PruneItem&) = default;
+};
+
 // The signed model, and what identifies the bundle and lists its bytes.
 struct Manifest : model::SignedModel {
   std::string bundle_id; // 32 hex
@@ -47,6 +56,9 @@ struct Manifest : model::SignedModel {
     friend bool operator==(const ReceiptRef&, const ReceiptRef&) = default;
   };
   std::optional<ReceiptRef> receipt;
+  // What `zbundle-extract prune` may delete once this bundle is applied: sorted by repository
+  // and digest, each once, none of them referenced by `repositories`.
+  std::vector<PruneItem> prune;
   std::vector<Entry> entries;
   std::vector<Volume> volumes;
 

@@ -125,6 +125,14 @@ inline std::vector<std::string> text_list(const Json& array, std::string_view fi
 // streams by (the DOM holds an empty list there). Throws Error{check} naming the field.
 [[nodiscard]] Json parse_document(std::string_view json, std::vector<Entry>& entries);
 
+// `repositories` and `prune` (manifest_repositories.cpp). A prune item the repositories
+// reference is refused.
+[[nodiscard]] Json repositories_json(const std::vector<model::RepositoryRecord>& repositories);
+[[nodiscard]] std::vector<model::RepositoryRecord> parse_repositories(const Json& list);
+[[nodiscard]] Json prune_json(const std::vector<PruneItem>& items);
+[[nodiscard]] std::vector<PruneItem>
+parse_prune(const Json& list, const std::vector<model::RepositoryRecord>& repositories);
+
 // The signed model's sections (image content sources, releases, images, catalogs, cluster
 // resources), written into and read from the manifest document.
 void write_model(const Manifest& manifest, Json& document);

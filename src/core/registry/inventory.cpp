@@ -17,8 +17,12 @@ constexpr unsigned k_max_index_depth = 4;
 
 class InventoryWalk {
 public:
-  InventoryWalk(RegistryClient& client, const InventoryLimits& limits, Inventory& inventory)
-      : m_client(client), m_limits(limits), m_inventory(inventory) {}
+  InventoryWalk(RegistryClient& client,
+                const InventoryLimits& limits,
+                Inventory& inventory,
+                bool confirms_blobs = true)
+      : m_client(client), m_limits(limits), m_inventory(inventory),
+        m_confirms_blobs(confirms_blobs) {}
 
   // `full` is the repository's name in the registry, `held` what is recorded below the
   // namespace.
@@ -66,7 +70,7 @@ private:
     HeldManifest& record = held.manifests[digest];
     record.media_type = manifest.media_type;
     for (const oci::Descriptor* blob : manifest.blobs()) {
-      if (blob->is_foreign) {
+      if (blob->is_foreign || !m_confirms_blobs) {
         continue; // served from elsewhere; the registry is not asked for it
       }
       (check_blob(full, blob->digest) ? record.blobs : record.missing_blobs)
@@ -95,11 +99,22 @@ private:
   RegistryClient& m_client;
   const InventoryLimits& m_limits;
   Inventory& m_inventory;
+  bool m_confirms_blobs;
   std::map<std::string, bool> m_blobs_seen; // in the repository walked
   std::set<std::string> m_blobs_counted;    // in any repository
 };
 
 } // namespace
+
+HeldRepository
+read_repository(RegistryClient& client, const std::string& name, const InventoryLimits& limits) {
+  Inventory inventory;
+  InventoryWalk walk(client, limits, inventory, false);
+  HeldRepository held;
+  held.name = name;
+  walk.walk(name, held);
+  return held;
+}
 
 Inventory
 read_inventory(RegistryClient& client, std::string_view name_space, const InventoryLimits& limits) {

@@ -30,4 +30,10 @@ struct InventoryLimits {
                                        std::string_view name_space,
                                        const InventoryLimits& limits = {});
 
+// One repository, `name` as the registry names it: its tags and the manifests they reach, blobs
+// not asked for. Throws as read_inventory.
+[[nodiscard]] HeldRepository read_repository(RegistryClient& client,
+                                             const std::string& name,
+                                             const InventoryLimits& limits = {});
+
 } // namespace zbundle::registry

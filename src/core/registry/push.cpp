@@ -1,5 +1,6 @@
 #include "core/registry/push.hpp"
 
+#include "core/bundle/applied_history.hpp"
 #include "core/bundle/sequence.hpp"
 #include "core/registry/push_state.hpp"
 #include "core/registry/upload_pool.hpp"
@@ -302,7 +303,8 @@ void require_left_out(const bundle::Manifest& manifest,
     refuse_left_out(manifest, options, missing, "manifests", first);
   }
   for (auto& [digest, blob] : state.blobs) {
-    if (!blob.is_in_bundle && !blob.pending.empty()
+    // Only what the bundle lacks: is_in_bundle is learned later, as the payload streams by.
+    if (!blob.entry && !blob.pending.empty()
         && !find_left_out_blob(digest, blob, places_to_look(blob, repositories), uploads)
         && ++missing == 1) {
       first = str_cat(blob.pending.front(), "@", digest);
@@ -393,6 +395,8 @@ PushResult push_bundle(const PushOptions& options) {
   result.failures = std::move(failures);
   if (result.failures.empty()) {
     sequence.record(manifest); // only a complete push moves the registry's sequence on
+    bundle::record_applied(
+        options.state_dir, str_cat("push:", options.target.location()), manifest);
   }
   return result;
 }

@@ -243,6 +243,29 @@ std::optional<std::string> RegistryClient::manifest(std::string_view repository,
   return std::move(response->body);
 }
 
+bool RegistryClient::delete_manifest(std::string_view repository, std::string_view digest) {
+  const std::string name(repository);
+  const HttpResponse response =
+      send("DELETE", str_cat("/v2/", name, "/manifests/", digest), name, {});
+  if (response.status == 202 || response.status == 200) {
+    return true;
+  }
+  if (response.status == 404) {
+    return false;
+  }
+  if (response.status == 405 || error_code(response) == "UNSUPPORTED") {
+    throw RegistryError(str_cat(name,
+                                "@",
+                                digest,
+                                ": the registry does not allow deletes: ",
+                                registry_says(response),
+                                " (docker-registry: storage.delete.enabled: true, or "
+                                "REGISTRY_STORAGE_DELETE_ENABLED=true)"),
+                        Failure::fatal);
+  }
+  refuse(str_cat(name, "@", digest, ": cannot delete the manifest"), response);
+}
+
 void RegistryClient::put_manifest(std::string_view repository,
                                   std::string_view reference,
                                   std::string_view media_type,

@@ -57,6 +57,11 @@ public:
                     std::string_view media_type,
                     std::string_view body);
 
+  // DELETE of the manifest `digest` in `repository` (its tags go with it): true when deleted,
+  // false when the registry lacks it. Throws a fatal RegistryError when the registry does not
+  // allow deletes.
+  [[nodiscard]] bool delete_manifest(std::string_view repository, std::string_view digest);
+
   // The repositories the registry lists (GET /v2/_catalog, page by page), each checked against
   // the repository grammar. Throws a refused RegistryError for more than `limit`, a name
   // outside the grammar or a next page elsewhere; an unlisted catalog (404) reads as empty.

@@ -47,6 +47,8 @@ Manifest sample_manifest() {
                             {{"9", test::fake_digest('2')}},
                             {test::fake_digest('2')},
                             {test::fake_digest('3')}}};
+  manifest.prune = {{"openshift/release-images", test::fake_digest('4'), {"4.16.4-multi"}},
+                    {"ubi9/ubi", test::fake_digest('5'), {}}};
   const std::string pem = test::self_signed_pem("Mirror CA");
   const pki::CertificateInfo info =
       pki::describe_certificate(pki::parse_certificates(pem, "test").front().get());
@@ -158,6 +160,41 @@ TEST(BundleManifest, RefusesUnknownFieldsWrongTypesAndBadTotals) {
 }
 
 // A rename target is a repository path and a tag, or it is refused; an empty one is left out.
+// The prune list is what the bastion deletes: each item in its grammar, sorted, once, and
+// never a manifest the bundle itself keeps.
+TEST(BundleManifest, PruneItemsAreCheckedSortedAndNotContradicted) {
+  const Manifest manifest = sample_manifest();
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["prune"][0]["repository"] = "../x"; })),
+      ErrorKind::check,
+      "prune[].repository: not a repository name");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["prune"][0]["tags"][0] = "a b"; })),
+      ErrorKind::check,
+      "prune[openshift/release-images].tags: not a tag");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { std::swap(j["prune"][0], j["prune"][1]); })),
+      ErrorKind::check,
+      "prune: not sorted by repository and digest, or an item twice");
+  EXPECT_ZB_ERROR(parse_manifest(edited(
+                      manifest, [](auto& j) { j["prune"][1]["digest"] = test::fake_digest('2'); })),
+                  ErrorKind::check,
+                  util::str_cat("prune[ubi9/ubi].digest: ",
+                                test::fake_digest('2'),
+                                " is also in the bundle's own repository"));
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["prune"][0]["digest"] = "sha256:1"; })),
+      ErrorKind::check,
+      "prune[openshift/release-images].digest: not a sha256");
+  EXPECT_ZB_ERROR(
+      parse_manifest(edited(manifest, [](auto& j) { j["prune"] = nlohmann::json::array(); })),
+      ErrorKind::check,
+      "prune: empty");
+  Manifest without = manifest;
+  without.prune.clear(); // an older reader's manifest: the field is not written at all
+  EXPECT_EQ(serialize_manifest(without).find("\"prune\""), std::string::npos);
+}
+
 TEST(BundleManifest, RefusesTargetsOutsideTheirGrammar) {
   const Manifest manifest = sample_manifest();
   EXPECT_ZB_ERROR(
