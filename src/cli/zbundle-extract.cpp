@@ -39,10 +39,11 @@ commands:
        [--dry-run] [--json] [--rewrite] [--resolve HOST:ADDRESS] [--insecure-http]
                        push the bundle's images into the site's registry, verified while they
                        stream, skipping what it holds already
-  receipt --to HOST[:PORT][/NS] --sign-key BASTION.key -o RECEIPT.json [--ca CA.pem] [--authfile FILE]
-                       what the registry holds below NS (repositories, tags, manifests, blobs
-                       it confirms) and the bundles pushed there, signed by the bastion
-  prune B --to HOST[:PORT][/NS] (--pubkey ... | --trust-dir ... | --trust-ca ...) [--keep-release N] [--dry-run]
+  receipt --to HOST[:PORT][/NS] [--from DIR] --sign-key BASTION.key -o RECEIPT.json [--ca CA.pem] [--authfile FILE]
+                       what the registry (or the tree expanded into DIR) holds below NS
+                       (repositories, tags, manifests, blobs it confirms) and the bundles
+                       applied there, signed by the bastion
+  prune B (--to HOST[:PORT][/NS] | --from DIR) (--pubkey ... | --trust-dir ... | --trust-ca ...) [--keep-release N] [--dry-run]
         [--ca CA.pem] [--authfile FILE] [--json]
                        delete what the bundle pushed last dropped of earlier ones, keeping what
                        it, the last N releases (2) and other tags still need

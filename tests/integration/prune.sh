@@ -5,7 +5,8 @@
 # manifests; `zbundle-extract prune` refuses until bundle 2 was pushed, keeps them while N is
 # among the releases kept, keeps what another tag names, fails whole on a registry that allows
 # no deletes, deletes the rest (an audit line each), and after the registry's garbage
-# collection N's blobs are gone while N+1 still pulls whole.
+# collection N's blobs are gone while N+1 still pulls whole. The same for an expanded tree
+# (receipt --from, prune --from).
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 command -v skopeo >/dev/null || fail "skopeo is not installed (scripts/bootstrap.sh installs it)"
@@ -66,7 +67,7 @@ read -r release_n carried <expected
 echo "bundle 2 carries $carried new blobs; $(stat -c %s b1.zb) bytes for bundle 1, $(stat -c %s b2.zb) for bundle 2"
 
 # pruning for a bundle not pushed yet could delete what the registry still needs
-expect 1 "b2.zb: bundle [0-9a-f]{32} is not the bundle pushed last to $target \(that is [0-9a-f]{32}" -- prune b2.zb
+expect 1 "b2.zb: bundle [0-9a-f]{32} is not the bundle applied last to $target \(that is [0-9a-f]{32}" -- prune b2.zb
 expect 0 '' -- on_registry push b2.zb --json
 "$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if not d["failures"] and d["blobs"]["uploaded"] > 0 else 1)' out \
   || fail "bundle 2 did not push clean: $(cat out)"
@@ -111,7 +112,7 @@ contains 'docker-registry garbage-collect' out
 grep -Eo '^deleted [^@]+@sha256:[0-9a-f]{64}' out | cut -d@ -f2 >deleted
 while read -r digest; do
   ! held "$digest" || fail "$digest was reported deleted but the registry still serves it"
-  grep -q "deleted $target/openshift/release-images@$digest tags .* bundle " "$ZBUNDLE_STATE_DIR/prune.log" \
+  grep -q "deleted $target mirror/openshift/release-images@$digest tags .* bundle " "$ZBUNDLE_STATE_DIR/prune.log" \
     || fail "no audit line for $digest"
 done <deleted
 [ "$(wc -l <"$ZBUNDLE_STATE_DIR/prune.log")" = 3 ] || fail "prune.log: $(cat "$ZBUNDLE_STATE_DIR/prune.log")"
@@ -135,5 +136,40 @@ while read -r image; do # every manifest and blob of every N+1 image, read back 
   n=$((n + 1))
   skopeo copy --all --quiet --src-tls-verify=false "docker://$target/$image" "oci:pulled-$n:latest" \
     >/dev/null 2>skopeo.err || fail "skopeo copy $image after garbage collection: $(cat skopeo.err)"
+done <images
+
+# The same for an expanded tree, no registry asked: its receipt lists what the registry's did
+# after bundle 1, prune --from deletes by distribution's rules, and docker-registry serving the
+# tree after its garbage collection still serves N+1 whole.
+expect 0 '' -- zbx expand b1.zb --to tree --pubkey key.pub
+expect 0 '' -- zbx receipt --from tree --to "$target" --sign-key bastion.key -o tree-receipt.json
+"$PYTHON" - <<'PY' || fail "the tree's receipt differs from the registry's"
+import base64, json
+def held(path):
+    body = json.loads(base64.b64decode(json.load(open(path))["body"]))
+    return body["registry"], body["namespace"], {r["name"]: (r["tags"], r["manifests"]) for r in body["repositories"]}
+assert held("tree-receipt.json") == held("receipt.json"), (held("tree-receipt.json"), held("receipt.json"))
+PY
+# a tree whose link or manifest is not what it says is refused, naming the file; no receipt
+cp -r tree bad
+printf 'sha256:zz' >"$(find bad -path '*/_manifests/tags/*/current/link' | head -1)"
+expect 1 '/current/link: not a sha256 digest link' -- zbx receipt --from bad --to "$target" --sign-key bastion.key -o bad.json
+[ ! -e bad.json ] || fail "a receipt was written from a damaged tree"
+rm -rf bad
+expect 1 "b2.zb: bundle [0-9a-f]{32} is not the bundle applied last to $work/tree" -- zbx prune b2.zb --from tree --pubkey key.pub
+expect 0 '' -- zbx expand b2.zb --to tree --pubkey key.pub
+expect 0 '' -- zbx prune b2.zb --from tree --pubkey key.pub --keep-release 1
+contains '4 deleted, 0 kept, 0 already gone' out
+[ ! -e "tree/registry/docker/registry/v2/repositories/openshift/release-images/_manifests/tags/4.16.5-multi" ] \
+  || fail "prune --from left release N's tag"
+sed "s|$work/storage|$work/tree/registry|; s|enabled: true|enabled: false|" registry-config.yml >tree-config.yml
+docker-registry garbage-collect tree-config.yml >gc.out 2>&1 || fail "garbage-collect of the tree: $(cat gc.out)"
+[ ! -e "tree/registry/docker/registry/v2/blobs/sha256/${release_n:7:2}/${release_n#sha256:}" ] || fail "release N's index is still in the tree"
+sed "s|$work/storage|$work/tree/registry|; s|127.0.0.1:$port|127.0.0.1:@PORT@|" registry-config.yml >tree-template.yml
+restart_registry "$work/tree-template.yml"
+while read -r image; do
+  n=$((n + 1))
+  skopeo copy --all --quiet --src-tls-verify=false "docker://$registry/$image" "oci:pulled-$n:latest" \
+    >/dev/null 2>skopeo.err || fail "skopeo copy $image from the pruned tree: $(cat skopeo.err)"
 done <images
 echo "prune: ok ($before blobs before garbage collection, $after after)"

@@ -1,8 +1,10 @@
 #include "core/extract/expand.hpp"
 
+#include "core/bundle/applied_history.hpp"
 #include "core/bundle/sequence.hpp"
 #include "core/extract/registry_links.hpp"
 #include "core/extract/safe_tree.hpp"
+#include "core/extract/tree_registry.hpp"
 #include "core/util/background_writer.hpp"
 #include "core/util/error.hpp"
 #include "core/util/file_appender.hpp"
@@ -282,10 +284,7 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
     needed += is_selected(options, entry.path) ? entry.size : 0;
   }
   const bundle::BundleSequence sequence(
-      options.state_dir,
-      options.trust,
-      manifest,
-      str_cat("expand:", fs::absolute(options.target).lexically_normal().string()));
+      options.state_dir, options.trust, manifest, tree_target(options.target));
   (void)sequence.check(manifest, options.allow_rollback, options.bundle.string());
   const bool is_new = ::mkdir(options.target.c_str(), 0755) == 0;
   if (!is_new && errno != EEXIST) {
@@ -310,6 +309,9 @@ ExpandResult expand_bundle(const ExpandOptions& options) {
     stage_links(links, staging, target.get(), result);
     staging.commit();
     sequence.record(manifest);
+    if (!options.only || *options.only == Part::registry) { // what prune --from keeps by
+      bundle::record_applied(options.state_dir, tree_target(options.target), manifest);
+    }
   } catch (...) {
     if (is_new) {
       remove_tree(options.target);
