@@ -36,6 +36,7 @@ contains "pruned $target for bundle [0-9a-f]{32}: 0 deleted, 0 kept, 0 already g
 [ ! -e "$ZBUNDLE_STATE_DIR/prune.log" ] || fail "a prune that deleted nothing wrote the audit log"
 
 expect 0 '' -- zbx receipt --to "$target" --insecure-http --sign-key bastion.key -o receipt.json
+sleep 1 # a bundle created in the same second as the one applied before it is refused (rollback)
 expect 0 '' -- zb create "${next_keys[@]}" next/v2 --sign-key key.key --mirror "$target" \
   --receipt receipt.json --receipt-key bastion.pub -o b2.zb
 zstd -dc b1.zb | tar -xOf - ZBUNDLE/manifest.json >m1.json
@@ -137,6 +138,23 @@ while read -r image; do # every manifest and blob of every N+1 image, read back 
   skopeo copy --all --quiet --src-tls-verify=false "docker://$target/$image" "oci:pulled-$n:latest" \
     >/dev/null 2>skopeo.err || fail "skopeo copy $image after garbage collection: $(cat skopeo.err)"
 done <images
+
+# A --base delta with new blobs pushes and expands clean as well: what the base carried is
+# found in the registry (HEAD) or the tree, and tagged.
+expect 0 '' -- zb create "${release_keys[@]}" "$SAMPLE/v2" --sign-key key.key --mirror "$registry/base" -o base1.zb
+sleep 1 # as for bundle 2
+expect 0 '' -- zb create "${next_keys[@]}" next/v2 --sign-key key.key --mirror "$registry/base" --base base1.zb -o base2.zb
+zbx push base1.zb --to "$registry/base" --insecure-http --pubkey key.pub >/dev/null || fail "base1 did not push"
+expect 0 '' -- zbx push base2.zb --to "$registry/base" --insecure-http --pubkey key.pub --json
+"$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if not d["failures"] and d["blobs"]["uploaded"] > 0 else 1)' out \
+  || fail "the --base delta did not push clean: $(cat out)"
+skopeo inspect --raw --tls-verify=false "docker://$registry/base/openshift/release-images:4.16.6-multi" >/dev/null 2>&1 \
+  || fail "the --base delta's release is not tagged"
+expect 0 '' -- zbx expand base1.zb --to base-tree --pubkey key.pub
+expect 0 '' -- zbx expand base2.zb --to base-tree --pubkey key.pub
+[ -s base-tree/registry/docker/registry/v2/repositories/openshift/release-images/_manifests/tags/4.16.6-multi/current/link ] \
+  || fail "the --base delta's release is not tagged in the tree"
+rm -rf base-tree
 
 # The same for an expanded tree, no registry asked: its receipt lists what the registry's did
 # after bundle 1, prune --from deletes by distribution's rules, and docker-registry serving the
