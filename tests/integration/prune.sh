@@ -176,6 +176,20 @@ expect 1 '/current/link: not a sha256 digest link' -- zbx receipt --from bad --t
 rm -rf bad
 expect 1 "b2.zb: bundle [0-9a-f]{32} is not the bundle applied last to $work/tree" -- zbx prune b2.zb --from tree --pubkey key.pub
 expect 0 '' -- zbx expand b2.zb --to tree --pubkey key.pub
+# a signer may list anything: only repositories bundles brought here are pruned (the history
+# edited to show none that had release-images)
+cp -r "$ZBUNDLE_STATE_DIR" edited-state
+"$PYTHON" - edited-state/applied.json <<'PY'
+import json, sys
+history = json.load(open(sys.argv[1]))
+for records in history.values():
+    for record in records:
+        record["repositories"].pop("openshift/release-images", None)
+json.dump(history, open(sys.argv[1], "w"))
+PY
+expect 0 '' -- zbx prune b2.zb --from tree --pubkey key.pub --keep-release 1 --state-dir edited-state
+contains '0 deleted, 4 kept, 0 already gone' out
+contains 'kept openshift/release-images@sha256:[0-9a-f]{64}.*: no bundle applied here has this repository' out
 expect 0 '' -- zbx prune b2.zb --from tree --pubkey key.pub --keep-release 1
 contains '4 deleted, 0 kept, 0 already gone' out
 [ ! -e "tree/registry/docker/registry/v2/repositories/openshift/release-images/_manifests/tags/4.16.5-multi" ] \

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -88,8 +89,16 @@ PruneResult prune(const PruneRun& run, const std::function<std::unique_ptr<Prune
   const std::unique_ptr<PruneTarget> target = open();
   for (const auto& [repository, items] : by_repository) {
     const std::string name = target->name_of(repository, manifest);
-    const model::HeldRepository live = target->read(name);
-    for (const PruneDecision& decision : decide_prune(items, live, kept[repository])) {
+    // A signer may list anything; only what bundles brought here is theirs to take away.
+    const bool is_ours = std::any_of(history.begin(), history.end(), [&](const auto& record) {
+      return record.manifests.contains(repository);
+    });
+    const model::HeldRepository live = is_ours ? target->read(name) : model::HeldRepository{};
+    for (PruneDecision& decision : decide_prune(items, live, kept[repository])) {
+      if (!is_ours) {
+        decision = {
+            decision.item, PruneVerdict::keep, "no bundle applied here has this repository"};
+      }
       PrunedManifest pruned{name, decision.item->digest, decision.item->tags, {}, decision.reason};
       if (decision.verdict == PruneVerdict::keep) {
         pruned.outcome = PrunedManifest::Outcome::kept;
