@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang-14, ASan and UBSan, and runs them.
 #   scripts/fuzz.sh [TARGET] [SECONDS]     every target (or TARGET), SECONDS each (default 60)
+#   FUZZ_BUILD_DIR=DIR scripts/fuzz.sh ...  build and run in DIR; a DIR already configured with
+#                                          ZBUNDLE_FUZZ (SANITIZE=1 scripts/test.sh makes one)
+#                                          is built as configured
 # Seeds: the sample's files (tests/data), a PKI made by tests/data/make-pki.sh, the manifest of
 # a bundle made from the sample; the corpus grows in build-fuzz/corpus/<target>. A crash leaves
 # build-fuzz/crash-* and exits non-zero: fix the cause, then keep the input under
@@ -15,8 +18,10 @@ targets=(bundle_manifest oci_manifest mirror_sets mapping image_set_config names
   certificates cluster_merge bundle_reader catalog frames receipt release_signatures ocmirror_archive
   bundle_resigned registry_answers)
 
-CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DZBUNDLE_BUILD_TESTS=OFF -DZBUNDLE_FUZZ=ON -DZBUNDLE_SANITIZE="address;undefined" >/dev/null
+if ! grep -q '^ZBUNDLE_FUZZ:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null; then
+  CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DZBUNDLE_BUILD_TESTS=OFF -DZBUNDLE_FUZZ=ON -DZBUNDLE_SANITIZE="address;undefined" >/dev/null
+fi
 mapfile -t build_targets < <(printf 'fuzz_%s\n' "${targets[@]}")
 cmake --build "$build" --target "${build_targets[@]}" zbundle >/dev/null
 

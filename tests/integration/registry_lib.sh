@@ -75,8 +75,13 @@ restart_registry() {
   docker-registry serve "$work/registry-config.yml" >"$work/registry.log" 2>&1 &
   registry_pid=$!
   for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
     kill -0 "$registry_pid" 2>/dev/null || break
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      # Another test's server may have taken the port meanwhile: then ours exits at once.
+      sleep 0.2
+      kill -0 "$registry_pid" 2>/dev/null && ! grep -q 'address already in use' "$work/registry.log" && return 0
+      break
+    fi
     sleep 0.1
   done
   fail "docker-registry did not start again on $port: $(cat "$work/registry.log")"

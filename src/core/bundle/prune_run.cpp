@@ -87,7 +87,8 @@ PruneResult prune(const PruneRun& run, const std::function<std::unique_ptr<Prune
     return result;
   }
   const std::unique_ptr<PruneTarget> target = open();
-  for (const auto& [repository, items] : by_repository) {
+  for (const auto& [listed, items] : by_repository) {
+    const std::string& repository = listed; // clang 14 captures no structured binding
     const std::string name = target->name_of(repository, manifest);
     // A signer may list anything; only what bundles brought here is theirs to take away.
     const bool is_ours = std::any_of(history.begin(), history.end(), [&](const auto& record) {

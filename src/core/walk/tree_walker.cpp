@@ -15,6 +15,13 @@
 namespace zbundle::walk {
 namespace {
 
+// libarchive's reason for the last failure. Some failures set none: a null string, which
+// must not reach a message (found by fuzz_ocmirror_archive).
+std::string archive_message(archive* reader) {
+  const char* message = archive_error_string(reader);
+  return message == nullptr ? "no reason given" : message;
+}
+
 namespace fs = std::filesystem;
 using util::str_cat;
 
@@ -84,7 +91,7 @@ public:
       const la_ssize_t got = archive_read_data(m_reader, text.data() + done, text.size() - done);
       if (got < 0) {
         throw Error(ErrorKind::input,
-                    str_cat(m_subject, ": cannot read: ", archive_error_string(m_reader)));
+                    str_cat(m_subject, ": cannot read: ", archive_message(m_reader)));
       }
       if (got == 0) {
         throw Error(ErrorKind::input, str_cat(m_subject, ": cannot read: truncated tar archive"));
@@ -98,7 +105,7 @@ public:
     const la_ssize_t got = archive_read_data(m_reader, buffer.data(), buffer.size());
     if (got < 0) {
       throw Error(ErrorKind::input,
-                  str_cat(m_subject, ": cannot read: ", archive_error_string(m_reader)));
+                  str_cat(m_subject, ": cannot read: ", archive_message(m_reader)));
     }
     return static_cast<std::size_t>(got);
   }
@@ -184,7 +191,7 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
   archive_read_support_filter_none(reader.get());
   if (archive_read_open_filename(reader.get(), tar_path.c_str(), k_tar_block_size) != ARCHIVE_OK) {
     throw Error(ErrorKind::input,
-                str_cat(archive_name, ": cannot open: ", archive_error_string(reader.get())));
+                str_cat(archive_name, ": cannot open: ", archive_message(reader.get())));
   }
   archive_entry* header = nullptr;
   while (true) {
@@ -197,7 +204,7 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
       throw Error(
           ErrorKind::input,
           str_cat(
-              archive_name, ": corrupt or truncated tar: ", archive_error_string(reader.get())));
+              archive_name, ": corrupt or truncated tar: ", archive_message(reader.get())));
     }
     const char* raw_name = archive_entry_pathname_utf8(header); // no locale conversion
     if (raw_name == nullptr) {
