@@ -203,8 +203,7 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
     if (status != ARCHIVE_OK) {
       throw Error(
           ErrorKind::input,
-          str_cat(
-              archive_name, ": corrupt or truncated tar: ", archive_message(reader.get())));
+          str_cat(archive_name, ": corrupt or truncated tar: ", archive_message(reader.get())));
     }
     const char* raw_name = archive_entry_pathname_utf8(header); // no locale conversion
     if (raw_name == nullptr) {
