@@ -28,6 +28,9 @@ trap stop_registry EXIT
 start_helper() {
   local name=$1 pid
   shift
+  # Emptied here, not only by the redirection below: that one runs in the background job, and
+  # the wait could otherwise read the previous helper's port before it happens.
+  : >"$work/$name.port"
   "$@" >"$work/$name.port" &
   pid=$!
   helper_pids+=("$pid")
