@@ -7,52 +7,14 @@
 #include "core/ocmirror/reader.hpp"
 #include "fuzz_target.hpp"
 
-#include <fstream>
-
-namespace {
-
-// A scratch directory that holds the one archive, made once per process.
-class ArchiveDirectory {
-public:
-  ArchiveDirectory() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "zb-fuzz-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      std::abort(); // the harness, not the reader, failed
-    }
-    m_path = pattern;
-  }
-  ArchiveDirectory(const ArchiveDirectory&) = delete;
-  ArchiveDirectory& operator=(const ArchiveDirectory&) = delete;
-  ~ArchiveDirectory() {
-    std::error_code ignored;
-    std::filesystem::remove_all(m_path, ignored);
-  }
-  const std::filesystem::path& hold(std::string_view name, std::string_view bytes) {
-    for (const auto& entry : std::filesystem::directory_iterator(m_path)) {
-      std::filesystem::remove(entry.path());
-    }
-    std::ofstream out(m_path / name, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) {
-      std::abort();
-    }
-    return m_path;
-  }
-
-private:
-  std::filesystem::path m_path;
-};
-
-} // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) {
     return 0;
   }
-  static ArchiveDirectory directory;
+  static zbundle::fuzz::ScratchDirectory directory;
   const std::string_view name = data[0] % 2 == 0 ? "mirror_000001.tar" : "mirror_seq1_000000.tar";
-  const std::filesystem::path& input =
-      directory.hold(name, zbundle::fuzz::as_text(data + 1, size - 1));
+  const std::filesystem::path input =
+      directory.hold(name, zbundle::fuzz::as_text(data + 1, size - 1)).parent_path();
   (void)zbundle::fuzz::refuse_or_accept([&] { (void)zbundle::ocmirror::read_mirror({input}, {}); });
   (void)zbundle::fuzz::refuse_or_accept([&] {
     zbundle::check::DigestOptions options;

@@ -19,8 +19,12 @@ inline int read_whole_bundle(const std::filesystem::path& path, const bundle::Tr
   return refuse_or_accept([&] {
     bundle::BundleReader reader(path, trust);
     DiscardingSink sink;
-    (void)reader.read_payload(
-        &sink, [](const model::Problem&) { return model::AfterProblem::keep_reading; });
+    (void)reader.read_payload(&sink, [](const model::Problem& problem) {
+      if (must_accept()) {
+        refused_sound_input(problem.subject + ": " + problem.detail);
+      }
+      return model::AfterProblem::keep_reading;
+    });
   });
 }
 

@@ -10,6 +10,9 @@ replays=${1:?usage: seeded_replays.sh REPLAY_DIR}
 cd "$work"
 { printf '\x00'; cat "$SAMPLE/v2/mirror_000001.tar"; } >v2.seed
 { printf '\x01'; cat "$SAMPLE/v1/mirror_seq1_000000.tar"; } >v1.seed
+# ZB_FUZZ_MUST_ACCEPT: a sound input the harness refuses aborts the replay, so a harness that
+# stops every input at the door (as the bundle targets once did, at O_NOFOLLOW) fails here.
+export ZB_FUZZ_MUST_ACCEPT=1
 "$replays/replay_ocmirror_archive" v2.seed v1.seed >/dev/null || fail "ocmirror_archive failed on the sample"
 
 zb keygen --out fuzz >/dev/null
@@ -18,6 +21,11 @@ zstd -qdc seed.zb >seed.tar
 ZB_FUZZ_SIGN_KEY=fuzz.key ZB_FUZZ_WRITE_BUNDLE=again.zb "$replays/replay_bundle_resigned" seed.tar >/dev/null \
   || fail "bundle_resigned failed on a sound bundle"
 expect 0 '' -- zb verify again.zb --pubkey fuzz.pub
+ZB_FUZZ_PUBKEY=fuzz.pub "$replays/replay_bundle_reader" seed.zb >/dev/null \
+  || fail "bundle_reader refused a sound bundle"
+{ printf '\x14\x00'; cat seed.zb; } >frames.seed
+{ printf '\x14\x01'; cat seed.zb; } >frames-skipping.seed
+"$replays/replay_frames" frames.seed frames-skipping.seed >/dev/null || fail "frames refused a sound bundle"
 # A manifest the harness signs again after a change: still a bundle the reader accepts whole.
 changed_id=$("$PYTHON" - seed.tar changed.tar <<'PY'
 import re, sys

@@ -144,7 +144,8 @@ void record_applied(const fs::path& state_dir, std::string_view target, const Ma
   if (!records.is_array()) {
     records = Json::array();
   }
-  if (!records.empty() && records.back().value("bundle_id", "") == manifest.bundle_id) {
+  if (!records.empty()
+      && util::json_text(records.back(), "bundle_id", file.string()) == manifest.bundle_id) {
     records.erase(records.size() - 1); // the same bundle again: a re-run
   }
   records.push_back(record_json(manifest));

@@ -71,7 +71,9 @@ std::vector<RecordedBundle> recorded_bundles(const fs::path& state_dir, std::str
   const std::string suffix = str_cat(" ", target);
   for (const auto& [key, record] : state.items()) {
     if (key.ends_with(suffix) && record.is_object()) {
-      bundles.push_back({record.value("bundle_id", ""), record.value("created", "")});
+      const std::string where = str_cat((state_dir / "sequence.json").string(), ": ", key);
+      bundles.push_back(
+          {util::json_text(record, "bundle_id", where), util::json_text(record, "created", where)});
     }
   }
   std::sort(bundles.begin(), bundles.end(), [](const auto& left, const auto& right) {
@@ -94,9 +96,14 @@ bool BundleSequence::check(const Manifest& manifest,
   std::string created;
   for (const std::string& key : m_keys) { // the newest of the records decides
     const auto last = state.find(key);
-    if (last != state.end() && last->is_object() && last->value("created", "") > created) {
-      id = last->value("bundle_id", "");
-      created = last->value("created", "");
+    if (last == state.end() || !last->is_object()) {
+      continue;
+    }
+    const std::string where = str_cat(m_file.string(), ": ", key);
+    if (std::string last_created = util::json_text(*last, "created", where);
+        last_created > created) {
+      id = util::json_text(*last, "bundle_id", where);
+      created = std::move(last_created);
     }
   }
   if (created.empty()) {

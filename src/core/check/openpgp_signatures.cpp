@@ -103,7 +103,7 @@ std::string payload_digest(const std::string& payload, std::string& why) {
   }
   const nlohmann::json critical =
       document.is_object() ? document.value("critical", nlohmann::json()) : nlohmann::json();
-  if (!critical.is_object() || critical.value("type", "") != k_signature_type) {
+  if (!critical.is_object() || critical.value("type", nlohmann::json()) != k_signature_type) {
     why = str_cat("the signed payload is not an ", k_signature_type);
     return {};
   }

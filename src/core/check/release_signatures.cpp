@@ -40,7 +40,12 @@ LayerVerdict judge_layer(const oci::ReferenceGraph& graph,
                          const nlohmann::json& layer,
                          const SignatureRule& rule) {
   LayerVerdict verdict;
-  const std::string payload_digest = layer.value("digest", "");
+  const nlohmann::json digest = layer.value("digest", nlohmann::json(""));
+  if (!digest.is_string()) {
+    verdict.why = "a layer's digest is not text";
+    return verdict;
+  }
+  const std::string payload_digest = digest.get<std::string>();
   const std::string* payload = graph.json_of(payload_digest);
   if (payload == nullptr) {
     verdict.why = str_cat("payload ", payload_digest, " is not in the mirror");
@@ -52,9 +57,16 @@ LayerVerdict judge_layer(const oci::ReferenceGraph& graph,
     return verdict;
   }
   const nlohmann::json annotations = layer.value("annotations", nlohmann::json::object());
-  const std::string encoded =
-      annotations.is_object() ? annotations.value(std::string(k_signature_annotation), "") : "";
-  const std::optional<std::string> signature = util::decode_base64(encoded, k_signature_limit);
+  const nlohmann::json encoded =
+      annotations.is_object()
+          ? annotations.value(std::string(k_signature_annotation), nlohmann::json(""))
+          : nlohmann::json();
+  if (!encoded.is_string()) {
+    verdict.why = str_cat("payload ", payload_digest, ": the signature annotation is not text");
+    return verdict;
+  }
+  const std::optional<std::string> signature =
+      util::decode_base64(encoded.get<std::string>(), k_signature_limit);
   if (!signature || signature->empty()) {
     verdict.why = "no signature in the layer's annotation";
     return verdict;

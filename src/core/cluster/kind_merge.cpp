@@ -252,11 +252,11 @@ void merge_agent_service_config(Json& live,
              && item.value("version", Json()) == image.value("version", Json());
     });
     const std::string label = str_cat("osImages ",
-                                      image.value("openshiftVersion", ""),
+                                      util::json_text(image, "openshiftVersion", what),
                                       " ",
-                                      image.value("cpuArchitecture", ""),
+                                      util::json_text(image, "cpuArchitecture", what),
                                       " ",
-                                      image.value("version", ""));
+                                      util::json_text(image, "version", what));
     if (same == images.end()) {
       images.push_back(image);
       changes.push_back(str_cat(label, " added"));
@@ -287,7 +287,7 @@ void merge_kind(Json& live,
                 const Json& ours,
                 std::string_view what,
                 std::vector<std::string>& changes) {
-  const std::string kind = live.value("kind", "");
+  const std::string kind = util::json_text(live, "kind", what);
   if (kind == "ConfigMap") {
     merge_config_map(live, ours, what, changes);
   } else if (kind == "Secret") {

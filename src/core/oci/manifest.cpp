@@ -20,7 +20,7 @@ parse_descriptor(const nlohmann::json& item, std::string_view subject, std::stri
                 str_cat(subject, ": ", field, ": a descriptor needs digest and size"));
   }
   Descriptor descriptor;
-  descriptor.media_type = item.value("mediaType", "");
+  descriptor.media_type = util::json_text(item, "mediaType", str_cat(subject, ": ", field));
   descriptor.digest = item["digest"].get<std::string>();
   descriptor.size = item["size"].get<std::uint64_t>();
   if (!ics::is_sha256_digest(descriptor.digest)) {
@@ -29,8 +29,10 @@ parse_descriptor(const nlohmann::json& item, std::string_view subject, std::stri
   }
   if (const auto platform = item.find("platform");
       platform != item.end() && platform->is_object()) {
-    descriptor.platform =
-        str_cat(platform->value("os", ""), "/", platform->value("architecture", ""));
+    const std::string where = str_cat(subject, ": ", field, ": platform");
+    descriptor.platform = str_cat(util::json_text(*platform, "os", where),
+                                  "/",
+                                  util::json_text(*platform, "architecture", where));
   }
   descriptor.is_foreign = descriptor.media_type.find("foreign") != std::string::npos
                           || descriptor.media_type.find("nondistributable") != std::string::npos
@@ -97,7 +99,7 @@ Manifest parse_manifest(std::string_view json, std::string_view subject) {
     manifest.kind = ManifestKind::docker_schema1;
     return manifest;
   }
-  const std::string media_type = document.value("mediaType", "");
+  const std::string media_type = util::json_text(document, "mediaType", subject);
   const bool has_children = document.contains("manifests");
   if (media_type == "application/vnd.docker.distribution.manifest.list.v2+json") {
     manifest.kind = ManifestKind::docker_manifest_list;
@@ -137,7 +139,8 @@ std::vector<LayoutEntry> parse_layout_index(std::string_view json, std::string_v
     LayoutEntry entry{parse_descriptor(item, subject, "manifests"), {}};
     if (const auto annotations = item.find("annotations");
         annotations != item.end() && annotations->is_object()) {
-      entry.tag = annotations->value("org.opencontainers.image.ref.name", "");
+      entry.tag = util::json_text(
+          *annotations, "org.opencontainers.image.ref.name", str_cat(subject, ": annotations"));
     }
     if (entry.tag.empty()) {
       entry.tag = entry.descriptor.digest;
@@ -154,10 +157,11 @@ std::string config_architecture(std::string_view json) {
   } catch (const Error&) {
     return {}; // unreadable: no architecture, which the caller reports
   }
-  if (!document.is_object()) {
+  const auto architecture = document.is_object() ? document.find("architecture") : document.end();
+  if (architecture == document.end() || !architecture->is_string()) {
     return {};
   }
-  return document.value("architecture", "");
+  return architecture->get<std::string>();
 }
 
 } // namespace zbundle::oci

@@ -306,17 +306,18 @@ void EntryClassifier::add_v1_metadata(const walk::TreeEntry& entry, std::string 
       if (!association.is_object()) {
         throw Error(ErrorKind::input, str_cat(subject(entry), ": association is not an object"));
       }
-      const std::string type = association.value("type", "");
-      const std::string name = association.value("name", "");
+      const std::string where = str_cat(subject(entry), ": association");
+      const std::string type = util::json_text(association, "type", where);
+      const std::string name = util::json_text(association, "name", where);
+      const std::string id = util::json_text(association, "id", where);
       if (ics::is_sha256_digest(name)) {
         continue; // a child manifest of an index, named by its digest (oc-mirror-formats.md 1.8)
       }
-      m_run.add_v1_association(type, name, association.value("id", ""));
+      m_run.add_v1_association(type, name, id);
       if (type == "ocpRelease") {
         // Named by tag, as the v2 storage names releases, so both spellings meet.
         const ics::ImageRef ref = ics::parse_image_ref(name);
-        m_content.releases.insert(
-            model::ReleaseImage{ref.tag.empty() ? name : ref.tag, association.value("id", "")});
+        m_content.releases.insert(model::ReleaseImage{ref.tag.empty() ? name : ref.tag, id});
       } else if (type == "operatorCatalog") {
         const auto target = catalog_targets.find(name);
         m_content.catalogs.insert(model::CatalogSource{

@@ -223,13 +223,20 @@ std::vector<std::string> parse_release_references(const std::string& json_text,
                 str_cat(subject, ": malformed JSON: expected a release ImageStream"));
   }
   std::vector<std::string> images;
-  const nlohmann::json& tags = stream.value("/spec/tags"_json_pointer, nlohmann::json::array());
+  // Walked member by member: a JSON pointer through a value of another type throws
+  // nlohmann's own errors, which are not zbundle's.
+  const auto spec = stream.find("spec");
+  const nlohmann::json tags = spec != stream.end() && spec->is_object()
+                                  ? spec->value("tags", nlohmann::json::array())
+                                  : nlohmann::json::array();
   if (!tags.is_array()) {
     throw Error(ErrorKind::input, str_cat(subject, ": spec.tags is not a list"));
   }
   for (const nlohmann::json& tag : tags) {
-    const std::string name =
-        tag.is_object() ? tag.value("/from/name"_json_pointer, std::string()) : std::string();
+    const auto from = tag.is_object() ? tag.find("from") : tag.end();
+    const std::string name = from != tag.end()
+                                 ? util::json_text(*from, "name", str_cat(subject, ": spec.tags"))
+                                 : std::string();
     if (name.empty()) {
       throw Error(ErrorKind::input, str_cat(subject, ": a spec.tags entry has no from.name"));
     }

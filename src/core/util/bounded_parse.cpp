@@ -94,6 +94,20 @@ private:
 
 } // namespace
 
+std::string json_text(const nlohmann::json& object, std::string_view key, std::string_view what) {
+  if (!object.is_object()) {
+    return {};
+  }
+  const auto found = object.find(key);
+  if (found == object.end() || found->is_null()) {
+    return {};
+  }
+  if (!found->is_string()) {
+    refuse(what, str_cat(key, " is not a string"));
+  }
+  return found->get<std::string>();
+}
+
 nlohmann::json
 parse_bounded_json(std::string_view text, std::string_view what, const ParseBounds& bounds) {
   check_size(text, what, bounds);

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,12 @@ struct ParseBounds {
 // or nested deeper than `bounds` allow.
 [[nodiscard]] nlohmann::json
 parse_bounded_json(std::string_view text, std::string_view what, const ParseBounds& bounds = {});
+
+// The text at `key` of a parsed JSON object: empty when the key is absent, null, or `object` is
+// not an object. Throws Error{input} "<what>: <key> is not a string" for any other value (where
+// nlohmann's value(key, "") would throw its own type_error, which no caller expects).
+[[nodiscard]] std::string
+json_text(const nlohmann::json& object, std::string_view key, std::string_view what);
 
 // Every document of a YAML stream (one for a plain file). Throws Error{input} "<what>: ..." with
 // the line of a syntax error, or naming the bound that was passed.

@@ -76,6 +76,35 @@ TEST(ParseManifest, BrokenInputIsNamed) {
                   "config: a descriptor needs digest and size");
 }
 
+// Fields of the wrong type are refused with zbundle's error, never nlohmann's type_error (the
+// class of what fuzz_ocmirror_archive found in v1 metadata on 2026-12-03).
+TEST(ParseManifest, FieldsOfTheWrongTypeAreNamed) {
+  EXPECT_ZB_ERROR(
+      static_cast<void>(parse_manifest(R"({"schemaVersion":2,"mediaType":[1]})", "repo:tag")),
+      ErrorKind::input,
+      "repo:tag: mediaType is not a string");
+  const std::string index = R"({"schemaVersion":2,"manifests":[{"digest":")" + fake_digest('a')
+                            + R"(","size":3,"platform":{"os":"linux","architecture":7}}]})";
+  EXPECT_ZB_ERROR(static_cast<void>(parse_manifest(index, "i")),
+                  ErrorKind::input,
+                  "i: manifests: platform: architecture is not a string");
+  const std::string layer = R"({"schemaVersion":2,"config":)" + descriptor('a', 1)
+                            + R"(,"layers":[{"mediaType":{},"digest":")" + fake_digest('b')
+                            + R"(","size":1}]})";
+  EXPECT_ZB_ERROR(static_cast<void>(parse_manifest(layer, "m")),
+                  ErrorKind::input,
+                  "m: layers: mediaType is not a string");
+  EXPECT_ZB_ERROR(
+      static_cast<void>(parse_layout_index(
+          R"({"manifests":[{"digest":")" + fake_digest('a')
+              + R"(","size":3,"annotations":{"org.opencontainers.image.ref.name":1}}]})",
+          "index.json")),
+      ErrorKind::input,
+      "index.json: annotations: org.opencontainers.image.ref.name is not a string");
+  EXPECT_EQ(config_architecture(R"({"architecture":["s390x"]})"), "");
+  EXPECT_EQ(config_architecture("[]"), "");
+}
+
 TEST(ParseLayoutIndex, TagsFromRefNameAnnotations) {
   const std::vector<LayoutEntry> entries = parse_layout_index(
       R"({"schemaVersion":2,"manifests":[{"mediaType":"m","digest":")" + fake_digest('a')

@@ -213,6 +213,23 @@ TEST(ReadMirror, V1ArchiveWithSymlinkTagsAndFlatBlobs) {
   EXPECT_EQ(content.catalog_names(), std::set<std::string>{"redhat-operator-index:v4.16"});
 }
 
+// What fuzz_ocmirror_archive found (2026-12-03): an association whose name, type or id is not
+// text made nlohmann's type_error escape the reader and end the process. Now the file is named.
+TEST(ReadMirror, V1AssociationFieldsMustBeText) {
+  const TempDir dir;
+  for (const char* association : {R"({"name":["a"],"type":"ocpRelease"})",
+                                  R"({"name":"a","type":7})",
+                                  R"({"name":"r.io/a:1","type":"ocpRelease","id":{}})"}) {
+    TarBuilder(dir / "mirror_seq1_000000.tar")
+        .file("publish/.metadata.json",
+              std::string(R"({"pastMirror":{"associations":[)") + association + "]}}")
+        .close();
+    EXPECT_ZB_ERROR(read_one(dir / "mirror_seq1_000000.tar"),
+                    ErrorKind::input,
+                    "publish/.metadata.json: association: ");
+  }
+}
+
 // v1 keeps the ImageSetConfiguration's mirror block in pastMirror.mirror: its catalog renames
 // (targetCatalog/targetTag, and the deprecated targetName) decide where the catalog is served.
 TEST(ReadMirror, V1CatalogRenamesComeFromTheRecordedMirrorBlock) {

@@ -120,6 +120,19 @@ TEST(ParseReleaseReferences, ListsEveryComponent) {
       static_cast<void>(parse_release_references(R"({"spec":{"tags":[{"name":"x"}]}})", "refs")),
       ErrorKind::input,
       "refs: a spec.tags entry has no from.name");
+  // Members of another type than the pointer walk expects: zbundle's error, not nlohmann's.
+  EXPECT_ZB_ERROR(static_cast<void>(parse_release_references(
+                      R"({"spec":{"tags":[{"from":{"name":5}}]}})", "refs")),
+                  ErrorKind::input,
+                  "refs: spec.tags: name is not a string");
+  EXPECT_ZB_ERROR(
+      static_cast<void>(parse_release_references(R"({"spec":{"tags":[{"from":[1]}]}})", "refs")),
+      ErrorKind::input,
+      "refs: a spec.tags entry has no from.name");
+  EXPECT_ZB_ERROR(static_cast<void>(parse_release_references(R"({"spec":{"tags":{}}})", "refs")),
+                  ErrorKind::input,
+                  "refs: spec.tags is not a list");
+  EXPECT_TRUE(parse_release_references(R"({"spec":["tags"]})", "refs").empty());
 }
 
 TEST(ReadCatalogImages, TakesBundleImagesAndRelatedImagesFromAStream) {

@@ -81,6 +81,19 @@ TEST(BoundedYaml, RefusesATokenNoDocumentCanBeginWith) {
   EXPECT_EQ(load_bounded_yaml("x ,\n", "t.yaml").front().as<std::string>(), "x ,");
 }
 
+TEST(JsonText, ReadsTextAndRefusesEveryOtherType) {
+  const nlohmann::json object = nlohmann::json::parse(R"({"s":"x","n":null,"i":1,"a":[],"o":{}})");
+  EXPECT_EQ(json_text(object, "s", "f"), "x");
+  EXPECT_EQ(json_text(object, "n", "f"), "");
+  EXPECT_EQ(json_text(object, "absent", "f"), "");
+  EXPECT_EQ(json_text(nlohmann::json::array({"s"}), "s", "f"), "");
+  for (const char* key : {"i", "a", "o"}) {
+    EXPECT_ZB_ERROR((void)json_text(object, key, "f.json"),
+                    ErrorKind::input,
+                    str_cat("f.json: ", key, " is not a string"));
+  }
+}
+
 TEST(UntrustedText, FindsControlCharactersAndQuotesThem) {
   EXPECT_FALSE(has_control_character("quay.io/a b"));
   EXPECT_TRUE(has_control_character("a\r\nb"));
