@@ -61,6 +61,14 @@ if [ ! -d "$seeds/answers" ]; then
   printf '401\nwww-authenticate: Bearer realm="https://auth.example/token",service="registry",scope="repository:a/b:pull,push"\n\n' >"$seeds/answers/challenge"
   printf '202\nlocation: https://r.example/v2/a/b/blobs/uploads/1?_state=x\n\n' >"$seeds/answers/upload"
 fi
+# www_authenticate: challenges as registries send them (Docker's, quay's, a Basic realm).
+if [ ! -d "$seeds/challenges" ]; then
+  mkdir -p "$seeds/challenges"
+  printf 'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/ubuntu:pull"' >"$seeds/challenges/docker"
+  printf 'Bearer realm="https://quay.io/v2/auth",service="quay.io",error="insufficient_scope",scope="repository:a/b:pull,push"' >"$seeds/challenges/quay"
+  printf 'Basic realm="Registry Realm"' >"$seeds/challenges/basic"
+  printf 'Bearer realm="https://r.example/token", service="r.example", scope="repository:a/b:pull repository:c:pull"' >"$seeds/challenges/spaced"
+fi
 # bundle_resigned mutates a bundle's plain tar stream and signs it again itself.
 if [ ! -d "$seeds/resigned" ]; then
   mkdir -p "$seeds/resigned"
@@ -85,6 +93,7 @@ seed_dirs() {
     ocmirror_archive) echo "$seeds/archive" ;;
     bundle_resigned) echo "$seeds/resigned" ;;
     registry_answers) echo "$seeds/answers" ;;
+    www_authenticate) echo "$seeds/challenges" ;;
     *) echo "$seeds/data" ;;
   esac
 }
