@@ -214,6 +214,9 @@ Manifest parse_manifest(std::string_view json) {
   for (std::string& id : text_list(top.array("base_bundles"), "base_bundles")) {
     manifest.base_bundles.push_back(checked_hex(std::move(id), k_bundle_id_length, "base_bundles"));
   }
+  if (!top.has("mirror")) { // the writer always writes it: a name, or null
+    refuse("manifest.mirror", "missing");
+  }
   if (!document.at("mirror").is_null()) {
     manifest.mirror = top.text("mirror");
     try {

@@ -157,6 +157,9 @@ void merge_pull_secret(Json& live,
     if (!document.is_object() || !document.value("auths", Json::object()).is_object()) {
       refuse(what, str_cat(side, " .dockerconfigjson has no \"auths\" object"));
     }
+    if (!document.contains("auths")) { // "{}": no credentials yet, as an absent key is read
+      document["auths"] = Json::object();
+    }
     return document;
   };
   Json secret = decode(live, "the live");

@@ -115,6 +115,11 @@ TEST(BundleManifest, RefusesUnknownFieldsWrongTypesAndBadTotals) {
   EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j.erase("volumes"); })),
                   ErrorKind::check,
                   "manifest.volumes: missing");
+  // Found by fuzz_bundle_resigned (2026-12-03): without "mirror", nlohmann's out_of_range
+  // escaped the parser and ended zbundle-extract.
+  EXPECT_ZB_ERROR(parse_manifest(edited(manifest, [](auto& j) { j.erase("mirror"); })),
+                  ErrorKind::check,
+                  "manifest.mirror: missing");
   EXPECT_ZB_ERROR(
       parse_manifest(edited(manifest, [](auto& j) { j["receipt"]["id"] = "sha256:ABC"; })),
       ErrorKind::check,

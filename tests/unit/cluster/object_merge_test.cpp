@@ -130,6 +130,23 @@ TEST(ObjectMerge, PullSecretGainsTheMirrorKeepsTheOthers) {
   EXPECT_FALSE(merge_objects(ours(ours_secret.dump()), live(merged)).replaced);
 }
 
+// A .dockerconfigjson of "{}" holds no credentials, on either side; ours used to reach
+// nlohmann's at("auths") unchecked, whose out_of_range no caller catches.
+TEST(ObjectMerge, PullSecretWithoutAuthsIsEmpty) {
+  Json empty = pull_secret(Json::object());
+  empty["data"][".dockerconfigjson"] = util::encode_base64("{}");
+  const ObjectMerge nothing_to_add = merge_objects(ours(empty.dump()), live(empty));
+  EXPECT_FALSE(nothing_to_add.replaced);
+  const Json ours_secret = pull_secret({{"mirror.test:8443", {{"auth", "bWlycm9yOnM="}}}});
+  const ObjectMerge merge = merge_objects(ours(ours_secret.dump()), live(empty));
+  ASSERT_TRUE(merge.replaced);
+  const Json merged = Json::parse(*merge.replaced);
+  EXPECT_EQ(Json::parse(*util::decode_base64(merged["data"][".dockerconfigjson"].get<std::string>(),
+                                             4096))["auths"]
+                .size(),
+            1U);
+}
+
 TEST(ObjectMerge, PullSecretNotBase64IsNamed) {
   Json cluster = pull_secret(Json::object());
   cluster["data"][".dockerconfigjson"] = "%%%";
