@@ -4,6 +4,7 @@
 #include "core/util/str_cat.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <regex>
 #include <system_error>
 
@@ -57,8 +58,12 @@ fs::path choose_results(const fs::path& workspace, const ReadOptions& options) {
   for (const fs::directory_entry& item : fs::directory_iterator(workspace, error)) {
     const std::string name = item.path().filename().string();
     std::smatch match;
-    if (item.is_directory() && std::regex_match(name, match, results_name)) {
-      const long long epoch = std::stoll(match[1].str());
+    long long epoch = -1;
+    // from_chars, not stoll: a name of more digits than a long long holds is a directory that
+    // is not oc-mirror's (stoll would throw its own out_of_range)
+    if (item.is_directory() && std::regex_match(name, match, results_name)
+        && std::from_chars(name.data() + match.position(1), name.data() + name.size(), epoch).ec
+               == std::errc{}) {
       if (epoch > newest_epoch) {
         newest_epoch = epoch;
         newest = item.path();

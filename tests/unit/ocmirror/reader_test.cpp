@@ -313,6 +313,8 @@ TEST(ReadMirror, V1WorkspaceReadsNewestResultsUnlessNamed) {
                    test::test_data("ocmirror/v1/imageContentSourcePolicy.yaml"));
   test::write_file(workspace / "results-1735689600/catalogSource-cs-redhat-operator-index.yaml",
                    test::test_data("ocmirror/v1/catalogSource-cs-redhat-operator-index.yaml"));
+  // more digits than a long long holds: not oc-mirror's (stoll threw out_of_range on it)
+  std::filesystem::create_directories(workspace / ("results-" + std::string(40, '9')));
   const MirrorContent newest = read_one(dir.path());
   EXPECT_EQ(newest.inputs[0].format, SourceFormat::oc_mirror_v1);
   EXPECT_EQ(newest.image_content_sources.sources().size(), 5U);
