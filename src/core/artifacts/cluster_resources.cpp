@@ -105,7 +105,7 @@ std::string update_service_yaml(const Context& context, const model::ClusterReso
   YAML::Node node = parse_resource(resource);
   YAML::Node spec = node["spec"];
   for (const char* field : {"graphDataImage", "releases"}) {
-    if (spec && spec[field] && spec[field].IsScalar()) {
+    if (spec.IsMap() && spec[field] && spec[field].IsScalar()) { // a scalar spec has no fields
       spec[field] = context.relocate(spec[field].as<std::string>());
     }
   }

@@ -208,6 +208,20 @@ TEST(RenderArtifacts, CatalogsAndCarriedResourcesPointAtTheMirror) {
   }
 }
 
+// A hostile signer's UpdateService whose spec is a scalar: rendered as it is. yaml-cpp's
+// BadSubscript for spec[field] escaped before (an "internal" error naming nothing).
+TEST(RenderArtifacts, AnUpdateServiceWithAScalarSpecIsLeftAsItIs) {
+  model::SignedModel model = sample_model();
+  model.cluster_resources = {{"UpdateService",
+                              "odd",
+                              {},
+                              "apiVersion: updateservice.operator.openshift.io/v1\n"
+                              "kind: UpdateService\nmetadata:\n  name: odd\nspec: plain\n"}};
+  const std::vector<Artifact> out = render_artifacts(model, options_for("new.example:8443/site"));
+  EXPECT_EQ(YAML::Load(find(out, "updateservice-odd.yaml").content)["spec"].as<std::string>(),
+            "plain");
+}
+
 TEST(RenderArtifacts, PullSecretMergeKeepsEveryOtherRegistry) {
   RenderOptions options = options_for("new.example:8443/site");
   options.pull_secret =
