@@ -48,6 +48,16 @@ public:
   virtual void begin(const Entry& entry) = 0;
   virtual void write(std::span<const std::byte> bytes) = 0;
   virtual void end(const Entry& entry, bool is_verified) = 0;
+  // A big entry in a stored frame of a single-file bundle can be read by itself on a worker
+  // while the pass goes on to the next (what lets expand hash on more than one core). A sink
+  // that can take it so returns a sink of its own for `entry`, already begun: its begin() and
+  // write() then run on the worker (begin() once more, with nothing left to do), its end()
+  // on the pass's thread once the digest is known, entries perhaps out of order. nullptr, the
+  // default, keeps every entry's bytes in order through this sink.
+  virtual std::unique_ptr<EntrySink> split(const Entry& entry) {
+    (void)entry;
+    return nullptr;
+  }
 };
 
 // Hears each violation, and says whether the reading goes on (verify: everything is reported)

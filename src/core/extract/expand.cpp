@@ -18,7 +18,9 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <memory>
 #include <set>
+#include <utility>
 #include <vector>
 
 namespace zbundle::extract {
@@ -152,6 +154,34 @@ private:
   util::Fd m_last_directory;
 };
 
+// A big entry the bundle reader reads by itself on a worker (EntrySink::split): its file made
+// in the staging directory on the pass's thread, written on the worker's, counted at its end.
+class SplitEntrySink final : public bundle::EntrySink {
+public:
+  SplitEntrySink(util::Fd fd, const bundle::Entry& entry, ExpandResult& result)
+      : m_file(std::move(fd), entry.path, util::DiskWrites::direct_when_aligned), m_result(result) {
+  }
+
+  void begin(const bundle::Entry& /*entry*/) override {} // split() made the file
+  void write(std::span<const std::byte> bytes) override { m_writer.write(bytes); }
+  void end(const bundle::Entry& entry, bool is_verified) override {
+    if (!is_verified) { // the reader reported it already; never keep a byte of it
+      throw Error(ErrorKind::check, str_cat(entry.path, ": does not match the manifest"));
+    }
+    m_writer.flush();
+    m_file.start_writeback();
+    ++m_result.written;
+    m_result.bytes += entry.size;
+  }
+
+private:
+  util::FileAppender m_file;
+  ExpandResult& m_result;
+  // last: its thread writes into m_file, and stops before m_file goes away
+  util::BackgroundWriter m_writer{
+      [this](std::span<const std::byte> bytes) { m_file.write(bytes); }};
+};
+
 // Receives the verified stream: each selected entry into the staging directory, unless the
 // target holds it already.
 class StagingSink final : public bundle::EntrySink {
@@ -164,7 +194,8 @@ public:
     if (!is_selected(m_options, entry.path)) {
       return;
     }
-    if (holds_file(m_target_fd, entry.path, entry.size, entry.sha256.hex())) {
+    if (&entry == std::exchange(m_known_held, nullptr)
+        || holds_file(m_target_fd, entry.path, entry.size, entry.sha256.hex())) {
       ++m_result.unchanged;
       return;
     }
@@ -173,6 +204,17 @@ public:
                                 entry.path,
                                 m_is_big ? util::DiskWrites::direct_when_aligned
                                          : util::DiskWrites::buffered);
+  }
+  // Big entries go to workers, so two are hashed and written at once.
+  std::unique_ptr<bundle::EntrySink> split(const bundle::Entry& entry) override {
+    if (entry.size < k_big_file_size || !is_selected(m_options, entry.path)) {
+      return nullptr;
+    }
+    if (holds_file(m_target_fd, entry.path, entry.size, entry.sha256.hex())) {
+      m_known_held = &entry; // begin() counts it without hashing it again
+      return nullptr;
+    }
+    return std::make_unique<SplitEntrySink>(m_staging.create(entry.path), entry, m_result);
   }
   void write(std::span<const std::byte> bytes) override {
     if (m_file.is_open()) {
@@ -205,6 +247,7 @@ private:
   ExpandResult& m_result;
   util::FileAppender m_file;
   bool m_is_big = false;
+  const bundle::Entry* m_known_held = nullptr; // split() found the target holds it
   // last: its thread writes big files into m_file, and stops before m_file goes away
   util::BackgroundWriter m_writer{
       [this](std::span<const std::byte> bytes) { m_file.write(bytes); }};

@@ -8,8 +8,10 @@
 #include "test_support.hpp"
 
 #include <array>
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 #include <string>
 
@@ -39,6 +41,47 @@ private:
   bool m_throw_on_write;
 };
 
+// Takes big entries apart as expand does (EntrySink::split): each part is begun when split off,
+// written on a worker, and ended on the pass's thread; counted together with the entries read
+// in order.
+class SplittingSink final : public EntrySink {
+public:
+  struct Counts {
+    std::atomic<int> begun{0};
+    std::atomic<int> ended{0};
+    std::atomic<int> verified{0};
+    std::atomic<int> split{0};
+    std::atomic<std::uint64_t> bytes{0};
+  };
+  void begin(const Entry& /*entry*/) override { ++counts.begun; }
+  void write(std::span<const std::byte> bytes) override { counts.bytes += bytes.size(); }
+  void end(const Entry& /*entry*/, bool is_verified) override {
+    ++counts.ended;
+    counts.verified += is_verified ? 1 : 0;
+  }
+  std::unique_ptr<EntrySink> split(const Entry& /*entry*/) override {
+    ++counts.split;
+    ++counts.begun;
+    return std::make_unique<Part>(counts);
+  }
+  Counts counts;
+
+private:
+  class Part final : public EntrySink {
+  public:
+    explicit Part(Counts& counts) : m_counts(counts) {}
+    void begin(const Entry& /*entry*/) override {}
+    void write(std::span<const std::byte> bytes) override { m_counts.bytes += bytes.size(); }
+    void end(const Entry& /*entry*/, bool is_verified) override {
+      ++m_counts.ended;
+      m_counts.verified += is_verified ? 1 : 0;
+    }
+
+  private:
+    Counts& m_counts;
+  };
+};
+
 class PayloadSink : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -62,6 +105,24 @@ protected:
         path,
         static_cast<std::uintmax_t>(static_cast<double>(std::filesystem::file_size(path))
                                     * fraction));
+    return path;
+  }
+
+  // The bundle with one byte changed in the middle of a big blob's stored data.
+  std::filesystem::path tampered() {
+    std::string blob;
+    for (const auto& file : std::filesystem::recursive_directory_iterator(m_dir / "store")) {
+      if (file.is_regular_file()) {
+        blob = test::read_file(file.path());
+        break;
+      }
+    }
+    std::string bundle = test::read_file(m_dir / "b.zb");
+    const std::size_t at = bundle.find(blob.substr(std::size_t{1} << 20, 64));
+    EXPECT_NE(at, std::string::npos) << "the blob is not stored raw";
+    bundle[at] = static_cast<char>(bundle[at] ^ 1);
+    const auto path = m_dir / "tampered.zb";
+    test::write_file(path, bundle);
     return path;
   }
 
@@ -108,6 +169,46 @@ TEST_F(PayloadSink, ASinkThatThrowsStillGetsItsEnd) {
   EXPECT_EQ(sink.begun, 1);
   EXPECT_EQ(sink.ended, 1);
   EXPECT_EQ(sink.verified, 0);
+}
+
+// Big entries split off to workers: every part ends, verified, with every byte, once.
+TEST_F(PayloadSink, SplitEntriesEndVerifiedWithEveryByte) {
+  BundleReader reader(m_dir / "b.zb", m_trust);
+  SplittingSink sink;
+  int problems = 0;
+  const PayloadTotals totals = reader.read_payload(&sink, [&](const model::Problem&) {
+    ++problems;
+    return model::AfterProblem::keep_reading;
+  });
+  EXPECT_EQ(problems, 0);
+  EXPECT_EQ(sink.counts.split, 3); // the three 2 MiB blobs
+  EXPECT_EQ(sink.counts.ended, sink.counts.begun);
+  EXPECT_EQ(sink.counts.verified, sink.counts.begun);
+  EXPECT_EQ(sink.counts.bytes, totals.bytes);
+}
+
+// A changed byte in a split entry: its digest mismatch is heard, naming it, and that part alone
+// ends unverified; a truncated bundle ends every part too.
+TEST_F(PayloadSink, ASplitEntryThatDiffersEndsUnverified) {
+  BundleReader reader(tampered(), m_trust);
+  SplittingSink sink;
+  std::vector<model::Problem> problems;
+  (void)reader.read_payload(&sink, [&](const model::Problem& problem) {
+    problems.push_back(problem);
+    return model::AfterProblem::keep_reading;
+  });
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(problems[0].kind, model::ProblemKind::digest_mismatch);
+  EXPECT_NE(problems[0].subject.find("registry/"), std::string::npos) << problems[0].subject;
+  EXPECT_EQ(sink.counts.ended, sink.counts.begun);
+  EXPECT_EQ(sink.counts.verified, sink.counts.begun - 1);
+  for (const double fraction : {0.3, 0.6, 0.9}) {
+    BundleReader cut(truncated(fraction), m_trust);
+    SplittingSink parts;
+    (void)cut.read_payload(&parts, [](const model::Problem&) { return model::AfterProblem::stop; });
+    EXPECT_EQ(parts.counts.ended, parts.counts.begun) << fraction;
+    EXPECT_LT(parts.counts.verified, parts.counts.begun) << fraction;
+  }
 }
 
 // A handler that says stop ends the pass at the problem it heard: it hears nothing more (the stop

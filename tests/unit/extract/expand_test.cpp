@@ -67,6 +67,45 @@ TEST_F(Expand, ADamagedBundleLeavesNoNewTarget) {
   EXPECT_FALSE(fs::exists(m_dir / "out"));
 }
 
+// Big blobs are read by themselves on workers (EntrySink::split): each lands whole, named by its
+// digest, and a second run finds them in place; one changed byte in one of them leaves nothing.
+TEST_F(Expand, BigEntriesWrittenOnWorkersLandWhole) {
+  test::write_blob_storage(m_dir / "big", 3, std::size_t{3} << 20);
+  bundle::CreateOptions create;
+  create.inputs = {m_dir / "big"};
+  create.output = m_dir / "big.zb";
+  create.created = 1767225600;
+  (void)bundle::create_bundle(create, pki::SigningKey(m_dir / "key.key", ""));
+  const ExpandResult first = expand_bundle(options(m_dir / "big.zb", m_dir / "out"));
+  int blobs = 0;
+  for (const fs::directory_entry& file : fs::recursive_directory_iterator(m_dir / "out")) {
+    if (file.is_regular_file() && file.path().filename() == "data") {
+      ++blobs;
+      EXPECT_EQ(test::sha256(test::read_file(file.path())),
+                "sha256:" + file.path().parent_path().filename().string());
+    }
+  }
+  EXPECT_EQ(blobs, 3);
+  EXPECT_GE(first.bytes, 3 * (std::uint64_t{3} << 20));
+  EXPECT_EQ(expand_bundle(options(m_dir / "big.zb", m_dir / "out")).written, 0U);
+
+  std::string bundle = test::read_file(m_dir / "big.zb");
+  std::string blob;
+  for (const fs::directory_entry& file : fs::recursive_directory_iterator(m_dir / "big")) {
+    if (file.is_regular_file()) {
+      blob = test::read_file(file.path());
+    }
+  }
+  const std::size_t at = bundle.find(blob.substr(std::size_t{2} << 20, 64));
+  ASSERT_NE(at, std::string::npos);
+  bundle[at] = static_cast<char>(bundle[at] ^ 1);
+  test::write_file(m_dir / "changed.zb", bundle);
+  EXPECT_ZB_ERROR(expand_bundle(options(m_dir / "changed.zb", m_dir / "fresh")),
+                  ErrorKind::check,
+                  "digest mismatch");
+  EXPECT_FALSE(fs::exists(m_dir / "fresh"));
+}
+
 TEST_F(Expand, APlantedSymlinkIsNotFollowed) {
   fs::create_directories(m_dir / "out");
   fs::create_directories(m_dir / "elsewhere");
