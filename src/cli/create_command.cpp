@@ -186,13 +186,16 @@ int run_create(const std::vector<std::string>& args) {
     for (const fs::path& file : result.files) {
       files.push_back(file.string());
     }
+    // The warnings too: a script reading the JSON must hear what a person reads on stderr.
     std::cout << nlohmann::ordered_json{{"bundle_id", manifest.bundle_id},
                                         {"key_id", manifest.key_id},
                                         {"entries", manifest.entries.size()},
                                         {"bytes", manifest.total_bytes()},
                                         {"compressed_bytes", result.compressed_bytes},
                                         {"files", std::move(files)},
-                                        {"waivers", waiver_counts(manifest)}}
+                                        {"waivers", waiver_counts(manifest)},
+                                        {"warnings", problems_json(result.warnings)},
+                                        {"ca_warnings", result.ca_warnings}}
                      .dump(2)
               << '\n';
   } else {

@@ -120,6 +120,14 @@ expect 0 '' -- zb create pgp-none "${release_keys[@]}" --allow missing-signature
 agent=(--mirror mirror.test:8443 --ca other/root.pem --sign-key key.key)
 expect 0 'warning: missing-agent-content: multicluster-engine/assisted-service-\*: not in the mirror' -- zb create "$m2d" "${release_keys[@]}" "${agent[@]}" -o agent.zb
 [ "$(grep -c 'warning: missing-agent-content: multicluster-engine/' "$work/err")" = 8 ] || fail "not every agent component is named: $(cat "$work/err")"
+# --json carries the same warnings (a script hears what a person reads on stderr)
+expect 0 '' -- zb create "$m2d" "${release_keys[@]}" "${agent[@]}" --json -o agent-json.zb
+"$PYTHON" - "$work/out" <<'PY' || fail "create --json lacks the agent warnings: $(cat "$work/out")"
+import json, sys
+warnings = json.load(open(sys.argv[1]))["warnings"]
+agent = [w for w in warnings if w["kind"] == "missing-agent-content"]
+assert len(agent) == 8 and all(w["path"].startswith("multicluster-engine/") for w in agent), warnings
+PY
 expect 0 '' -- zb create "$m2d" "${release_keys[@]}" --sign-key key.key -o agent.zb
 ! grep -q missing-agent-content "$work/err" || fail "agent content named although held or not rendered: $(cat "$work/err")"
 mkdir agent-but-one && tamper agent-content agent-but-one/mirror_000001.tar assisted-installer-agent-rhel9
