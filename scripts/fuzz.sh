@@ -5,7 +5,8 @@
 #                                          ZBUNDLE_FUZZ (SANITIZE=1 scripts/test.sh makes one)
 #                                          is built as configured
 # Seeds: the sample's files (tests/data), a PKI made by tests/data/make-pki.sh, the manifest of
-# a bundle made from the sample; the corpus grows in build-fuzz/corpus/<target>. A crash leaves
+# a bundle made from the sample; the corpus grows in build-fuzz/corpus/<target>. Dictionaries
+# (tests/fuzz/dictionaries: the grammar's tokens and the formats' keys) join per target. A crash leaves
 # build-fuzz/crash-* and exits non-zero: fix the cause, then keep the input under
 # tests/fuzz/regressions/<target>/ (ctest replays it on every build).
 set -euo pipefail
@@ -97,6 +98,29 @@ seed_dirs() {
     *) echo "$seeds/data" ;;
   esac
 }
+# The dictionaries a target's input is made of (tests/fuzz/dictionaries/NAME.dict).
+dictionaries() {
+  case $1 in
+    bundle_manifest | oci_manifest | receipt | catalog) echo json ;;
+    release_signatures) echo yaml json ;;
+    mirror_sets | image_set_config) echo yaml ;;
+    cluster_merge) echo yaml json toml ;;
+    registry_answers) echo http json ;;
+    www_authenticate) echo http ;;
+    names | mapping) echo names ;;
+    certificates) echo pem ;;
+    bundle_reader | bundle_resigned | frames | ocmirror_archive) echo tar json ;;
+  esac
+}
+# libFuzzer takes one -dict: a target's parts are joined under the build directory.
+dictionary_flag() {
+  local parts joined=$build/dictionaries/$1.dict
+  read -r -a parts <<<"$(dictionaries "$1")"
+  [ ${#parts[@]} -gt 0 ] || return 0
+  mkdir -p "$build/dictionaries"
+  printf 'tests/fuzz/dictionaries/%s.dict\n' "${parts[@]}" | xargs cat >"$joined"
+  echo "-dict=$joined"
+}
 
 # bundle_reader trusts the key the seed bundle is signed with; bundle_resigned signs with it
 export ZB_FUZZ_PUBKEY=$seeds/key.pub ZB_FUZZ_SIGN_KEY=$seeds/key.key
@@ -112,7 +136,7 @@ for target in "${targets[@]}"; do
   [ -d "tests/fuzz/regressions/$target" ] && regressions=("tests/fuzz/regressions/$target")
   # shellcheck disable=SC2046 # one directory per word
   "$build/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -print_final_stats=1 \
-    -artifact_prefix="$build/crash-$target-" "$corpus" $(seed_dirs "$target") \
+    $(dictionary_flag "$target") -artifact_prefix="$build/crash-$target-" "$corpus" $(seed_dirs "$target") \
     "${regressions[@]}" 2>"$build/$target.log" || {
     status=1
     echo "fuzz: $target found a crash: see $build/$target.log and $build/crash-$target-*" >&2
