@@ -1,6 +1,7 @@
 #include "core/walk/tree_walker.hpp"
 
 #include "core/util/error.hpp"
+#include "core/util/fd.hpp"
 #include "core/util/file_reader.hpp"
 #include "core/util/handles.hpp"
 #include "core/util/str_cat.hpp"
@@ -9,6 +10,11 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <optional>
 #include <system_error>
 
@@ -71,10 +77,22 @@ private:
   std::optional<util::FileReader> m_reader;
 };
 
+// Entries from this size on are read directly from the archive file, straight into the
+// caller's buffer: libarchive would read them into its own block and copy them out again, a
+// copy that costs as much as the read. Below it, libarchive's read-ahead holds most of them.
+constexpr std::uint64_t k_direct_read_size = std::uint64_t{4} * k_tar_block_size;
+
 class TarEntryContent final : public EntryContent {
 public:
-  TarEntryContent(archive* reader, std::string subject, std::uint64_t size)
-      : m_reader(reader), m_subject(std::move(subject)), m_size(size) {}
+  // `data_offset`: where the entry's bytes lie in the archive file, when they lie there in
+  // one piece (an uncompressed, non-sparse regular file).
+  TarEntryContent(archive* reader,
+                  std::string subject,
+                  std::uint64_t size,
+                  int archive_fd,
+                  std::optional<std::uint64_t> data_offset)
+      : m_reader(reader), m_subject(std::move(subject)), m_size(size), m_archive_fd(archive_fd),
+        m_data_offset(data_offset) {}
 
   std::string read_text(std::size_t max_bytes) override {
     if (m_size > max_bytes) {
@@ -102,6 +120,9 @@ public:
   }
 
   std::size_t read_some(std::span<char> buffer) override {
+    if (m_data_offset) {
+      return read_direct(buffer);
+    }
     const la_ssize_t got = archive_read_data(m_reader, buffer.data(), buffer.size());
     if (got < 0) {
       throw Error(ErrorKind::input,
@@ -111,9 +132,34 @@ public:
   }
 
 private:
+  // pread leaves libarchive's file position alone; it skips the entry at the next header.
+  std::size_t read_direct(std::span<char> buffer) {
+    const std::size_t wanted =
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), m_size - m_done));
+    if (wanted == 0) {
+      return 0;
+    }
+    const auto offset = static_cast<off_t>(*m_data_offset + m_done);
+    ssize_t got = 0;
+    do {
+      got = ::pread(m_archive_fd, buffer.data(), wanted, offset);
+    } while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      throw Error(ErrorKind::input, str_cat(m_subject, ": cannot read: ", errno_message(errno)));
+    }
+    if (got == 0) {
+      throw Error(ErrorKind::input, str_cat(m_subject, ": cannot read: truncated tar archive"));
+    }
+    m_done += static_cast<std::uint64_t>(got);
+    return static_cast<std::size_t>(got);
+  }
+
   archive* m_reader;
   std::string m_subject;
   std::uint64_t m_size;
+  int m_archive_fd;
+  std::optional<std::uint64_t> m_data_offset;
+  std::uint64_t m_done = 0;
 };
 
 EntryType entry_type_of(archive_entry* entry) {
@@ -183,13 +229,18 @@ void walk_directory(const fs::path& root, std::string_view prefix, const EntryVi
 
 void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
   const std::string archive_name = tar_path.string();
-  const util::ArchiveReader reader(archive_read_new());
+  // One descriptor for libarchive and the direct reads, so both read the same file.
+  const util::Fd archive_fd(::open(tar_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!archive_fd.is_open()) {
+    throw Error(ErrorKind::input, str_cat(archive_name, ": cannot open: ", errno_message(errno)));
+  }
+  const util::ArchiveReader reader(archive_read_new()); // after the descriptor: freed first
   if (!reader) {
     throw Error(ErrorKind::io, str_cat(archive_name, ": cannot read: out of memory"));
   }
   archive_read_support_format_tar(reader.get());
   archive_read_support_filter_none(reader.get());
-  if (archive_read_open_filename(reader.get(), tar_path.c_str(), k_tar_block_size) != ARCHIVE_OK) {
+  if (archive_read_open_fd(reader.get(), archive_fd.get(), k_tar_block_size) != ARCHIVE_OK) {
     throw Error(ErrorKind::input,
                 str_cat(archive_name, ": cannot open: ", archive_message(reader.get())));
   }
@@ -223,7 +274,17 @@ void walk_tar(const fs::path& tar_path, const EntryVisitor& visit) {
                                                                : archive_entry_symlink(header)) {
       entry.link_target = target;
     }
-    TarEntryContent content(reader.get(), str_cat(archive_name, ": ", entry.path), entry.size);
+    // After the header, libarchive's position in the (unfiltered) archive is the data's start.
+    std::optional<std::uint64_t> data_offset;
+    if (entry.type == EntryType::regular && entry.size >= k_direct_read_size
+        && archive_entry_sparse_count(header) == 0) {
+      data_offset = static_cast<std::uint64_t>(archive_filter_bytes(reader.get(), 0));
+    }
+    TarEntryContent content(reader.get(),
+                            str_cat(archive_name, ": ", entry.path),
+                            entry.size,
+                            archive_fd.get(),
+                            data_offset);
     visit(entry, content);
   }
   // libarchive also reports a clean end for a file cut between two entries. A complete tar

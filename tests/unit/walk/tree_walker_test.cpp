@@ -1,6 +1,9 @@
 #include "core/walk/tree_walker.hpp"
 #include "test_support.hpp"
 
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
 #include <vector>
 
 namespace zbundle::walk {
@@ -68,6 +71,95 @@ TEST(WalkTar, RefusesParentAndAbsolutePaths) {
   EXPECT_ZB_ERROR(walk_tar_entries(dir / "abs.tar"),
                   ErrorKind::input,
                   "abs.tar: entry /etc/passwd: unsafe path");
+}
+
+// Bytes that differ at every offset, so a read from the wrong place cannot pass.
+std::string counting_bytes(std::size_t size, unsigned seed) {
+  std::string bytes(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) {
+    bytes[i] = static_cast<char>((i * 131 + i / 251 + seed) & 0xff);
+  }
+  return bytes;
+}
+
+std::string read_all(EntryContent& content, std::size_t chunk, std::size_t limit = SIZE_MAX) {
+  std::string bytes;
+  std::string buffer(chunk, '\0');
+  while (bytes.size() < limit) {
+    const std::size_t got = content.read_some(buffer);
+    if (got == 0) {
+      break;
+    }
+    bytes.append(buffer, 0, got);
+  }
+  return bytes;
+}
+
+// Large entries are read from their offset in the archive, around libarchive: behind pax
+// headers (a long name), after an entry read only in part, and next to small ones.
+TEST(WalkTar, LargeEntriesReadDirectlyAreTheirExactBytes) {
+  const TempDir dir;
+  const std::string long_name = std::string(150, 'n') + "/data";
+  const std::string big = counting_bytes(std::size_t{5} << 20, 1);
+  const std::string partly_read = counting_bytes((std::size_t{4} << 20) + 1, 2);
+  const std::string last = counting_bytes((std::size_t{4} << 20) + 777, 3);
+  TarBuilder(dir / "a.tar")
+      .file("small", "abc")
+      .file(long_name, big)
+      .file("partly", partly_read)
+      .file("between", "xyz")
+      .file("last", last)
+      .close();
+  std::vector<std::string> seen;
+  walk_tar(dir / "a.tar", [&](const TreeEntry& entry, EntryContent& content) {
+    seen.push_back(entry.path);
+    if (entry.path == long_name) {
+      EXPECT_TRUE(read_all(content, 65536 + 3) == big);
+    } else if (entry.path == "partly") {
+      EXPECT_TRUE(read_all(content, 1 << 20, 1 << 20) == partly_read.substr(0, 1 << 20));
+    } else if (entry.path == "last") {
+      EXPECT_TRUE(read_all(content, 1 << 20) == last);
+    } else {
+      EXPECT_EQ(read_all(content, 2), entry.path == "small" ? "abc" : "xyz");
+    }
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"small", long_name, "partly", "between", "last"}));
+}
+
+// A sparse entry's bytes are not in one piece in the archive: libarchive reads it.
+TEST(WalkTar, SparseEntriesAreReadThroughLibarchive) {
+  const TempDir dir;
+  const std::filesystem::path file = dir / "sparse";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << "head";
+    out.seekp((std::streamoff{6} << 20) - 4);
+    out << "tail";
+  }
+  const std::string command = "tar -S --format=pax -C '" + dir.path().string() + "' -cf '"
+                              + (dir / "s.tar").string() + "' sparse";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  std::string expected(std::size_t{6} << 20, '\0');
+  expected.replace(0, 4, "head");
+  expected.replace(expected.size() - 4, 4, "tail");
+  int visited = 0;
+  walk_tar(dir / "s.tar", [&](const TreeEntry& entry, EntryContent& content) {
+    ASSERT_EQ(entry.size, expected.size());
+    EXPECT_TRUE(read_all(content, 1 << 20) == expected);
+    ++visited;
+  });
+  EXPECT_EQ(visited, 1);
+}
+
+TEST(WalkTar, LargeEntryCutShortIsTruncatedNamingIt) {
+  const TempDir dir;
+  TarBuilder(dir / "t.tar").file("big", counting_bytes(std::size_t{5} << 20, 4)).close();
+  std::filesystem::resize_file(dir / "t.tar", std::size_t{3} << 20);
+  EXPECT_ZB_ERROR(
+      walk_tar(dir / "t.tar",
+               [](const TreeEntry&, EntryContent& content) { (void)read_all(content, 1 << 20); }),
+      ErrorKind::input,
+      "t.tar: big: cannot read: truncated tar archive");
 }
 
 TEST(WalkTar, TruncatedArchiveIsAnInputErrorNamingIt) {
