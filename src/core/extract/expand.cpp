@@ -80,7 +80,9 @@ public:
 
   // A new file for `path`, which must stay valid until commit(); its bytes go through write().
   // The staging directory is made for the first one, so a run with nothing to write does not
-  // touch the target at all.
+  // touch the target at all. Staged files lie flat, named by number: a registry tree has two
+  // directories per blob, and making them twice (and deleting the staged copies) doubled the
+  // inodes a run allocates, the slowest thing it does on a file system without a journal.
   util::Fd create(std::string_view path) {
     if (m_path.empty()) {
       std::string pattern = (m_target / ".zbundle-staging-XXXXXX").string();
@@ -94,13 +96,9 @@ public:
       m_fd = open_directory(m_path);
       lock_directory(m_fd.get(), m_path.string()); // alive: a later run leaves it alone
     }
-    const auto [parent, name] = split_parent(path);
-    if (!m_last_directory.is_open() || parent != m_last_parent) { // entries come grouped
-      m_last_directory = make_directories(m_fd.get(), parent, path);
-      m_last_parent = parent;
-    }
+    const std::string name = std::to_string(m_files.size());
     m_files.emplace_back(path);
-    return create_file(m_last_directory.get(), name, mode_of(path), path);
+    return create_file(m_fd.get(), name, mode_of(path), path);
   }
 
   // Syncs what was staged (one syncfs, not one fsync per file: 100k small files would spend
@@ -113,24 +111,24 @@ public:
       throw Error(ErrorKind::io, str_cat(m_path.string(), ": cannot sync: ", errno_message(errno)));
     }
     m_is_committed = true;
-    // Files come grouped by directory: one pair of directories open at a time, each target
-    // directory synced when the renames into it are done (a registry has a directory per
-    // blob; keeping them all open would run out of descriptors).
+    // Files come grouped by directory: one target directory open at a time, synced when the
+    // renames into it are done (a registry has a directory per blob; keeping them all open
+    // would run out of descriptors).
     std::string_view parent;
-    util::Fd staged_parent;
     util::Fd target_parent;
-    for (const std::string_view path : m_files) {
+    for (std::size_t number = 0; number < m_files.size(); ++number) {
+      const std::string_view path = m_files[number];
       const auto [path_parent, name] = split_parent(path);
       if (!target_parent.is_open() || path_parent != parent) {
         if (target_parent.is_open()) {
           sync(target_parent.get(), parent);
         }
         parent = path_parent;
-        staged_parent = make_directories(m_fd.get(), parent, path);
         target_parent = make_directories(m_target_fd, parent, path);
       }
+      const std::string staged = std::to_string(number);
       const std::string file(name);
-      if (::renameat(staged_parent.get(), file.c_str(), target_parent.get(), file.c_str()) != 0) {
+      if (::renameat(m_fd.get(), staged.c_str(), target_parent.get(), file.c_str()) != 0) {
         throw Error(ErrorKind::io,
                     str_cat(path, ": cannot move into place: ", errno_message(errno)));
       }
@@ -148,10 +146,8 @@ private:
   int m_target_fd;
   std::array<timespec, 2> m_target_times{timespec{0, UTIME_OMIT}, timespec{0, UTIME_OMIT}};
   bool m_is_committed = false;
-  std::vector<std::string_view> m_files; // entry paths of the manifest, link paths
-
-  std::string_view m_last_parent;
-  util::Fd m_last_directory;
+  std::vector<std::string_view> m_files; // entry paths of the manifest, link paths; staged
+                                         // as their index
 };
 
 // A big entry the bundle reader reads by itself on a worker (EntrySink::split): its file made
