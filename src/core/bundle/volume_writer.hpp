@@ -54,8 +54,10 @@ private:
   std::unique_ptr<util::AtomicFile> m_file;
   std::vector<std::unique_ptr<util::AtomicFile>> m_closed;
   std::vector<Volume> m_volumes;
-  // last: its thread writes into m_file and m_hasher, and stops before they go away
-  util::BackgroundWriter m_writer{[this](std::span<const std::byte> bytes) { write_now(bytes); }};
+  // last: its thread writes into m_file and m_hasher, and stops before they go away. Writes of
+  // 4 MiB: this VM's disk takes O_DIRECT writes of 4 MiB at 1.6 GB/s, of 1 MiB at 1.2.
+  util::BackgroundWriter m_writer{
+      [this](std::span<const std::byte> bytes) { write_now(bytes); }, std::size_t{4} << 20, 3};
 };
 
 // "B.001" for `target` B and volume 1.
