@@ -2,7 +2,9 @@
 # zbundle-extract push of a damaged bundle into Debian's docker-registry on 127.0.0.1: cut at
 # 30, 50 and 70 % of its size, or with a corrupt zstd frame, the push ends within seconds
 # (it used to wait forever for the entry it had begun), exits 1 naming the entry or the cut,
-# and tags no image whose blobs did not all arrive. Then rollback against the registry.
+# and tags no image whose blobs did not all arrive, with one, two or four uploads at once (the
+# big layers are uploaded beside the pass's own by the frame readers). Then rollback against
+# the registry.
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
@@ -60,13 +62,46 @@ with open(sys.argv[1], "r+b") as bundle:
     bundle.seek(middle)
     bundle.write(chunk)
 PY
-expect 1 "corrupt|digest mismatch|truncated|tar header" -- \
-  timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" push t.zb --to "$registry" --pubkey key.pub --insecure-http
-tagged_complete || fail "after the push of a corrupt bundle"
+for jobs in 1 2 4; do
+  expect 1 "corrupt|digest mismatch|truncated|tar header" -- \
+    timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" push t.zb --to "$registry" --pubkey key.pub --insecure-http --jobs "$jobs"
+  tagged_complete || fail "after the push of a corrupt bundle with --jobs $jobs"
+done
 
-# The whole bundle still lands afterwards, every tag complete.
+# One layer's bytes changed where its stored frame holds them (the tar headers intact): the
+# frame reader that uploads it beside the pass learns the digest is wrong; its upload is
+# dropped, never committed, and the rest still lands.
+layer=$(find big -path '*/blobs/*' -name data -size +1M | head -1)
+layer_digest=sha256:$(basename "$(dirname "$layer")")
+cp b.zb t.zb
+"$PYTHON" - t.zb "$layer" <<'PY'
+import sys
+with open(sys.argv[2], "rb") as layer:
+    start = layer.read(4096)
+with open(sys.argv[1], "r+b") as bundle:
+    data = bundle.read()
+    at = data.find(start)
+    assert at > 0 and data.find(start, at + 1) < 0, "the layer is not stored once, as is"
+    bundle.seek(at + 3 * 2**20)
+    bundle.write(bytes(b ^ 0x5a for b in data[at + 3 * 2**20:at + 3 * 2**20 + 64]))
+PY
+expect 1 "$layer_digest: its bytes do not match the bundle's manifest; the upload was dropped" -- \
+  timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" push t.zb --to "$registry/damaged" --rewrite --pubkey key.pub --insecure-http --jobs 4
+status=$(curl -s -o /dev/null -w '%{http_code}' -I "http://$registry/v2/damaged/big/app/blobs/$layer_digest")
+[ "$status" = 404 ] || fail "the damaged layer was committed (HTTP $status)"
+grep -q 'not pushed: blob' "$work/err" || fail "no image was refused for the damaged layer: $(cat "$work/err")"
+
+# The whole bundle still lands afterwards, every tag complete; with one and two uploads at a
+# time as well (one worker is always kept for the pass: a frame reader's upload waits for the
+# pass to confirm its digest).
 expect 0 '' -- zbx push b.zb --to "$registry" --pubkey key.pub --insecure-http
 tagged_complete
+for jobs in 1 2; do
+  expect 0 '' -- timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" push b.zb --to "$registry/jobs$jobs" --rewrite \
+    --pubkey key.pub --insecure-http --jobs "$jobs" --json
+  "$PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(d["failures"] or (d["blobs"]["uploaded"], d["blobs"]["mounted"]) != (9, 2))' \
+    "$work/out" || fail "--jobs $jobs did not upload 9 blobs and mount 2: $(cat "$work/out")"
+done
 
 # Rollback: after a newer bundle, the older one is refused for this registry (only complete
 # pushes count: the damaged ones above left no sequence), unless asked for.

@@ -52,7 +52,8 @@ public:
   // while the pass goes on to the next (what lets expand hash on more than one core). A sink
   // that can take it so returns a sink of its own for `entry`, already begun: its begin() and
   // write() then run on the worker (begin() once more, with nothing left to do), its end()
-  // on the pass's thread once the digest is known, entries perhaps out of order. nullptr, the
+  // on the pass's thread once the digest is known, entries perhaps out of order, and perhaps
+  // between two write() calls of an entry this sink takes in order. nullptr, the
   // default, keeps every entry's bytes in order through this sink.
   virtual std::unique_ptr<EntrySink> split(const Entry& entry) {
     (void)entry;

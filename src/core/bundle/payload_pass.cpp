@@ -51,22 +51,26 @@ private:
   const Entry* m_entry = nullptr;
 };
 
-// The current member's bytes, once, to the hashing thread and the sink.
+// The current member's bytes, once, to the hashing thread and the sink. Between chunks, the
+// split entries the frame readers finished are ended: a sink that waits on a slow consumer
+// (push's upload of this entry) must not keep theirs waiting for their digests too.
 void stream_entry(ReaderState& state,
                   const Entry& entry,
-                  util::HashPipeline& hashes,
+                  detail::PayloadHashes& hashes,
                   EntrySink* sink) {
   if (sink != nullptr) {
     sink->begin(entry);
   }
-  for (std::span<char> chunk = hashes.next_buffer();; chunk = hashes.next_buffer()) {
+  util::HashPipeline& in_order = hashes.in_order();
+  for (std::span<char> chunk = in_order.next_buffer();; chunk = in_order.next_buffer()) {
     const std::size_t got = state.stream.read_data(chunk);
     if (got == 0) {
       return;
     }
-    hashes.submit(got);
+    in_order.submit(got);
     if (sink != nullptr) {
       sink->write(std::as_bytes(chunk.first(got)));
+      (void)hashes.report_frames(detail::Pending::leave);
     }
   }
 }
@@ -171,7 +175,7 @@ PayloadTotals BundleReader::read_payload(EntrySink* sink, const ProblemHandler& 
       const Entry& entry = manifest.entries[*position];
       if (!hashes.read_from_its_frame(*member, *position, sink)) {
         open_entry.begin(entry);
-        stream_entry(state, entry, hashes.in_order(), sink);
+        stream_entry(state, entry, hashes, sink);
         hashes.in_order().end_stream(*position);
         if (sink != nullptr) { // the sink must know now whether what it got is right
           const bool is_verified = hashes.report_in_order(detail::Pending::wait);

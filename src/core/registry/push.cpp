@@ -8,6 +8,7 @@
 #include "core/util/text_file.hpp"
 
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -60,7 +61,8 @@ PushState plan(const bundle::Manifest& manifest, const PushOptions& options, Pus
 }
 
 // Receives the payload as the reader verifies it: hands the blobs repositories lack to the
-// upload pool, parks the manifests. A failed blob is remembered; the stream goes on.
+// upload pool, parks the manifests. A failed blob is remembered; the stream goes on. Big blobs
+// the bundle's frame readers take (split) are uploaded beside the pass's own.
 class PushSink final : public bundle::EntrySink {
 public:
   PushSink(PushState& state, detail::UploadPool& uploads, const PushOptions& options)
@@ -68,12 +70,12 @@ public:
 
   // Bytes of the payload seen in this read, for the progress line.
   void restart(std::uint64_t total) {
+    const std::scoped_lock lock(m_progress_mutex);
     m_done = 0;
     m_total = total;
   }
 
   void begin(const bundle::Entry& entry) override {
-    m_is_handed = false;
     m_is_manifest = false;
     const std::optional<std::string> digest = bundle::blob_digest(entry);
     if (!digest) {
@@ -83,45 +85,97 @@ public:
       m_is_manifest = true;
       m_state.manifests.begin(*digest);
     }
-    const auto found = m_state.blobs.find(*digest);
-    if (found == m_state.blobs.end() || found->second.pending.empty() || m_uploads.fatal()) {
-      return;
+    if (BlobWork* blob = to_upload(*digest)) {
+      m_feed = m_uploads.start(*digest, *blob, entry.size);
     }
-    found->second.is_in_bundle = true;
-    found->second.failure.reset();
-    m_uploads.start(*digest, found->second, entry.size);
-    m_is_handed = true;
   }
 
   void write(std::span<const std::byte> bytes) override {
     if (m_is_manifest) {
       m_state.manifests.write(bytes);
     }
-    if (m_is_handed) {
-      m_uploads.add(bytes);
-    }
-    m_done += bytes.size();
-    if (m_progress) {
-      m_progress(m_done, m_total);
-    }
+    m_uploads.add(m_feed, bytes);
+    count(bytes.size());
   }
 
   void end(const bundle::Entry& /*entry*/, bool is_verified) override {
     if (m_is_manifest) {
       m_state.manifests.end(is_verified);
     }
-    if (m_is_handed) {
-      m_uploads.finish(is_verified);
-      m_is_handed = false;
+    m_uploads.finish(m_feed, is_verified);
+  }
+
+  // A blob read on a frame reader: uploaded beside the pass's blob when a worker is free;
+  // manifests stay in order (one store parks them).
+  std::unique_ptr<bundle::EntrySink> split(const bundle::Entry& entry) override {
+    const std::optional<std::string> digest = bundle::blob_digest(entry);
+    if (!digest || m_state.manifest_digests.contains(*digest)) {
+      return nullptr;
     }
+    detail::UploadPool::Feed feed;
+    if (BlobWork* blob = to_upload(*digest)) {
+      feed = m_uploads.try_start_aside(*digest, *blob, entry.size);
+      if (!feed.is_open()) {
+        return nullptr; // every spare worker is busy: the pass reads it
+      }
+    }
+    return std::make_unique<AsideSink>(*this, std::move(feed));
   }
 
 private:
+  // One blob's bytes from a frame reader's thread; its end() on the pass's.
+  class AsideSink final : public bundle::EntrySink {
+  public:
+    AsideSink(PushSink& owner, detail::UploadPool::Feed feed)
+        : m_owner(owner), m_feed(std::move(feed)) {}
+    AsideSink(const AsideSink&) = delete;
+    AsideSink& operator=(const AsideSink&) = delete;
+    ~AsideSink() override {
+      try {
+        m_owner.m_uploads.finish(m_feed, false); // not ended: the worker lets it go unsent
+      } catch (...) { // NOLINT(bugprone-empty-catch): a lock that fails leaves nothing to do
+      }
+    }
+    void begin(const bundle::Entry& /*entry*/) override {} // split() handed it already
+    void write(std::span<const std::byte> bytes) override {
+      m_owner.m_uploads.add(m_feed, bytes);
+      m_owner.count(bytes.size());
+    }
+    void end(const bundle::Entry& /*entry*/, bool is_verified) override {
+      m_owner.m_uploads.finish(m_feed, is_verified);
+    }
+
+  private:
+    PushSink& m_owner;
+    detail::UploadPool::Feed m_feed;
+  };
+
+  // The blob `digest` when some repository still lacks it and the run goes on; marked as
+  // being in the bundle, its last failure forgotten.
+  BlobWork* to_upload(const std::string& digest) {
+    const auto found = m_state.blobs.find(digest);
+    if (found == m_state.blobs.end() || found->second.pending.empty() || m_uploads.fatal()) {
+      return nullptr;
+    }
+    found->second.is_in_bundle = true;
+    found->second.failure.reset();
+    return &found->second;
+  }
+
+  void count(std::size_t bytes) { // from the pass and the frame readers
+    const std::scoped_lock lock(m_progress_mutex);
+    m_done += bytes;
+    if (m_progress) {
+      m_progress(m_done, m_total);
+    }
+  }
+
   PushState& m_state;
   detail::UploadPool& m_uploads;
-  bool m_is_handed = false; // this entry's bytes go to an upload
+  detail::UploadPool::Feed m_feed; // the pass's blob
   bool m_is_manifest = false;
   const std::function<void(std::uint64_t, std::uint64_t)>& m_progress;
+  std::mutex m_progress_mutex; // guards m_done, m_total and the calls of m_progress
   std::uint64_t m_done = 0;
   std::uint64_t m_total = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "core/oci/manifest.hpp"
 #include "core/registry/push_state.hpp"
+#include "core/util/fd.hpp"
 #include "core/util/str_cat.hpp"
 
 #include <fcntl.h>
@@ -219,11 +220,7 @@ std::string ManifestStore::read(const std::string& digest) const {
   const auto [offset, size] = m_spans.at(digest);
   std::string bytes(size, '\0');
   for (std::size_t done = 0; done < size;) {
-    const ssize_t got =
-        ::pread(m_file.get(), bytes.data() + done, size - done, static_cast<off_t>(offset + done));
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
+    const ssize_t got = util::read_at(m_file.get(), std::span(bytes).subspan(done), offset + done);
     if (got <= 0) {
       throw Error(ErrorKind::io, str_cat("manifest scratch file: short read"));
     }

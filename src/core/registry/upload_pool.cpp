@@ -27,7 +27,12 @@ struct UploadPool::Worker {
   bool is_ended = false; // the reader gave every byte
   bool is_verified = false;
   bool is_discarding = false; // the worker wants no more bytes
+  bool is_aside = false;      // fed by try_start_aside()
 };
+
+bool UploadPool::is_idle(const std::unique_ptr<Worker>& worker) noexcept {
+  return !worker->has_job;
+}
 
 UploadPool::UploadPool(unsigned jobs,
                        const Endpoint& endpoint,
@@ -62,30 +67,50 @@ void UploadPool::stop() noexcept {
   }
 }
 
-void UploadPool::start(const std::string& digest, BlobWork& blob, std::uint64_t size) {
-  std::unique_lock lock(m_mutex);
-  const auto is_idle = [](const auto& worker) { return !worker->has_job; };
-  m_changed.wait(lock, [&] { return std::any_of(m_workers.begin(), m_workers.end(), is_idle); });
-  Worker& worker = **std::find_if(m_workers.begin(), m_workers.end(), is_idle);
+// Called with m_mutex held.
+UploadPool::Worker&
+UploadPool::hand(Worker& worker, const std::string& digest, BlobWork& blob, std::uint64_t size) {
+  worker.digest = digest; // may throw: the worker is not yet taken
   worker.has_job = true;
-  worker.digest = digest;
   worker.blob = &blob;
   worker.size = size;
   worker.chunks.clear();
   worker.is_ended = false;
   worker.is_verified = false;
   worker.is_discarding = false;
-  m_current = &worker;
+  worker.is_aside = false;
   m_changed.notify_all();
+  return worker;
 }
 
-void UploadPool::add(std::span<const std::byte> bytes) {
-  if (m_current == nullptr) {
+UploadPool::Feed UploadPool::start(const std::string& digest, BlobWork& blob, std::uint64_t size) {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] { return std::any_of(m_workers.begin(), m_workers.end(), is_idle); });
+  return Feed(
+      &hand(**std::find_if(m_workers.begin(), m_workers.end(), is_idle), digest, blob, size));
+}
+
+UploadPool::Feed
+UploadPool::try_start_aside(const std::string& digest, BlobWork& blob, std::uint64_t size) {
+  const std::scoped_lock lock(m_mutex);
+  const auto aside = std::count_if(
+      m_workers.begin(), m_workers.end(), [](const auto& worker) { return worker->is_aside; });
+  const auto idle = std::find_if(m_workers.begin(), m_workers.end(), is_idle);
+  if (idle == m_workers.end() || static_cast<std::size_t>(aside) + 1 >= m_workers.size()) {
+    return {};
+  }
+  Worker& worker = hand(**idle, digest, blob, size);
+  worker.is_aside = true;
+  return Feed(&worker);
+}
+
+void UploadPool::add(Feed& feed, std::span<const std::byte> bytes) {
+  if (!feed.is_open()) {
     return;
   }
   std::vector<std::byte> chunk(bytes.begin(), bytes.end()); // the reader reuses its buffer
   std::unique_lock lock(m_mutex);
-  Worker& worker = *m_current;
+  Worker& worker = *feed.m_worker;
   m_changed.wait(lock,
                  [&] { return worker.is_discarding || worker.chunks.size() < k_queue_chunks; });
   if (!worker.is_discarding) {
@@ -94,14 +119,14 @@ void UploadPool::add(std::span<const std::byte> bytes) {
   }
 }
 
-void UploadPool::finish(bool is_verified) {
-  if (m_current == nullptr) {
+void UploadPool::finish(Feed& feed, bool is_verified) {
+  if (!feed.is_open()) {
     return;
   }
   const std::scoped_lock lock(m_mutex);
-  m_current->is_ended = true;
-  m_current->is_verified = is_verified;
-  m_current = nullptr;
+  feed.m_worker->is_ended = true;
+  feed.m_worker->is_verified = is_verified;
+  feed.m_worker = nullptr;
   m_changed.notify_all();
 }
 
@@ -135,6 +160,7 @@ void UploadPool::run(Worker& worker) {
     lock.lock();
     worker.is_running = false;
     worker.has_job = false;
+    worker.is_aside = false;
     worker.chunks.clear();
     m_changed.notify_all();
   }

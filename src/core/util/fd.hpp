@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdint>
+#include <span>
 #include <utility>
 
 namespace zbundle::util {
@@ -35,5 +38,15 @@ private:
   }
   int m_fd = -1;
 };
+
+// pread(2) of up to buffer.size() bytes at `offset`, retried when a signal interrupts it: the
+// bytes read (0 at the end of the file), or -1 with errno set. The file position is left alone.
+inline ssize_t read_at(int fd, std::span<char> buffer, std::uint64_t offset) noexcept {
+  ssize_t got = 0;
+  do {
+    got = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(offset));
+  } while (got < 0 && errno == EINTR);
+  return got;
+}
 
 } // namespace zbundle::util

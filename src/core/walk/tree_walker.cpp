@@ -139,11 +139,7 @@ private:
     if (wanted == 0) {
       return 0;
     }
-    const auto offset = static_cast<off_t>(*m_data_offset + m_done);
-    ssize_t got = 0;
-    do {
-      got = ::pread(m_archive_fd, buffer.data(), wanted, offset);
-    } while (got < 0 && errno == EINTR);
+    const ssize_t got = util::read_at(m_archive_fd, buffer.first(wanted), *m_data_offset + m_done);
     if (got < 0) {
       throw Error(ErrorKind::input, str_cat(m_subject, ": cannot read: ", errno_message(errno)));
     }
