@@ -6,7 +6,10 @@ organization does not exist; every request is logged as "METHOD PATH STATUS" to 
 CORRUPT (FILE:OFFSET) it flips that byte of FILE as it sends the first 503, so what a client
 reads again to retry differs from what it read before. With MANIFEST_FAILURES=N in the
 environment the first N manifest requests are answered with 500, as a registry still
-finishing an interrupted push does. Prints its port, then serves.
+finishing an interrupted push does. With EARLY_FAILURE=1 the 503 goes out before the body is
+read and the connection is closed, as a registry that gives up on an upload mid-stream does:
+the client learns it while still sending. With FAIL_MIN_BYTES=N only PATCH requests of at
+least N bytes fail (big layers, not configs). Prints its port, then serves.
 
 usage: flaky_proxy.py BACKEND_PORT FAILURES LOG [MISSING [CORRUPT]]
 """
@@ -20,6 +23,8 @@ backend_port, failures_left, log_path = int(sys.argv[1]), int(sys.argv[2]), sys.
 missing = sys.argv[4] if len(sys.argv) > 4 else None
 corrupt = sys.argv[5] if len(sys.argv) > 5 else None
 manifest_failures_left = int(os.environ.get("MANIFEST_FAILURES", "0"))
+early_failure = os.environ.get("EARLY_FAILURE") == "1"
+fail_min_bytes = int(os.environ.get("FAIL_MIN_BYTES", "0"))
 lock = threading.Lock()  # requests arrive on several threads
 
 
@@ -39,7 +44,12 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         pass
 
     def relay(self):
-        global failures_left, corrupt, manifest_failures_left
+        global manifest_failures_left
+        if early_failure and self.command == "PATCH" and self.take_failure():
+            self.close_connection = True  # the body is left unread
+            self.answer(503, {"Content-Type": "application/json"},
+                        b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}')
+            return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
         if missing and self.command == "POST" and self.path.startswith(f"/v2/{missing}/"):
@@ -47,15 +57,10 @@ class Proxy(http.server.BaseHTTPRequestHandler):
                         b'{"errors":[{"code":"NAME_UNKNOWN","message":"repository name not known to registry"}]}')
             return
         with lock:
-            is_failing = self.command == "PATCH" and failures_left > 0
-            if is_failing:
-                failures_left -= 1
-                if corrupt:
-                    flip_byte(corrupt)
-                    corrupt = None
             is_manifest_failing = "/manifests/" in self.path and manifest_failures_left > 0
             if is_manifest_failing:
                 manifest_failures_left -= 1
+        is_failing = self.command == "PATCH" and self.take_failure()
         if is_manifest_failing:
             self.answer(500, {"Content-Type": "application/json"},
                         b'{"errors":[{"code":"UNKNOWN","message":"unknown error"}]}')
@@ -71,6 +76,19 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         data = response.read()
         self.answer(response.status, dict(response.getheaders()), data)
 
+    def take_failure(self):
+        global failures_left, corrupt
+        if int(self.headers.get("Content-Length") or 0) < fail_min_bytes:
+            return False
+        with lock:
+            if failures_left <= 0:
+                return False
+            failures_left -= 1
+            if corrupt:
+                flip_byte(corrupt)
+                corrupt = None
+            return True
+
     def answer(self, status, headers, data):
         with open(log_path, "a") as log:
             log.write(f"{self.command} {self.path.split('?')[0]} {status}\n")
@@ -78,6 +96,8 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         for name, value in headers.items():
             if name.lower() not in ("content-length", "transfer-encoding", "connection"):
                 self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         if self.command != "HEAD":

@@ -3,8 +3,9 @@
 # answers blob uploads with 503 a given number of times. Two failures: just those two blobs are
 # read again (seeking through the index) and everything lands. Endless failures: bounded
 # attempts, exit 1, each blob named, and no manifest reported as pushed whose blobs did not
-# arrive. A blob that changed in the bundle file before its retry is caught when read again
-# and never committed. A registry that lacks the organization (Quay) gets advice; plain HTTP
+# arrive; the same with big layers, uploaded beside the pass, failing after their bodies or
+# in the middle of them. A blob that changed in the bundle file before its retry is caught
+# when read again and never committed. A registry that lacks the organization (Quay) gets advice; plain HTTP
 # goes to loopback only.
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
@@ -80,6 +81,34 @@ contains "not retried: its bytes in the bundle no longer match" "$work/err"
 grep -q "PUT /v2/changing/.*/blobs/uploads/.* 201" proxy.log || fail "no blob landed on the retry: $(cat proxy.log)"
 curl -sf -o /dev/null -I "http://127.0.0.1:$port/v2/changing/$(summary manifest.json 'next(r["name"] for r in d["repositories"] if "'"$victim_digest"'" in r["blobs"])')/blobs/$victim_digest" \
   && fail "the blob that changed before its retry was committed"
+
+# Big layers, which the frame readers upload beside the pass (--jobs 4): the registry fails
+# the first three layer uploads, after reading each body and, with EARLY_FAILURE, before (503
+# and the connection closed while push is still sending). Those layers are read again and
+# land. Then every layer upload fails mid-body: the push ends (no worker waits for bytes that
+# never come, no frame reader for a worker), exits 1 naming the layers with the registry's own
+# answer (it used to be "broken pipe"), and pushes no manifest.
+"$PYTHON" "$TEST_DATA/make_storage.py" big 6 8
+expect 0 '' -- zb create "${release_keys[@]}" big --sign-key key.key --mirror "127.0.0.1:$port" -o big.zb
+export FAIL_MIN_BYTES=$((4 << 20))
+for early in 0 1; do
+  export EARLY_FAILURE=$early
+  start_proxy 3
+  expect 0 '' -- timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" push big.zb --to "127.0.0.1:$proxy_port/big$early" \
+    --rewrite --pubkey key.pub --insecure-http --jobs 4 --json
+  [ "$(grep -c 'PATCH .* 503' proxy.log)" = 3 ] || fail "the proxy did not fail three layer uploads: $(cat proxy.log)"
+  [ "$(summary "$work/out" '(d["reread"]["blobs"], len(d["failures"]), d["blobs"]["uploaded"] + d["blobs"]["mounted"] == d["blobs"]["planned"])')" = "(3, 0, True)" ] \
+    || fail "three failed layer uploads (early=$early) were not read again and landed: $(cat "$work/out")"
+done
+start_proxy 1000
+expect 1 'UNAVAILABLE: try again' -- timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" push big.zb \
+  --to "127.0.0.1:$proxy_port/bigfailing" --rewrite --pubkey key.pub --insecure-http --jobs 4 --attempts 2 --json
+# (the one upload that lands is the config all the images share: it is under FAIL_MIN_BYTES)
+[ "$(summary "$work/out" '(d["blobs"]["uploaded"], d["manifests"]["pushed"], d["tags"]["pushed"], len(d["failures"]) >= 6)')" = "(1, 0, 0, True)" ] \
+  || fail "a push whose layer uploads all failed reported images pushed: $(cat "$work/out")"
+grep -q 'PUT /v2/bigfailing/.*/manifests/' proxy.log && fail "a manifest was pushed without its layer"
+grep -q 'sending the body failed' "$work/err" && fail "the registry's answer to a refused upload was not read: $(cat "$work/err")"
+unset FAIL_MIN_BYTES EARLY_FAILURE
 
 # a registry without the organization (Quay) says so, and what to do; nothing is retried
 start_proxy 0 noorg

@@ -111,6 +111,8 @@ struct HttpConnection::Impl {
   std::optional<beast::tcp_stream> plain;
   beast::flat_buffer buffer;
   bool is_reused = false; // a request was answered on this connection already
+  // What the registry answered while a body was still being sent (write_body).
+  std::optional<HttpResponse> early_answer;
 
   explicit Impl(Endpoint given) : endpoint(std::move(given)) {
     tls.set_verify_mode(ssl::verify_peer);
@@ -393,13 +395,29 @@ void HttpConnection::begin_body(std::string_view method,
   }
 }
 
-void HttpConnection::write_body(std::span<const std::byte> bytes) {
-  boost::system::error_code error;
-  m_impl->with_stream(
-      [&](auto& stream) { asio::write(stream, asio::buffer(bytes.data(), bytes.size()), error); });
-  if (error) {
-    m_impl->fail("sending the body failed", error);
+bool HttpConnection::write_body(std::span<const std::byte> bytes) {
+  Impl& impl = *m_impl;
+  if (impl.early_answer) {
+    return false;
   }
+  boost::system::error_code error;
+  impl.with_stream(
+      [&](auto& stream) { asio::write(stream, asio::buffer(bytes.data(), bytes.size()), error); });
+  if (!error) {
+    return true;
+  }
+  // A registry that will not take the upload (too large, unavailable, denied) may answer and
+  // close before the body ends; its answer says why where "broken pipe" would not. A peer that
+  // stopped reading without closing (a timeout) is not waited for again.
+  if (error == asio::error::broken_pipe || error == asio::error::connection_reset) {
+    try {
+      impl.early_answer = impl.read_response(false);
+      impl.close(); // the rest of the body will not be sent
+      return false;
+    } catch (const Error&) { // nothing readable came back: the write's own failure says it
+    }
+  }
+  impl.fail("sending the body failed", error);
 }
 
 HttpResponse
@@ -416,6 +434,9 @@ HttpConnection::download(std::string_view target,
 }
 
 HttpResponse HttpConnection::end_body() {
+  if (std::optional<HttpResponse> answer = std::exchange(m_impl->early_answer, std::nullopt)) {
+    return std::move(*answer);
+  }
   return m_impl->read_response(false);
 }
 

@@ -39,7 +39,8 @@ public:
                                 std::string_view from_repository);
 
   // An upload of `size` bytes into `repository`: write() them, then commit() with the digest
-  // they must have, or abort() (the registry drops what it got).
+  // they must have, or abort() (the registry drops what it got). A registry that refuses the
+  // upload while it streams is named by its own answer (write() throws it).
   void begin_upload(std::string_view repository, std::uint64_t size);
   void write(std::span<const std::byte> bytes);
   void commit(std::string_view digest);

@@ -68,8 +68,8 @@ void UploadPool::stop() noexcept {
 }
 
 // Called with m_mutex held.
-UploadPool::Worker&
-UploadPool::hand(Worker& worker, const std::string& digest, BlobWork& blob, std::uint64_t size) {
+UploadPool::Worker& UploadPool::hand(
+    Worker& worker, const std::string& digest, BlobWork& blob, std::uint64_t size, bool is_aside) {
   worker.digest = digest; // may throw: the worker is not yet taken
   worker.has_job = true;
   worker.blob = &blob;
@@ -78,7 +78,7 @@ UploadPool::hand(Worker& worker, const std::string& digest, BlobWork& blob, std:
   worker.is_ended = false;
   worker.is_verified = false;
   worker.is_discarding = false;
-  worker.is_aside = false;
+  worker.is_aside = is_aside;
   m_changed.notify_all();
   return worker;
 }
@@ -86,8 +86,8 @@ UploadPool::hand(Worker& worker, const std::string& digest, BlobWork& blob, std:
 UploadPool::Feed UploadPool::start(const std::string& digest, BlobWork& blob, std::uint64_t size) {
   std::unique_lock lock(m_mutex);
   m_changed.wait(lock, [&] { return std::any_of(m_workers.begin(), m_workers.end(), is_idle); });
-  return Feed(
-      &hand(**std::find_if(m_workers.begin(), m_workers.end(), is_idle), digest, blob, size));
+  return Feed(&hand(
+      **std::find_if(m_workers.begin(), m_workers.end(), is_idle), digest, blob, size, false));
 }
 
 UploadPool::Feed
@@ -99,9 +99,7 @@ UploadPool::try_start_aside(const std::string& digest, BlobWork& blob, std::uint
   if (idle == m_workers.end() || static_cast<std::size_t>(aside) + 1 >= m_workers.size()) {
     return {};
   }
-  Worker& worker = hand(**idle, digest, blob, size);
-  worker.is_aside = true;
-  return Feed(&worker);
+  return Feed(&hand(**idle, digest, blob, size, true));
 }
 
 void UploadPool::add(Feed& feed, std::span<const std::byte> bytes) {
@@ -160,7 +158,7 @@ void UploadPool::run(Worker& worker) {
     lock.lock();
     worker.is_running = false;
     worker.has_job = false;
-    worker.is_aside = false;
+    worker.is_aside = false; // idle workers are not counted as aside
     worker.chunks.clear();
     m_changed.notify_all();
   }

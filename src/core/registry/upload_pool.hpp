@@ -74,7 +74,8 @@ private:
   void fail(Worker& worker, const RegistryError& error) noexcept;
   void stop() noexcept;
   static bool is_idle(const std::unique_ptr<Worker>& worker) noexcept;
-  Worker& hand(Worker& worker, const std::string& digest, BlobWork& blob, std::uint64_t size);
+  Worker& hand(
+      Worker& worker, const std::string& digest, BlobWork& blob, std::uint64_t size, bool is_aside);
 
   BlobCounters m_counters;
   std::vector<std::unique_ptr<Worker>> m_workers;
