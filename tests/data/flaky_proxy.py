@@ -8,7 +8,8 @@ reads again to retry differs from what it read before. With MANIFEST_FAILURES=N 
 environment the first N manifest requests are answered with 500, as a registry still
 finishing an interrupted push does. With EARLY_FAILURE=1 the 503 goes out before the body is
 read and the connection is closed, as a registry that gives up on an upload mid-stream does:
-the client learns it while still sending. With FAIL_MIN_BYTES=N only PATCH requests of at
+the client learns it while still sending (EARLY_STATUS=N answers N instead, e.g. a 202 that
+claims success for a body never received). With FAIL_MIN_BYTES=N only PATCH requests of at
 least N bytes fail (big layers, not configs). Prints its port, then serves.
 
 usage: flaky_proxy.py BACKEND_PORT FAILURES LOG [MISSING [CORRUPT]]
@@ -24,6 +25,7 @@ missing = sys.argv[4] if len(sys.argv) > 4 else None
 corrupt = sys.argv[5] if len(sys.argv) > 5 else None
 manifest_failures_left = int(os.environ.get("MANIFEST_FAILURES", "0"))
 early_failure = os.environ.get("EARLY_FAILURE") == "1"
+early_status = int(os.environ.get("EARLY_STATUS", "503"))
 fail_min_bytes = int(os.environ.get("FAIL_MIN_BYTES", "0"))
 lock = threading.Lock()  # requests arrive on several threads
 
@@ -47,7 +49,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         global manifest_failures_left
         if early_failure and self.command == "PATCH" and self.take_failure():
             self.close_connection = True  # the body is left unread
-            self.answer(503, {"Content-Type": "application/json"},
+            self.answer(early_status, {"Content-Type": "application/json"},
                         b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}')
             return
         length = int(self.headers.get("Content-Length") or 0)

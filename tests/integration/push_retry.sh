@@ -108,6 +108,14 @@ expect 1 'UNAVAILABLE: try again' -- timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EX
   || fail "a push whose layer uploads all failed reported images pushed: $(cat "$work/out")"
 grep -q 'PUT /v2/bigfailing/.*/manifests/' proxy.log && fail "a manifest was pushed without its layer"
 grep -q 'sending the body failed' "$work/err" && fail "the registry's answer to a refused upload was not read: $(cat "$work/err")"
+# a registry that claims the upload went well before it read the body is not believed
+export EARLY_STATUS=202
+start_proxy 1000
+expect 1 'the blob upload failed' -- timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EXTRACT" push big.zb \
+  --to "127.0.0.1:$proxy_port/bigclaimed" --rewrite --pubkey key.pub --insecure-http --jobs 4 --json
+[ "$(summary "$work/out" '(d["blobs"]["uploaded"], d["manifests"]["pushed"])')" = "(1, 0)" ] \
+  || fail "an upload answered 202 before its body was read counted as uploaded: $(cat "$work/out")"
+unset EARLY_STATUS
 unset FAIL_MIN_BYTES EARLY_FAILURE
 
 # a registry without the organization (Quay) says so, and what to do; nothing is retried

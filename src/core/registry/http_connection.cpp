@@ -140,6 +140,7 @@ struct HttpConnection::Impl {
     plain.reset();
     buffer.clear();
     is_reused = false;
+    early_answer.reset(); // it answered a request on this connection
   }
 
   void connect() {
@@ -411,8 +412,9 @@ bool HttpConnection::write_body(std::span<const std::byte> bytes) {
   // stopped reading without closing (a timeout) is not waited for again.
   if (error == asio::error::broken_pipe || error == asio::error::connection_reset) {
     try {
-      impl.early_answer = impl.read_response(false);
+      HttpResponse answer = impl.read_response(false);
       impl.close(); // the rest of the body will not be sent
+      impl.early_answer = std::move(answer);
       return false;
     } catch (const Error&) { // nothing readable came back: the write's own failure says it
     }
