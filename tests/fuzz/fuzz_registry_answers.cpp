@@ -4,6 +4,7 @@
 // targets and the WWW-Authenticate challenge; each must return or throw zbundle::Error.
 #include "core/registry/registry_answers.hpp"
 #include "core/registry/registry_auth.hpp"
+#include "core/registry/request_target.hpp"
 #include "fuzz_target.hpp"
 
 #include <charconv>

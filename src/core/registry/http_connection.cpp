@@ -1,5 +1,6 @@
 #include "core/registry/http_connection.hpp"
 
+#include "core/registry/request_target.hpp"
 #include "core/util/error.hpp"
 #include "core/util/host_name.hpp"
 #include "core/util/str_cat.hpp"
@@ -34,7 +35,6 @@ using util::str_cat;
 
 // Registries answer with small JSON (errors, tokens, manifests up to 4 MiB by convention).
 constexpr std::uint64_t k_body_limit = std::uint64_t{8} << 20;
-constexpr unsigned char k_delete = 0x7f;
 
 std::string bare_host(std::string_view host) { // "[fd00::1]" -> "fd00::1"
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
@@ -49,35 +49,6 @@ bool is_ip_address(const std::string& host) {
   return !error;
 }
 
-// A request target zbundle builds from names that came from outside (the signed model, a
-// registry's Location header): an absolute path with an optional query, printable ASCII with
-// no space, and no "." or ".." segment a server or proxy would fold into another path.
-// Anything else could end the request line early or smuggle a second request.
-std::string target_problem(std::string_view target) {
-  if (!target.starts_with('/')) {
-    return "not an absolute path";
-  }
-  for (const char c : target) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte <= ' ' || byte >= k_delete) {
-      return "holds a space, a control character or a byte outside ASCII";
-    }
-  }
-  const std::string_view path = target.substr(0, target.find('?'));
-  std::size_t start = 1;
-  while (start <= path.size()) {
-    const std::size_t slash = std::min(path.find('/', start), path.size());
-    const std::string_view segment = path.substr(start, slash - start);
-    if (segment == "." || segment == ".." || segment == "%2e" || segment == "%2E"
-        || segment.find("%2e%2e") != std::string_view::npos
-        || segment.find("%2E%2E") != std::string_view::npos) {
-      return "holds a dot segment";
-    }
-    start = slash + 1;
-  }
-  return {};
-}
-
 // Plain HTTP sends credentials in the clear: only to this machine, decided on the address the
 // connection goes to, whatever name led there (a --resolve or /etc/hosts can point
 // "localhost" anywhere).
@@ -89,15 +60,6 @@ bool is_loopback(const asio::ip::address& address) {
 }
 
 } // namespace
-
-std::string request_target(std::string_view url) {
-  const std::size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) {
-    return std::string(url);
-  }
-  const std::size_t path = url.find('/', scheme + 3);
-  return path == std::string_view::npos ? "/" : std::string(url.substr(path));
-}
 
 std::string Endpoint::authority() const {
   return str_cat(host, ":", port);
@@ -238,7 +200,7 @@ struct HttpConnection::Impl {
                std::string_view method,
                std::string_view target,
                const Headers& headers) {
-    if (const std::string problem = target_problem(target); !problem.empty()) {
+    if (const std::string problem = request_target_problem(target); !problem.empty()) {
       throw Error(ErrorKind::check,
                   str_cat(endpoint.authority(),
                           ": refusing the request target ",

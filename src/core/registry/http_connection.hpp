@@ -31,9 +31,6 @@ struct Endpoint {
   [[nodiscard]] std::string authority() const; // "host:port", for messages
 };
 
-// The path and query of `url` (a Location or Link target), which may be absolute or relative.
-[[nodiscard]] std::string request_target(std::string_view url);
-
 // Header names in lower case.
 using Headers = std::map<std::string, std::string>;
 

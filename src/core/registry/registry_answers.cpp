@@ -1,5 +1,6 @@
 #include "core/registry/registry_answers.hpp"
 
+#include "core/registry/request_target.hpp"
 #include "core/util/bounded_parse.hpp"
 #include "core/util/error.hpp"
 #include "core/util/str_cat.hpp"

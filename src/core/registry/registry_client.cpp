@@ -1,6 +1,7 @@
 #include "core/registry/registry_client.hpp"
 
 #include "core/registry/registry_answers.hpp"
+#include "core/registry/request_target.hpp"
 #include "core/util/sha256.hpp"
 #include "core/util/str_cat.hpp"
 
