@@ -73,8 +73,6 @@ struct HttpConnection::Impl {
   std::optional<beast::tcp_stream> plain;
   beast::flat_buffer buffer;
   bool is_reused = false; // a request was answered on this connection already
-  // What the registry answered while a body was still being sent (write_body).
-  std::optional<HttpResponse> early_answer;
 
   explicit Impl(Endpoint given) : endpoint(std::move(given)) {
     tls.set_verify_mode(ssl::verify_peer);
@@ -102,7 +100,6 @@ struct HttpConnection::Impl {
     plain.reset();
     buffer.clear();
     is_reused = false;
-    early_answer.reset(); // it answered a request on this connection
   }
 
   void connect() {
@@ -358,16 +355,13 @@ void HttpConnection::begin_body(std::string_view method,
   }
 }
 
-bool HttpConnection::write_body(std::span<const std::byte> bytes) {
+std::optional<HttpResponse> HttpConnection::write_body(std::span<const std::byte> bytes) {
   Impl& impl = *m_impl;
-  if (impl.early_answer) {
-    return false;
-  }
   boost::system::error_code error;
   impl.with_stream(
       [&](auto& stream) { asio::write(stream, asio::buffer(bytes.data(), bytes.size()), error); });
   if (!error) {
-    return true;
+    return std::nullopt;
   }
   // A registry that will not take the upload (too large, unavailable, denied) may answer and
   // close before the body ends; its answer says why where "broken pipe" would not. A peer that
@@ -376,8 +370,7 @@ bool HttpConnection::write_body(std::span<const std::byte> bytes) {
     try {
       HttpResponse answer = impl.read_response(false);
       impl.close(); // the rest of the body will not be sent
-      impl.early_answer = std::move(answer);
-      return false;
+      return answer;
     } catch (const Error&) { // nothing readable came back: the write's own failure says it
     }
   }
@@ -398,9 +391,6 @@ HttpConnection::download(std::string_view target,
 }
 
 HttpResponse HttpConnection::end_body() {
-  if (std::optional<HttpResponse> answer = std::exchange(m_impl->early_answer, std::nullopt)) {
-    return std::move(*answer);
-  }
   return m_impl->read_response(false);
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -56,14 +57,14 @@ public:
                        std::string_view body = {});
 
   // A request whose body of `length` bytes streams through write_body(); end_body() reads
-  // the answer once all of it was written. write_body() returns false when the peer answered
-  // before the body ended and closed the connection (an upload refused as it streams): the
-  // rest is not sent, and end_body() returns that answer.
+  // the answer once all of it was written. write_body() returns the answer instead when the
+  // peer gave one before the body ended and closed the connection (an upload refused as it
+  // streams): the body is over then, and the connection closed.
   void begin_body(std::string_view method,
                   std::string_view target,
                   const Headers& headers,
                   std::uint64_t length);
-  [[nodiscard]] bool write_body(std::span<const std::byte> bytes);
+  [[nodiscard]] std::optional<HttpResponse> write_body(std::span<const std::byte> bytes);
   HttpResponse end_body();
 
   // A GET whose answer's body, when the status is 2xx, streams through `consume` in chunks

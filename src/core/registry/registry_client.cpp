@@ -156,16 +156,15 @@ void RegistryClient::begin_upload(std::string_view repository, std::uint64_t siz
 }
 
 void RegistryClient::write(std::span<const std::byte> bytes) {
-  HttpResponse early;
+  std::optional<HttpResponse> early;
   try {
-    if (m_connection.write_body(bytes)) {
-      return;
-    }
-    early = m_connection.end_body(); // the registry answered before the body ended
+    early = m_connection.write_body(bytes);
   } catch (const Error& error) {
     throw RegistryError(error.what(), failure_of(error));
   }
-  refuse("the blob upload failed", early);
+  if (early) { // the registry answered before the body ended
+    refuse("the blob upload failed", *early);
+  }
 }
 
 void RegistryClient::commit(std::string_view digest) {
