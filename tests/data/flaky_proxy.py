@@ -28,6 +28,7 @@ early_failure = os.environ.get("EARLY_FAILURE") == "1"
 early_status = int(os.environ.get("EARLY_STATUS", "503"))
 fail_min_bytes = int(os.environ.get("FAIL_MIN_BYTES", "0"))
 lock = threading.Lock()  # requests arrive on several threads
+UNAVAILABLE = b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}'
 
 
 def flip_byte(spec):
@@ -50,7 +51,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         if early_failure and self.command == "PATCH" and self.take_failure():
             self.close_connection = True  # the body is left unread
             self.answer(early_status, {"Content-Type": "application/json"},
-                        b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}')
+                        UNAVAILABLE)
             return
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else None
@@ -69,7 +70,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             return
         if is_failing:
             self.answer(503, {"Content-Type": "application/json"},
-                        b'{"errors":[{"code":"UNAVAILABLE","message":"try again"}]}')
+                        UNAVAILABLE)
             return
         upstream = http.client.HTTPConnection("127.0.0.1", backend_port)
         headers = {name: value for name, value in self.headers.items()}

@@ -5,8 +5,8 @@
 # attempts, exit 1, each blob named, and no manifest reported as pushed whose blobs did not
 # arrive; the same with big layers, uploaded beside the pass, failing after their bodies or
 # in the middle of them. A blob that changed in the bundle file before its retry is caught
-# when read again and never committed. A registry that lacks the organization (Quay) gets advice; plain HTTP
-# goes to loopback only.
+# when read again and never committed. A registry that lacks the organization (Quay) gets
+# advice; plain HTTP goes to loopback only.
 source "$(dirname "$0")/../cli/lib.sh"
 source "$(dirname "$0")/registry_lib.sh"
 cd "$work"
@@ -115,8 +115,7 @@ expect 1 'the blob upload failed' -- timeout 60 ${ZB_EXEC_PREFIX:-} "$ZBUNDLE_EX
   --to "127.0.0.1:$proxy_port/bigclaimed" --rewrite --pubkey key.pub --insecure-http --jobs 4 --json
 [ "$(summary "$work/out" '(d["blobs"]["uploaded"], d["manifests"]["pushed"])')" = "(1, 0)" ] \
   || fail "an upload answered 202 before its body was read counted as uploaded: $(cat "$work/out")"
-unset EARLY_STATUS
-unset FAIL_MIN_BYTES EARLY_FAILURE
+unset EARLY_STATUS FAIL_MIN_BYTES EARLY_FAILURE
 
 # a registry without the organization (Quay) says so, and what to do; nothing is retried
 start_proxy 0 noorg
